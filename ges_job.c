@@ -1,0 +1,2340 @@
+/*
+ * ges_job.c - see ges_job.h for the API and its contracts.
+ * SPDX-License-Identifier: MIT
+ *
+ * Layout of this file, in data-path order:
+ *   1. configuration checks and includes
+ *   2. small helpers (wipe, bounded text)
+ *   3. JSON stage: string decoder, number reader, field table, framer
+ *      (a byte-driven validating scanner that hands bounded pieces to jsmn),
+ *      dates
+ *   4. HTTP: request writer and response reader (a byte-driven state machine)
+ *   5. port and TLS glue, client
+ *   6. public odds and ends (strerror, status helpers)
+ */
+#include "ges_job.h"
+
+#include <limits.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------- */
+/* 1. Configuration checks                                                    */
+/* ------------------------------------------------------------------------- */
+#if GES_ID_MAX < 8 || GES_ID_MAX > 1024
+#error "GES_ID_MAX must be in 8..1024"
+#endif
+#if GES_STATUS_MAX < 16 || GES_STATUS_MAX > 256
+#error "GES_STATUS_MAX must be in 16..256"
+#endif
+#if GES_NAME_MAX < 8 || GES_NAME_MAX > 4096
+#error "GES_NAME_MAX must be in 8..4096"
+#endif
+#if GES_TIME_MAX < 19 || GES_TIME_MAX > 64
+#error "GES_TIME_MAX must be in 19..64"
+#endif
+#if GES_CODE_MAX < 8 || GES_CODE_MAX > 256
+#error "GES_CODE_MAX must be in 8..256"
+#endif
+#if GES_TEXT_MAX < 8 || GES_TEXT_MAX > 65535 || GES_PATH_MAX < 8 || \
+    GES_PATH_MAX > 65535 || GES_CAUSE_MAX < 8 || GES_CAUSE_MAX > 65535
+#error "GES_TEXT_MAX, GES_PATH_MAX and GES_CAUSE_MAX must be in 8..65535"
+#endif
+#if GES_PATHS_MAX < 0 || GES_PATHS_MAX > 1024
+#error "GES_PATHS_MAX must be in 0..1024"
+#endif
+#if GES_JSON_MAX_TOKENS < 3 || GES_JSON_MAX_TOKENS > 1024
+#error "GES_JSON_MAX_TOKENS must be in 3..1024"
+#endif
+#if GES_JSON_MAX_DEPTH < 4 || GES_JSON_MAX_DEPTH > 64
+#error "GES_JSON_MAX_DEPTH must be in 4..64 (one bit per level in a uint64_t)"
+#endif
+#if GES_IO_BUF_MIN < 64 || GES_IO_BUF_MIN > 65536
+#error "GES_IO_BUF_MIN must be in 64..65536"
+#endif
+#if GES_HTTP_HEADERS_MAX < 256 || GES_HTTP_HEADERS_MAX > 1048576
+#error "GES_HTTP_HEADERS_MAX must be in 256..1048576"
+#endif
+#if GES_HOST_MAX < 16 || GES_HOST_MAX > 253
+#error "GES_HOST_MAX must be in 16..253"
+#endif
+
+/* jsmn stays private to this file: static functions, strict mode, so it can
+ * not clash with the application's own copy. Point GES_JSMN_INCLUDE at your
+ * copy if it is not <jsmn.h>. */
+#define JSMN_STATIC
+#define JSMN_STRICT
+#ifndef GES_JSMN_INCLUDE
+#define GES_JSMN_INCLUDE <jsmn.h>
+#endif
+#include GES_JSMN_INCLUDE
+
+#ifndef GES_ASSERT
+#define GES_ASSERT(x) ((void)sizeof(x)) /* checks nothing, evaluates nothing */
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* 2. Small helpers                                                           */
+/* ------------------------------------------------------------------------- */
+/* memset through a volatile pointer, so wiping a secret is not optimised
+ * away as a dead store. */
+#if !GES_CONFIG_NO_TLS
+static void ges__wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = (volatile unsigned char *)p;
+    while (n--) {
+        *v++ = 0;
+    }
+}
+#endif
+
+static int ges__is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+static int ges__lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+/* 1 if the n bytes at s equal the NUL-terminated word w, exactly. */
+static int ges__eq(const char *s, size_t n, const char *w)
+{
+    size_t wl = strlen(w);
+    return wl == n && memcmp(s, w, n) == 0;
+}
+
+/* ------------------------------------------------------------------------- */
+/* 3a. JSON strings: an incremental decoder                                   */
+/*                                                                           */
+/* One byte at a time, because a string may arrive split anywhere. It checks */
+/* escapes and UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF),   */
+/* decodes into `dst` when there is one, and cuts only between characters.   */
+/* The same decoder serves the framer (validation, direct values, keys) and  */
+/* the jsmn pieces, so both paths decode identically.                        */
+/* ------------------------------------------------------------------------- */
+enum { GES__STR_MORE = 0, GES__STR_END = 1 };
+
+static void ges__sdec_init(ges__sdec_t *d, char *dst, size_t cap)
+{
+    memset(d, 0, sizeof *d);
+    d->dst = dst;
+    d->cap = cap;
+}
+
+static void ges__sdec_emit(ges__sdec_t *d, const uint8_t *b, size_t n)
+{
+    if (d->dst == NULL || d->trunc) {
+        return;
+    }
+    if (n > d->cap - d->len) {
+        d->trunc = 1; /* cut before this character, never inside it */
+        return;
+    }
+    memcpy(d->dst + d->len, b, n);
+    d->len += n;
+}
+
+static void ges__sdec_emit_cp(ges__sdec_t *d, uint32_t cp)
+{
+    uint8_t b[4];
+    size_t n;
+    if (cp < 0x80) {
+        b[0] = (uint8_t)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (uint8_t)(0xC0 | (cp >> 6));
+        b[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (uint8_t)(0xE0 | (cp >> 12));
+        b[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        b[0] = (uint8_t)(0xF0 | (cp >> 18));
+        b[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+        b[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        b[3] = (uint8_t)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    ges__sdec_emit(d, b, n);
+}
+
+static int ges__hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    c = (unsigned char)ges__lower(c);
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+}
+
+/* Escape states. */
+enum { E_NONE, E_BACKSLASH, E_HEX, E_LOW_BACKSLASH, E_LOW_U };
+
+/* Feed one byte that follows the opening quote. Returns GES__STR_MORE,
+ * GES__STR_END at the closing quote, or a negative ges_err_t. */
+static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
+{
+    if (d->need) { /* inside a raw multi-byte UTF-8 character */
+        if (c < d->ulo || c > d->uhi) return GES_ERR_JSON_UTF8;
+        d->ulo = 0x80;
+        d->uhi = 0xBF;
+        d->pend[d->npend++] = c;
+        if (--d->need == 0) ges__sdec_emit(d, d->pend, d->npend);
+        return GES__STR_MORE;
+    }
+    switch (d->esc) {
+    case E_NONE:
+        if (c == '"') return GES__STR_END;
+        if (c == '\\') {
+            d->esc = E_BACKSLASH;
+            return GES__STR_MORE;
+        }
+        if (c < 0x20) return GES_ERR_JSON_SYNTAX; /* raw control character */
+        if (c < 0x80) {
+            ges__sdec_emit(d, &c, 1);
+            return GES__STR_MORE;
+        }
+        d->ulo = 0x80;
+        d->uhi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            d->need = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            d->need = 2;
+            if (c == 0xE0) d->ulo = 0xA0;      /* no overlongs */
+            else if (c == 0xED) d->uhi = 0x9F; /* no surrogates */
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            d->need = 3;
+            if (c == 0xF0) d->ulo = 0x90;      /* no overlongs */
+            else if (c == 0xF4) d->uhi = 0x8F; /* <= U+10FFFF */
+        } else {
+            return GES_ERR_JSON_UTF8;
+        }
+        d->pend[0] = c;
+        d->npend = 1;
+        return GES__STR_MORE;
+    case E_BACKSLASH: {
+        unsigned char out;
+        switch (c) {
+        case '"': case '\\': case '/': out = c; break;
+        case 'b': out = '\b'; break;
+        case 'f': out = '\f'; break;
+        case 'n': out = '\n'; break;
+        case 'r': out = '\r'; break;
+        case 't': out = '\t'; break;
+        case 'u':
+            d->esc = E_HEX;
+            d->acc = 0;
+            d->npend = 0; /* counts hex digits */
+            return GES__STR_MORE;
+        default:
+            return GES_ERR_JSON_ESCAPE;
+        }
+        d->esc = E_NONE;
+        ges__sdec_emit(d, &out, 1);
+        return GES__STR_MORE;
+    }
+    case E_HEX: {
+        int h = ges__hexval(c);
+        if (h < 0) return GES_ERR_JSON_ESCAPE;
+        d->acc = (uint16_t)(((unsigned)d->acc << 4) | (unsigned)h);
+        if (++d->npend < 4) return GES__STR_MORE;
+        d->npend = 0;
+        if (d->sur) { /* this must be the low half of a pair */
+            uint32_t cp;
+            if (d->acc < 0xDC00 || d->acc > 0xDFFF) return GES_ERR_JSON_ESCAPE;
+            cp = 0x10000u + (((uint32_t)d->sur - 0xD800u) << 10) +
+                 ((uint32_t)d->acc - 0xDC00u);
+            d->sur = 0;
+            d->esc = E_NONE;
+            ges__sdec_emit_cp(d, cp);
+        } else if (d->acc >= 0xD800 && d->acc <= 0xDBFF) {
+            d->sur = d->acc;
+            d->esc = E_LOW_BACKSLASH;
+        } else if (d->acc >= 0xDC00 && d->acc <= 0xDFFF) {
+            return GES_ERR_JSON_ESCAPE; /* lone low surrogate */
+        } else {
+            d->esc = E_NONE;
+            ges__sdec_emit_cp(d, d->acc);
+        }
+        return GES__STR_MORE;
+    }
+    case E_LOW_BACKSLASH:
+        if (c != '\\') return GES_ERR_JSON_ESCAPE; /* lone high surrogate */
+        d->esc = E_LOW_U;
+        return GES__STR_MORE;
+    default: /* E_LOW_U */
+        if (c != 'u') return GES_ERR_JSON_ESCAPE;
+        d->esc = E_HEX;
+        d->acc = 0;
+        return GES__STR_MORE;
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* 3b. JSON numbers: an incremental reader, no strtod, no locale              */
+/*                                                                           */
+/* Keeps the first 19 significant digits as an integer and a decimal         */
+/* exponent. Integers (line counts) are exact or an error. Doubles are       */
+/* correctly rounded (round half to even) for up to 19 significant digits:   */
+/* exact operands and one rounding when they fit (every progress value),     */
+/* else a big-integer product or quotient rounded once. Digits past the 19th */
+/* are dropped, so longer inputs are within 1 ulp. Magnitudes outside the    */
+/* normal doubles (below 2.2e-308, above 1.8e308) are GES_ERR_JSON_NUMBER.   */
+/* ------------------------------------------------------------------------- */
+enum { N_START, N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_E, N_ESIGN, N_EXP };
+#define GES__NUM_NEG 1u
+#define GES__NUM_NOTINT 2u  /* fraction or exponent seen */
+#define GES__NUM_BIG 4u     /* more than 19 integer digits */
+#define GES__NUM_ENEG 8u
+
+static void ges__num_digit(ges__num_t *n, unsigned d, int frac)
+{
+    if (n->nd < 19) {
+        n->mant = n->mant * 10u + d;
+        if (n->mant != 0) n->nd++;
+        if (frac) n->exp10--;
+    } else if (!frac) {
+        n->exp10++; /* digit dropped from the integer part */
+        n->flags |= GES__NUM_BIG;
+    } /* a dropped fraction digit changes nothing we keep */
+}
+
+/* Feed one byte. Returns 0 when consumed, 1 when the number ended before
+ * this byte (which the caller must still process), or GES_ERR_JSON_SYNTAX. */
+static int ges__num_byte(ges__num_t *n, unsigned char c)
+{
+    int dig = ges__is_digit(c);
+    switch (n->st) {
+    case N_START:
+        if (c == '-') { n->flags |= GES__NUM_NEG; n->st = N_MINUS; return 0; }
+        /* fall through */
+    case N_MINUS:
+        if (!dig) return GES_ERR_JSON_SYNTAX;
+        n->st = (c == '0') ? N_ZERO : N_INT;
+        ges__num_digit(n, (unsigned)(c - '0'), 0);
+        return 0;
+    case N_ZERO:
+        if (dig) return GES_ERR_JSON_SYNTAX; /* no leading zeros */
+        /* fall through */
+    case N_INT:
+        if (dig) { ges__num_digit(n, (unsigned)(c - '0'), 0); return 0; }
+        if (c == '.') { n->st = N_DOT; n->flags |= GES__NUM_NOTINT; return 0; }
+        if (c == 'e' || c == 'E') { n->st = N_E; n->flags |= GES__NUM_NOTINT; return 0; }
+        return 1;
+    case N_DOT:
+    case N_FRAC:
+        if (dig) { n->st = N_FRAC; ges__num_digit(n, (unsigned)(c - '0'), 1); return 0; }
+        if (n->st == N_DOT) return GES_ERR_JSON_SYNTAX;
+        if (c == 'e' || c == 'E') { n->st = N_E; return 0; }
+        return 1;
+    case N_E:
+        if (c == '+' || c == '-') {
+            if (c == '-') n->flags |= GES__NUM_ENEG;
+            n->st = N_ESIGN;
+            return 0;
+        }
+        /* fall through */
+    case N_ESIGN:
+        if (!dig) return GES_ERR_JSON_SYNTAX;
+        n->st = N_EXP;
+        /* fall through */
+    default: /* N_EXP */
+        if (!dig) return 1;
+        if (n->e < 100000) n->e = n->e * 10 + (c - '0'); /* saturate */
+        return 0;
+    }
+}
+
+static ges_err_t ges__num_to_i64(const ges__num_t *n, int64_t *v)
+{
+    if ((n->flags & (GES__NUM_NOTINT | GES__NUM_BIG)) != 0) {
+        return GES_ERR_JSON_NUMBER;
+    }
+    if (n->flags & GES__NUM_NEG) {
+        if (n->mant > (uint64_t)INT64_MAX + 1u) return GES_ERR_JSON_NUMBER;
+        *v = (n->mant == (uint64_t)INT64_MAX + 1u) ? INT64_MIN
+                                                   : -(int64_t)n->mant;
+    } else {
+        if (n->mant > (uint64_t)INT64_MAX) return GES_ERR_JSON_NUMBER;
+        *v = (int64_t)n->mant;
+    }
+    return GES_OK;
+}
+
+/* Big-integer help for the decimals the fast path cannot take: little-endian
+ * 32-bit words, enough for 10^19 * 10^308 and for 2^1250. */
+#define GES__BIG_WORDS 42
+
+static void ges__big_mul(uint32_t *w, int *nw, uint32_t f)
+{
+    uint64_t carry = 0;
+    int i;
+    for (i = 0; i < *nw; i++) {
+        uint64_t x = (uint64_t)w[i] * f + carry;
+        w[i] = (uint32_t)x;
+        carry = x >> 32;
+    }
+    if (carry) w[(*nw)++] = (uint32_t)carry;
+}
+
+/* w /= d; returns 1 if the remainder was not zero. */
+static int ges__big_div(uint32_t *w, int *nw, uint32_t d)
+{
+    uint64_t rem = 0;
+    int i;
+    for (i = *nw - 1; i >= 0; i--) {
+        uint64_t x = (rem << 32) | w[i];
+        w[i] = (uint32_t)(x / d);
+        rem = x % d;
+    }
+    while (*nw > 0 && w[*nw - 1] == 0) (*nw)--;
+    return rem != 0;
+}
+
+static int ges__big_bit(const uint32_t *w, int b)
+{
+    return (int)((w[b >> 5] >> (b & 31)) & 1u);
+}
+
+/* d * 2^x, exact while the result stays a normal double. */
+static double ges__scale2(double d, int x)
+{
+    while (x > 60) { d *= 1152921504606846976.0; x -= 60; }
+    while (x < -60) { d /= 1152921504606846976.0; x += 60; }
+    return x >= 0 ? d * (double)(1ull << x) : d / (double)(1ull << -x);
+}
+
+static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
+{
+    /* Exact powers of ten representable in a double: 1e0..1e22. */
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                 1e18, 1e19, 1e20, 1e21, 1e22};
+    static const uint32_t p10s[] = {1u, 10u, 100u, 1000u, 10000u, 100000u,
+                                    1000000u, 10000000u, 100000000u};
+    long e = (long)n->exp10 + ((n->flags & GES__NUM_ENEG) ? -(long)n->e
+                                                          : (long)n->e);
+    uint32_t w[GES__BIG_WORDS];
+    int nw, top, shift, bexp = 0, sticky = 0;
+    uint64_t m53;
+    double x;
+
+    if (n->mant == 0) {
+        x = 0.0;
+    } else if (n->mant <= (1ull << 53) && e >= -22 && e <= 22) {
+        /* Fast path: both operands exact, one correctly rounded operation. */
+        x = (double)n->mant;
+        x = e >= 0 ? x * p10[e] : x / p10[-e];
+    } else {
+        /* m * 10^e as a big integer times 2^bexp, then one rounding. */
+        if (e > 308 || e < -(308 + 19 + 1)) return GES_ERR_JSON_NUMBER;
+        w[0] = (uint32_t)n->mant;
+        w[1] = (uint32_t)(n->mant >> 32);
+        nw = w[1] ? 2 : 1;
+        if (e >= 0) {
+            for (; e >= 9; e -= 9) ges__big_mul(w, &nw, 1000000000u);
+            ges__big_mul(w, &nw, p10s[e]);
+        } else {
+            /* shift left so that the quotient keeps 64+ bits */
+            int k = (int)(-e * 3322 / 1000) + 96, words = k / 32, i;
+            for (i = nw - 1; i >= 0; i--) w[i + words] = w[i];
+            for (i = 0; i < words; i++) w[i] = 0;
+            nw += words;
+            bexp = -words * 32;
+            for (e = -e; e >= 9; e -= 9) sticky |= ges__big_div(w, &nw, 1000000000u);
+            sticky |= ges__big_div(w, &nw, p10s[e]);
+        }
+        top = nw * 32 - 1;
+        while (!ges__big_bit(w, top)) top--;
+        shift = top - 52;
+        if (shift <= 0) {
+            m53 = (uint64_t)w[0] | (nw > 1 ? (uint64_t)w[1] << 32 : 0);
+            shift = 0;
+        } else {
+            int b, round;
+            m53 = 0;
+            for (b = top; b >= shift; b--) m53 = (m53 << 1) | (uint64_t)ges__big_bit(w, b);
+            round = ges__big_bit(w, shift - 1);
+            for (b = shift - 2; b >= 0 && !sticky; b--) sticky |= ges__big_bit(w, b);
+            if (round && (sticky || (m53 & 1u))) {
+                if (++m53 == (1ull << 53)) {
+                    m53 >>= 1;
+                    shift++;
+                    top++;
+                }
+            }
+        }
+        /* Normal doubles only: 2^-1022 <= |x| < 2^1024. */
+        if (top + bexp > 1023 || top + bexp < -1022) return GES_ERR_JSON_NUMBER;
+        x = ges__scale2((double)m53, shift + bexp);
+    }
+    *v = (n->flags & GES__NUM_NEG) ? -x : x;
+    return GES_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* 3c. Dates                                                                  */
+/* ------------------------------------------------------------------------- */
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar: count
+ * years from March, so the leap day is the last day of the "year". */
+static int64_t ges__days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    int64_t era;
+    unsigned yoe, doy, doe;
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = (unsigned)(y - era * 400);
+    doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int ges__num2(const char *s, unsigned *v)
+{
+    if (!ges__is_digit((unsigned char)s[0]) || !ges__is_digit((unsigned char)s[1])) return 0;
+    *v = (unsigned)(s[0] - '0') * 10u + (unsigned)(s[1] - '0');
+    return 1;
+}
+
+/* see ges_job.h */
+ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch)
+{
+    static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30,
+                                            31, 31, 30, 31, 30, 31};
+    unsigned yh, yl, mo, d, h, mi, sec, dim;
+    if (s == NULL || epoch == NULL) return GES_ERR_INVALID_ARG;
+    if (len == 20 && s[19] == 'Z') len = 19;
+    if (len != 19 || s[4] != '-' || s[7] != '-' ||
+        (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
+        !ges__num2(s, &yh) || !ges__num2(s + 2, &yl) ||
+        !ges__num2(s + 5, &mo) || !ges__num2(s + 8, &d) ||
+        !ges__num2(s + 11, &h) || !ges__num2(s + 14, &mi) ||
+        !ges__num2(s + 17, &sec)) {
+        return GES_ERR_INVALID_ARG;
+    }
+    yh = yh * 100 + yl;
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) {
+        return GES_ERR_INVALID_ARG;
+    }
+    dim = mdays[mo - 1];
+    if (mo == 2 && yh % 4 == 0 && (yh % 100 != 0 || yh % 400 == 0)) dim = 29;
+    if (d > dim) return GES_ERR_INVALID_ARG;
+    *epoch = ges__days_from_civil((int64_t)yh, mo, d) * 86400 +
+             (int64_t)(h * 3600u + mi * 60u + sec);
+    return GES_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* 3d. The field table                                                        */
+/*                                                                           */
+/* One row per JSON member we keep: its v1.0 and v2 names, where it lives,   */
+/* its kind. A new field is a one-line change.                               */
+/* ------------------------------------------------------------------------- */
+enum { K_STR, K_F64, K_I64, K_DETAIL, K_ERROR, K_SET };
+/* Levels: where the framer is in the document. */
+enum { L_NONE, L_TOP, L_DETAIL, L_ERROR, L_SET, L_ENTRY, L_SKIP, L_END };
+
+typedef struct {
+    const char *v1, *v2; /* member names (v2 may equal v1) */
+    uint8_t level;       /* L_TOP, L_ERROR, L_DETAIL or L_ENTRY */
+    uint8_t kind;
+    uint8_t idx;         /* GES_FI_* bit / len index, or set index */
+    uint16_t cap;        /* string bound */
+    size_t off;          /* offset in ges_job_status_t or ges_job_file_t */
+} ges__field_t;
+
+#define GES__TOP(a, b, k, i, f, c) {a, b, L_TOP, k, i, c, offsetof(ges_job_status_t, f)}
+#define GES__ENT(a, b, k, i, f, c) {a, b, L_ENTRY, k, i, c, offsetof(ges_job_file_t, f)}
+static const ges__field_t ges__fields[] = {
+    GES__TOP("jobId", "job_id", K_STR, GES_FI_JOB_ID, job_id, GES_ID_MAX),
+    GES__TOP("status", "status", K_STR, GES_FI_STATUS, status, GES_STATUS_MAX),
+    GES__TOP("jobType", "job_type", K_STR, GES_FI_JOB_TYPE, job_type, GES_NAME_MAX),
+    GES__TOP("jobName", "job_name", K_STR, GES_FI_JOB_NAME, job_name, GES_NAME_MAX),
+    GES__TOP("relatedGraph", "related_graph", K_STR, GES_FI_RELATED_GRAPH, related_graph, GES_NAME_MAX),
+    GES__TOP("beginTime", "begin_time", K_STR, GES_FI_BEGIN_TIME, begin_time, GES_TIME_MAX),
+    GES__TOP("endTime", "end_time", K_STR, GES_FI_END_TIME, end_time, GES_TIME_MAX),
+    GES__TOP("jobProgress", "job_progress", K_F64, GES_FI_JOB_PROGRESS, job_progress, 0),
+    GES__TOP("failReason", "fail_reason", K_STR, GES_FI_FAIL_REASON, fail_reason, GES_TEXT_MAX),
+    GES__TOP("errorCode", "error_code", K_STR, GES_FI_ERROR_CODE, error_code, GES_CODE_MAX),
+    GES__TOP("errorMessage", "error_msg", K_STR, GES_FI_ERROR_MESSAGE, error_message, GES_TEXT_MAX),
+    GES__TOP("jobDetail", "job_detail", K_DETAIL, GES_FI_JOB_DETAIL, job_id, 0),
+    GES__TOP("error", "error", K_ERROR, 0, job_id, 0),
+    /* {"error":{"code","message"}}: the API gateway's nested shape */
+    {"code", "code", L_ERROR, K_STR, GES_FI_ERROR_CODE, GES_CODE_MAX, offsetof(ges_job_status_t, error_code)},
+    {"message", "message", L_ERROR, K_STR, GES_FI_ERROR_MESSAGE, GES_TEXT_MAX, offsetof(ges_job_status_t, error_message)},
+    {"schemaPath", "schema_path", L_DETAIL, K_SET, GES_SET_SCHEMA, 0, 0},
+    {"edgesetPath", "edgeset_path", L_DETAIL, K_SET, GES_SET_EDGESET, 0, 0},
+    {"vertexsetPath", "vertexset_path", L_DETAIL, K_SET, GES_SET_VERTEXSET, 0, 0},
+    GES__ENT("path", "path", K_STR, GES_FE_PATH, path, GES_PATH_MAX),
+    GES__ENT("log", "log", K_STR, GES_FE_LOG, log, GES_PATH_MAX),
+    GES__ENT("status", "status", K_STR, GES_FE_STATUS, status, GES_STATUS_MAX),
+    GES__ENT("cause", "cause", K_STR, GES_FE_CAUSE, cause, GES_CAUSE_MAX),
+    GES__ENT("totalLines", "total_lines", K_I64, GES_FE_TOTAL_LINES, total_lines, 0),
+    GES__ENT("failedLines", "failed_lines", K_I64, GES_FE_FAILED_LINES, failed_lines, 0),
+    GES__ENT("successfulLines", "successful_lines", K_I64, GES_FE_SUCCESSFUL_LINES, successful_lines, 0),
+};
+#define GES__NFIELDS (sizeof ges__fields / sizeof ges__fields[0])
+#define GES__NO_FIELD 0xFF
+
+static uint8_t ges__lookup(uint8_t level, const char *key, size_t len)
+{
+    uint8_t i;
+    for (i = 0; i < GES__NFIELDS; i++) {
+        const ges__field_t *f = &ges__fields[i];
+        if (f->level == level &&
+            (ges__eq(key, len, f->v1) || ges__eq(key, len, f->v2))) {
+            return i;
+        }
+    }
+    return GES__NO_FIELD;
+}
+
+/* Where a member's value lives: masks, length slot and storage. */
+typedef struct {
+    char *base;
+    uint32_t *present, *null, *trunc;
+    uint16_t *len;
+} ges__where_t;
+
+static void ges__where(ges_parser_t *p, ges__where_t *w)
+{
+    ges_job_status_t *o = p->out;
+#if GES_PATHS_MAX > 0
+    if (p->level == L_ENTRY) {
+        ges_job_file_t *e = &o->sets[p->set].entries[p->entry];
+        w->base = (char *)e;
+        w->present = &e->present;
+        w->null = &e->null;
+        w->trunc = &e->truncated;
+        w->len = e->len;
+        return;
+    }
+#endif
+    w->base = (char *)o;
+    w->present = &o->present;
+    w->null = &o->null;
+    w->trunc = &o->truncated;
+    w->len = o->len;
+}
+
+/* A member's value starts: forget any earlier value (duplicates: the last
+ * one wins) and mark it present. For strings, aim `d` at the field. */
+static void ges__value_reset(ges_parser_t *p, const ges__field_t *f,
+                             ges__sdec_t *d)
+{
+    ges__where_t w;
+    uint32_t bit = 1u << f->idx;
+    ges__where(p, &w);
+    *w.present |= bit;
+    *w.null &= ~bit;
+    *w.trunc &= ~bit;
+    if (f->kind == K_STR) {
+        char *s = w.base + f->off;
+        if (w.len[f->idx] != 0) memset(s, 0, (size_t)f->cap + 1);
+        w.len[f->idx] = 0;
+        if (d) ges__sdec_init(d, s, f->cap);
+    }
+    /* what was derived from an earlier value goes with it */
+    if (f->level == L_ENTRY) {
+#if GES_PATHS_MAX > 0
+        if (f->idx == GES_FE_STATUS) {
+            p->out->sets[p->set].entries[p->entry].file_state = GES_FILE_UNKNOWN;
+        }
+#endif
+    } else if (f->idx == GES_FI_STATUS) {
+        p->out->job_state = GES_JOB_UNKNOWN;
+    } else if (f->idx == GES_FI_BEGIN_TIME || f->idx == GES_FI_END_TIME) {
+        p->out->invalid &= ~bit;
+        *(f->idx == GES_FI_BEGIN_TIME ? &p->out->begin_epoch : &p->out->end_epoch) = 0;
+    }
+}
+
+static void ges__value_null(ges_parser_t *p, const ges__field_t *f)
+{
+    ges__where_t w;
+    ges__value_reset(p, f, NULL);
+    ges__where(p, &w);
+    *w.null |= 1u << f->idx;
+}
+
+static ges_job_state_t ges__job_state(const char *s, size_t n)
+{
+    if (ges__eq(s, n, "pending") || ges__eq(s, n, "waiting")) return GES_JOB_PENDING;
+    if (ges__eq(s, n, "running")) return GES_JOB_RUNNING;
+    if (ges__eq(s, n, "success") || ges__eq(s, n, "complete")) return GES_JOB_SUCCESS;
+    if (ges__eq(s, n, "failed")) return GES_JOB_FAILED;
+    if (ges__eq(s, n, "partiallyFailed")) return GES_JOB_PARTIALLY_FAILED;
+    return GES_JOB_UNKNOWN;
+}
+
+static ges_file_state_t ges__file_state(const char *s, size_t n)
+{
+    if (ges__eq(s, n, "success")) return GES_FILE_SUCCESS;
+    if (ges__eq(s, n, "failed")) return GES_FILE_FAILED;
+    if (ges__eq(s, n, "partFailed")) return GES_FILE_PART_FAILED;
+    return GES_FILE_UNKNOWN;
+}
+
+/* A string value is complete in d: terminate it, flag a cut, and derive
+ * what depends on it (status enums, epochs). */
+static void ges__value_str_done(ges_parser_t *p, const ges__field_t *f,
+                                ges__sdec_t *d)
+{
+    ges__where_t w;
+    uint32_t bit = 1u << f->idx;
+    char *s = d->dst;
+    ges__where(p, &w);
+    s[d->len] = '\0';
+    w.len[f->idx] = (uint16_t)d->len;
+    if (d->trunc) *w.trunc |= bit;
+    if (f->level == L_ENTRY) {
+#if GES_PATHS_MAX > 0
+        if (f->idx == GES_FE_STATUS) {
+            p->out->sets[p->set].entries[p->entry].file_state =
+                ges__file_state(s, d->len);
+        }
+#endif
+    } else if (f->idx == GES_FI_STATUS) {
+        p->out->job_state = ges__job_state(s, d->len);
+    } else if (f->idx == GES_FI_BEGIN_TIME || f->idx == GES_FI_END_TIME) {
+        int64_t *ep = f->idx == GES_FI_BEGIN_TIME ? &p->out->begin_epoch
+                                                  : &p->out->end_epoch;
+        *ep = 0;
+        if (d->trunc || ges_parse_time(s, d->len, ep) != GES_OK) {
+            *ep = 0;
+            p->out->invalid |= bit;
+        }
+    }
+}
+
+static ges_err_t ges__value_num(ges_parser_t *p, const ges__field_t *f,
+                                const ges__num_t *n)
+{
+    ges__where_t w;
+    ges_err_t e;
+    ges__value_reset(p, f, NULL);
+    ges__where(p, &w);
+    if (f->kind == K_F64) {
+        e = ges__num_to_f64(n, (double *)(void *)(w.base + f->off));
+    } else {
+        e = ges__num_to_i64(n, (int64_t *)(void *)(w.base + f->off));
+    }
+    return e;
+}
+
+/* ------------------------------------------------------------------------- */
+/* 3e. The framer                                                             */
+/*                                                                           */
+/* A byte-driven scanner validates the whole document as it arrives (jsmn    */
+/* only tokenizes: it accepts [tru], {"a":1,} ...) and decides, member by    */
+/* member, what happens to each value:                                       */
+/*   - members we do not keep are validated and skipped, never buffered;     */
+/*   - members we keep at the top level, in "error" and in each file entry   */
+/*     are copied into the work buffer as one piece `{"k":v,"k2":v2}` per    */
+/*     object (several members per piece, up to the token budget) and handed */
+/*     to jsmn when the object ends, when the buffer is full or before the   */
+/*     framer descends; so each file entry reaches jsmn on its own;          */
+/*   - a member that alone does not fit the buffer is stored "direct": the   */
+/*     scanner decodes its value into the field as it arrives (with the same */
+/*     decoder), so its size never matters and the field is cut at its own  */
+/*     bound, flagged, never lost.                                           */
+/* Memory is the parser struct plus the caller's work buffer, whatever the   */
+/* size of the body; results do not depend on split points or buffer size.  */
+/* ------------------------------------------------------------------------- */
+enum {
+    S_VALUE,     /* a value is due */
+    S_ARR_FIRST, /* after '[': a value or ']' */
+    S_OBJ_FIRST, /* after '{': a key or '}' */
+    S_OBJ_KEY,   /* after ',' in an object: a key */
+    S_COLON,     /* after a key */
+    S_AFTER,     /* after a value: ',' or the container's end */
+    S_STR,       /* inside a string (key or value) */
+    S_NUM,       /* inside a number */
+    S_LIT,       /* inside true / false / null */
+    S_END        /* after the document: only white space */
+};
+
+static const char *const ges__lits[3] = {"true", "false", "null"};
+
+static int ges__is_ws(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int ges__member_level(uint8_t level)
+{
+    return level == L_TOP || level == L_ERROR || level == L_ENTRY;
+}
+
+static const ges__field_t *ges__cur_field(const ges_parser_t *p)
+{
+    return p->field == GES__NO_FIELD ? NULL : &ges__fields[p->field];
+}
+
+/* Hand work[0..end) (a '{' and `members` complete members) to jsmn and store
+ * each member. Tokens live on this function's stack only. */
+static ges_err_t ges__piece(ges_parser_t *p, size_t end)
+{
+    jsmntok_t tok[GES_JSON_MAX_TOKENS];
+    jsmn_parser jp;
+    int r, i;
+    unsigned members = p->members;
+    p->members = 0;
+    if (members == 0) return GES_OK;
+    GES_ASSERT(end < p->work_len && p->work[0] == '{');
+    p->work[end] = '}';
+    jsmn_init(&jp);
+    r = jsmn_parse(&jp, p->work, end + 1, tok, GES_JSON_MAX_TOKENS);
+    /* The scanner validated these bytes and the budget fits; anything else
+     * would be a bug, reported rather than trusted. */
+    if (r != (int)(1 + 2 * members) || tok[0].type != JSMN_OBJECT) {
+        return r == JSMN_ERROR_NOMEM ? GES_ERR_JSON_TOKENS : GES_ERR_JSON_SYNTAX;
+    }
+    for (i = 1; i < r; i += 2) {
+        const jsmntok_t *k = &tok[i], *v = &tok[i + 1];
+        char key[sizeof p->key];
+        ges__sdec_t d;
+        const char *s;
+        size_t j, n;
+        uint8_t fi;
+        const ges__field_t *f;
+        ges_err_t e = GES_OK;
+
+        ges__sdec_init(&d, key, sizeof key - 1);
+        for (j = (size_t)k->start; j < (size_t)k->end; j++) {
+            (void)ges__sdec_byte(&d, (unsigned char)p->work[j]);
+        }
+        fi = d.trunc ? GES__NO_FIELD : ges__lookup(p->level, key, d.len);
+        if (fi == GES__NO_FIELD) return GES_ERR_JSON_SYNTAX; /* cannot happen */
+        f = &ges__fields[fi];
+        s = p->work + v->start;
+        n = (size_t)(v->end - v->start);
+        if (v->type == JSMN_STRING) {
+            ges__value_reset(p, f, &d);
+            for (j = 0; j < n; j++) (void)ges__sdec_byte(&d, (unsigned char)s[j]);
+            ges__value_str_done(p, f, &d);
+        } else if (s[0] == 'n') {
+            ges__value_null(p, f);
+        } else {
+            ges__num_t num;
+            memset(&num, 0, sizeof num);
+            for (j = 0; j < n; j++) (void)ges__num_byte(&num, (unsigned char)s[j]);
+            e = ges__value_num(p, f, &num);
+        }
+        if (e != GES_OK) return e;
+    }
+    return GES_OK;
+}
+
+/* Flush the complete members of the current piece and empty the buffer. */
+static ges_err_t ges__flush(ges_parser_t *p)
+{
+    ges_err_t e = ges__piece(p, p->used);
+    p->used = 0;
+    return e;
+}
+
+/* The member being captured does not fit any more: its value will go
+ * straight to its field. Bytes of the value already in the buffer are
+ * decoded now, with a fresh decoder that ends in the state the scanner's
+ * own decoder is in. */
+static void ges__go_direct(ges_parser_t *p)
+{
+    const ges__field_t *f = ges__cur_field(p);
+    p->capturing = 0;
+    p->direct = 1;
+    if (p->value_start != 0 && p->state == S_STR && !p->is_key && f != NULL) {
+        size_t j;
+        ges__value_reset(p, f, &p->str);
+        for (j = p->value_start + 1; j < p->used; j++) {
+            (void)ges__sdec_byte(&p->str, (unsigned char)p->work[j]);
+        }
+    }
+    p->used = 0;
+    p->value_start = 0;
+}
+
+/* Append one byte of the member being captured. */
+static ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
+{
+    if (p->used + 1 >= p->work_len) { /* keep one byte for the '}' */
+        if (p->members > 0) {
+            /* Hand the complete members to jsmn; keep the partial one. */
+            /* The partial member starts with its ',' separator, which the
+             * '}' closing the complete ones overwrites. */
+            size_t from = p->member_start + 1, tail;
+            ges_err_t e = ges__piece(p, p->member_start);
+            if (e != GES_OK) return e;
+            tail = p->used - from;
+            memmove(p->work + 1, p->work + from, tail);
+            if (p->value_start) p->value_start = p->value_start - from + 1;
+            p->member_start = 1;
+            p->used = 1 + tail;
+        }
+        if (p->used + 1 >= p->work_len) {
+            ges__go_direct(p);
+            return GES_OK;
+        }
+    }
+    p->work[p->used++] = (char)c;
+    return GES_OK;
+}
+
+/* A key starts at a member level: open a piece or add to it. */
+static ges_err_t ges__member_begin(ges_parser_t *p)
+{
+    ges_err_t e = GES_OK;
+    p->field = GES__NO_FIELD;
+    p->direct = 0;
+    p->value_start = 0;
+    p->capturing = 0;
+    if (p->work_len < 8) {
+        p->direct = 1; /* no room for a piece worth having */
+        return GES_OK;
+    }
+    /* Close the piece at the token budget, or when not even the separator
+     * and a quote would fit. */
+    if (p->members >= (GES_JSON_MAX_TOKENS - 1) / 2 ||
+        (p->members > 0 && p->used + 3 > p->work_len)) {
+        e = ges__flush(p);
+        if (e != GES_OK) return e;
+    }
+    if (p->used == 0) p->work[p->used++] = '{';
+    p->member_start = p->used;
+    if (p->members > 0) p->work[p->used++] = ',';
+    p->capturing = 1;
+    return GES_OK;
+}
+
+/* The key is complete: decide the member's fate. */
+static void ges__key_done(ges_parser_t *p)
+{
+    const ges__field_t *f;
+    p->field = p->str.trunc ? GES__NO_FIELD
+                            : ges__lookup(p->level, p->key, p->str.len);
+    f = ges__cur_field(p);
+    if (!ges__member_level(p->level)) return;
+    if (f == NULL || f->kind == K_DETAIL || f->kind == K_ERROR) {
+        /* not stored from this piece: forget the key bytes */
+        if (p->capturing) p->used = p->member_start;
+        if (p->used == 1 && p->members == 0) p->used = 0;
+        p->capturing = 0;
+        p->direct = 0;
+    }
+}
+
+static ges_err_t ges__push(ges_parser_t *p, int is_object, uint8_t level)
+{
+    if (p->depth >= GES_JSON_MAX_DEPTH) return GES_ERR_JSON_DEPTH;
+    if (is_object) p->stack |= (uint64_t)1 << p->depth;
+    else p->stack &= ~((uint64_t)1 << p->depth);
+    p->depth++;
+    p->level = level;
+    p->state = is_object ? S_OBJ_FIRST : S_ARR_FIRST;
+    return GES_OK;
+}
+
+/* A value of the current member (or array element) begins with byte c.
+ * Decides where it goes, checks its type, and enters the right state. */
+static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
+{
+    const ges__field_t *f = NULL;
+    uint8_t kind = 0xFF;       /* 0xFF: nobody keeps this value */
+    uint8_t inner = L_SKIP;    /* level inside, if it is a container */
+    ges_err_t e;
+    int is_null = (c == 'n');
+    int is_str = (c == '"'), is_num = (c == '-' || ges__is_digit(c));
+
+    if (!(c == '{' || c == '[' || is_str || is_num || c == 't' ||
+          c == 'f' || is_null)) {
+        return GES_ERR_JSON_SYNTAX;
+    }
+    switch (p->level) {
+    case L_NONE:
+        if (c != '{') return GES_ERR_JSON_NOT_OBJECT;
+        p->state = S_OBJ_FIRST;
+        return ges__push(p, 1, L_TOP);
+    case L_TOP:
+    case L_ERROR:
+    case L_ENTRY:
+    case L_DETAIL:
+        f = ges__cur_field(p);
+        if (f != NULL) kind = f->kind;
+        break;
+    case L_SET:
+        /* an element of schemaPath & co: an object, one entry */
+        if (c != '{') {
+            p->type_bad = 1;
+            break;
+        }
+        {
+            ges_job_fileset_t *fs = &p->out->sets[p->set];
+            if (fs->count < UINT32_MAX) fs->count++;
+#if GES_PATHS_MAX > 0
+            if (p->entry < GES_PATHS_MAX) {
+                memset(&fs->entries[p->entry], 0, sizeof fs->entries[0]);
+                fs->kept = p->entry + 1;
+                return ges__push(p, 1, L_ENTRY);
+            }
+#endif
+            p->out->truncated |= GES_F_SET(p->set);
+        }
+        break;
+    default: /* L_SKIP */
+        break;
+    }
+
+    /* A value of the wrong type is skipped like an unknown one, and the
+     * type error raised when it ends: a document that is not even JSON
+     * ({"jobId":tru}) gets the syntax error. */
+    if ((kind == K_STR && !is_str && !is_null) ||
+        ((kind == K_F64 || kind == K_I64) && !is_num && !is_null) ||
+        (kind == K_DETAIL && c != '{' && !is_null) ||
+        (kind == K_SET && c != '[' && !is_null)) {
+        p->type_bad = 1;
+        kind = 0xFF;
+        p->capturing = 0;
+        p->direct = 0;
+        if (ges__member_level(p->level)) {
+            p->used = p->used ? p->member_start : 0;
+        }
+    }
+    switch (kind) {
+    case K_DETAIL:
+    case K_SET:
+        if (ges__member_level(p->level)) {
+            e = ges__flush(p); /* the buffer is the next level's now */
+            if (e != GES_OK) return e;
+        }
+        p->out->present |= kind == K_DETAIL ? GES_F_JOB_DETAIL : GES_F_SET(f->idx);
+        if (kind == K_DETAIL) {
+            /* a (repeated) jobDetail replaces everything before it */
+            memset(p->out->sets, 0, sizeof p->out->sets);
+            p->out->present &= ~(GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
+            p->out->null &= ~(GES_F_JOB_DETAIL | GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
+            p->out->truncated &= ~(GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
+            if (is_null) p->out->null |= GES_F_JOB_DETAIL;
+            inner = L_DETAIL;
+        } else {
+            memset(&p->out->sets[f->idx], 0, sizeof p->out->sets[0]);
+            p->out->null &= ~GES_F_SET(f->idx);
+            p->out->truncated &= ~GES_F_SET(f->idx);
+            if (is_null) p->out->null |= GES_F_SET(f->idx);
+            p->set = f->idx;
+            p->entry = 0;
+            inner = L_SET;
+        }
+        break;
+    case K_ERROR:
+        if (c == '{') {
+            e = ges__flush(p);
+            if (e != GES_OK) return e;
+            inner = L_ERROR;
+        } /* "error" of another shape: not ours, skipped */
+        break;
+    default:
+        break;
+    }
+
+    if (c == '{' || c == '[') {
+        if (inner == L_SKIP && p->level != L_SKIP) {
+            p->skip_ret = p->level;
+            p->skip_depth = (uint16_t)(p->depth + 1);
+        }
+        return ges__push(p, c == '{', inner);
+    }
+
+    /* A scalar. Kept members at member levels are captured or direct. */
+    if (kind <= K_I64 && ges__member_level(p->level) && !p->capturing) {
+        p->direct = 1;
+    }
+    if (kind > K_I64) p->capturing = 0; /* not ours: nothing to buffer */
+    if (p->capturing) {
+        p->value_start = p->used;
+        e = ges__cap(p, c);
+        if (e != GES_OK) return e;
+    }
+    if (is_str) {
+        p->state = S_STR;
+        p->is_key = 0;
+        if (p->direct && kind == K_STR) ges__value_reset(p, f, &p->str);
+        else ges__sdec_init(&p->str, NULL, 0);
+    } else if (is_num) {
+        memset(&p->num, 0, sizeof p->num);
+        (void)ges__num_byte(&p->num, c);
+        p->state = S_NUM;
+    } else {
+        p->lit = c == 't' ? 0 : c == 'f' ? 1 : 2;
+        p->lit_pos = 1;
+        p->state = S_LIT;
+    }
+    return GES_OK;
+}
+
+/* A scalar value or a container just ended. */
+static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
+{
+    ges_err_t e = GES_OK;
+    if (p->type_bad && p->level != L_SKIP) return GES_ERR_JSON_TYPE;
+    if (scalar && ges__member_level(p->level)) {
+        const ges__field_t *f = ges__cur_field(p);
+        if (p->state == S_NUM && f != NULL && f->kind <= K_I64) {
+            /* range-check now in both modes, so the error and its offset do
+             * not depend on the buffer */
+            double dv;
+            int64_t iv;
+            e = f->kind == K_F64 ? ges__num_to_f64(&p->num, &dv)
+                                 : ges__num_to_i64(&p->num, &iv);
+            if (e != GES_OK) return e;
+        }
+        if (p->capturing) {
+            p->members++;
+        } else if (p->direct && f != NULL && f->kind <= K_I64) {
+            if (p->state == S_STR) {
+                ges__value_str_done(p, f, &p->str);
+            } else if (p->state == S_NUM) {
+                e = ges__value_num(p, f, &p->num);
+            } else {
+                ges__value_null(p, f); /* S_LIT: the type check let only null in */
+            }
+        }
+        p->capturing = 0;
+        p->direct = 0;
+        p->value_start = 0;
+    }
+    p->state = p->depth == 0 ? S_END : S_AFTER;
+    return e;
+}
+
+/* A container closes: c is '}' or ']'. */
+static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
+{
+    ges_err_t e = GES_OK;
+    int is_object = (int)((p->stack >> (p->depth - 1)) & 1u);
+    (void)is_object;
+    GES_ASSERT(is_object == (c == '}')); /* ges__byte checked */
+    p->depth--;
+    switch (p->level) {
+    case L_SKIP:
+        if (p->depth + 1 == p->skip_depth) p->level = p->skip_ret;
+        break;
+    case L_ENTRY:
+        e = ges__flush(p);
+        p->entry++;
+        p->level = L_SET;
+        break;
+    case L_SET:
+        p->level = L_DETAIL;
+        break;
+    case L_DETAIL:
+        p->level = L_TOP;
+        break;
+    case L_ERROR:
+        e = ges__flush(p);
+        p->level = L_TOP;
+        break;
+    default: /* L_TOP */
+        e = ges__flush(p);
+        p->level = L_END;
+        break;
+    }
+    p->field = GES__NO_FIELD;
+    if (e != GES_OK) return e;
+    return ges__value_end(p, 0);
+}
+
+/* ges__byte's "the number ended before this byte: process it again". A
+ * loop in the caller, not recursion, keeps the stack bound static. */
+#define GES__AGAIN ((ges_err_t)1)
+
+static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
+{
+    int r;
+    ges_err_t e;
+    switch (p->state) {
+    case S_END:
+        return ges__is_ws(c) ? GES_OK : GES_ERR_JSON_TRAILING;
+    case S_STR:
+        if (p->capturing) {
+            e = ges__cap(p, c);
+            if (e != GES_OK) return e;
+        }
+        r = ges__sdec_byte(&p->str, c);
+        if (r < 0) return (ges_err_t)r;
+        if (r == GES__STR_END) {
+            if (p->is_key) {
+                ges__key_done(p);
+                p->state = S_COLON;
+                return GES_OK;
+            }
+            return ges__value_end(p, 1);
+        }
+        return GES_OK;
+    case S_NUM:
+        r = ges__num_byte(&p->num, c);
+        if (r < 0) return (ges_err_t)r;
+        if (r == 0) {
+            return p->capturing ? ges__cap(p, c) : GES_OK;
+        }
+        if (!ges__is_ws(c) && c != ',' && c != '}' && c != ']') {
+            return GES_ERR_JSON_SYNTAX; /* 1.2.3, 1e5e5 ... */
+        }
+        e = ges__value_end(p, 1); /* c belongs to what follows */
+        return e != GES_OK ? e : GES__AGAIN;
+    case S_LIT:
+        if (c != (unsigned char)ges__lits[p->lit][p->lit_pos]) {
+            return GES_ERR_JSON_SYNTAX;
+        }
+        if (p->capturing) {
+            e = ges__cap(p, c);
+            if (e != GES_OK) return e;
+        }
+        if (ges__lits[p->lit][++p->lit_pos] == '\0') return ges__value_end(p, 1);
+        return GES_OK;
+    default:
+        break;
+    }
+    if (ges__is_ws(c)) return GES_OK; /* jsmn needs none of it */
+    if ((c == '}' || c == ']') && p->depth > 0 &&
+        (int)((p->stack >> (p->depth - 1)) & 1u) != (c == '}')) {
+        return GES_ERR_JSON_INCOMPLETE; /* closes the wrong kind: unbalanced */
+    }
+    switch (p->state) {
+    case S_OBJ_FIRST:
+    case S_OBJ_KEY:
+        if (c == '}' && p->state == S_OBJ_FIRST) return ges__pop(p, c);
+        if (c != '"') return GES_ERR_JSON_SYNTAX;
+        p->field = GES__NO_FIELD;
+        if (ges__member_level(p->level)) {
+            e = ges__member_begin(p);
+            if (e != GES_OK) return e;
+            if (p->capturing) {
+                e = ges__cap(p, c);
+                if (e != GES_OK) return e;
+            }
+        }
+        p->is_key = 1;
+        p->state = S_STR;
+        if (p->level == L_SKIP) ges__sdec_init(&p->str, NULL, 0);
+        else ges__sdec_init(&p->str, p->key, sizeof p->key - 1);
+        return GES_OK;
+    case S_COLON:
+        if (c != ':') return GES_ERR_JSON_SYNTAX;
+        p->state = S_VALUE;
+        return p->capturing ? ges__cap(p, c) : GES_OK;
+    case S_AFTER:
+        if (c == ',') {
+            int in_object = (int)((p->stack >> (p->depth - 1)) & 1u);
+            p->state = in_object ? S_OBJ_KEY : S_VALUE;
+            return GES_OK;
+        }
+        if (c == '}' || c == ']') return ges__pop(p, c);
+        return GES_ERR_JSON_SYNTAX;
+    case S_ARR_FIRST:
+        if (c == ']') return ges__pop(p, c);
+        return ges__value_begin(p, c);
+    default: /* S_VALUE */
+        return ges__value_begin(p, c);
+    }
+}
+
+/* see ges_job.h */
+void ges_parser_init(ges_parser_t *p, ges_job_status_t *out, char *work,
+                     size_t work_len)
+{
+    if (p == NULL) return;
+    memset(p, 0, sizeof *p);
+    p->out = out;
+    p->work = work;
+    p->work_len = (work != NULL && work_len <= (size_t)INT_MAX) ? work_len : 0;
+    p->state = S_VALUE;
+    p->level = L_NONE;
+    p->field = GES__NO_FIELD;
+    if (out != NULL) ges_job_status_init(out);
+    else p->err = GES_ERR_INVALID_ARG;
+}
+
+/* After a failed parse or answer the result is "nothing known" but for the
+ * HTTP status: what a cut or broken answer left is not an answer. */
+static void ges__status_reset(ges_job_status_t *out)
+{
+    int http = out->http_status;
+    ges_job_status_init(out);
+    out->http_status = http;
+}
+
+static ges_err_t ges__parser_fail(ges_parser_t *p, ges_err_t e)
+{
+    p->err = e;
+    ges__status_reset(p->out);
+    return e;
+}
+
+/* see ges_job.h */
+ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
+{
+    size_t i;
+    if (p == NULL || (data == NULL && len != 0)) return GES_ERR_INVALID_ARG;
+    if (p->err != GES_OK) return p->err;
+    for (i = 0; i < len; i++) {
+        ges_err_t e;
+        do {
+            e = ges__byte(p, (unsigned char)data[i]);
+        } while (e == GES__AGAIN);
+        if (e != GES_OK) return ges__parser_fail(p, e);
+        p->offset++;
+    }
+    return GES_OK;
+}
+
+/* see ges_job.h */
+ges_err_t ges_parser_finish(ges_parser_t *p)
+{
+    if (p == NULL) return GES_ERR_INVALID_ARG;
+    if (p->err != GES_OK) return p->err;
+    if (p->state != S_END) return ges__parser_fail(p, GES_ERR_JSON_INCOMPLETE);
+    p->err = GES_ERR_STATE; /* finished: further feeding is a mistake */
+    return GES_OK;
+}
+
+/* see ges_job.h */
+unsigned long long ges_parser_offset(const ges_parser_t *p)
+{
+    return p ? p->offset : 0;
+}
+
+#ifndef GES_PARSE_WORK
+/* Work buffer of ges_job_parse(), on its stack. Any size gives the same
+ * results; this one lets a typical member or file entry reach jsmn whole. */
+#define GES_PARSE_WORK 256
+#endif
+
+/* see ges_job.h */
+ges_err_t ges_job_parse(const char *body, size_t len, ges_job_status_t *out)
+{
+    ges_parser_t p;
+    char work[GES_PARSE_WORK];
+    ges_err_t e;
+    if (out == NULL) return GES_ERR_INVALID_ARG;
+    if (body == NULL) {
+        ges_job_status_init(out);
+        return GES_ERR_INVALID_ARG;
+    }
+    ges_parser_init(&p, out, work, sizeof work);
+    e = ges_parser_feed(&p, body, len);
+    if (e == GES_OK) e = ges_parser_finish(&p);
+    return e;
+}
+
+/* ------------------------------------------------------------------------- */
+/* 4. HTTP response reader                                                    */
+/*                                                                           */
+/* A byte-driven state machine, so any split of the input gives the same     */
+/* result. Lines (status, headers, chunk sizes, trailers) are inspected      */
+/* through a small window; only the few headers we act on must fit it. Body  */
+/* bytes go to the JSON parser in spans, never buffered here.                */
+/* ------------------------------------------------------------------------- */
+enum {
+    H_STATUS,     /* status line */
+    H_HEADER,     /* header lines */
+    H_BODY_LEN,   /* Content-Length body */
+    H_BODY_CLOSE, /* body up to the connection's close */
+    H_CHUNK_SIZE, /* chunk-size [; ext] line */
+    H_CHUNK_DATA,
+    H_CHUNK_CR,   /* CRLF after chunk data */
+    H_CHUNK_LF,
+    H_TRAILER,    /* trailer lines after the last chunk */
+    H_DONE
+};
+
+typedef struct {
+    ges_parser_t *json;
+    uint64_t left;        /* Content-Length or chunk bytes still due */
+    uint64_t body;        /* body bytes so far */
+    unsigned long hdr;    /* status-line and header bytes so far */
+    int status;           /* HTTP status of the final answer */
+    uint8_t st;
+    uint8_t http10;
+    uint8_t close;        /* the connection cannot be reused */
+    uint8_t keep_alive;   /* "Connection: keep-alive" (matters for 1.0) */
+    uint8_t chunked;
+    uint8_t have_len;
+    uint8_t line_over;    /* the line did not fit the window */
+    uint8_t line_cr;      /* the line's CR was seen */
+    uint16_t line_len;
+    char line[48];        /* every line we act on fits */
+    uint32_t retry_after; /* Retry-After in seconds, 0 if none */
+} ges__http_t;
+
+static void ges__http_init(ges__http_t *h, ges_parser_t *json)
+{
+    memset(h, 0, sizeof *h);
+    h->json = json;
+}
+
+/* OWS-trimmed value of a "name: value" line, lower-case name compare. */
+static int ges__hdr_is(const char *line, size_t n, const char *name,
+                       const char **val, size_t *vlen)
+{
+    size_t i, nl = strlen(name);
+    if (n <= nl || line[nl] != ':') return 0;
+    for (i = 0; i < nl; i++) {
+        if (ges__lower((unsigned char)line[i]) != name[i]) return 0;
+    }
+    i = nl + 1;
+    while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
+    while (n > i && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
+    *val = line + i;
+    *vlen = n - i;
+    return 1;
+}
+
+/* Decimal or hex digits into *v, refusing anything above `max`. Returns 1,
+ * 0 for a non-digit or empty input, -1 for a value above max. */
+static int ges__parse_uint(const char *s, size_t n, int base, uint64_t max,
+                           uint64_t *v)
+{
+    size_t i;
+    uint64_t x = 0;
+    if (n == 0) return 0;
+    for (i = 0; i < n; i++) {
+        int d = base == 16 ? ges__hexval((unsigned char)s[i])
+                           : (ges__is_digit((unsigned char)s[i]) ? s[i] - '0' : -1);
+        if (d < 0) return 0;
+        if (x > (max - (uint64_t)d) / (uint64_t)base) return -1;
+        x = x * (uint64_t)base + (uint64_t)d;
+    }
+    *v = x;
+    return 1;
+}
+
+static int ges__has_token(const char *v, size_t n, const char *tok)
+{
+    size_t i = 0, tl = strlen(tok);
+    while (i < n) {
+        size_t j, k;
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ',')) i++;
+        j = i;
+        while (j < n && v[j] != ',') j++;
+        k = j;
+        while (k > i && (v[k - 1] == ' ' || v[k - 1] == '\t')) k--;
+        if (k - i == tl) {
+            size_t m;
+            for (m = 0; m < tl && ges__lower((unsigned char)v[i + m]) == tok[m]; m++) {}
+            if (m == tl) return 1;
+        }
+        i = j;
+    }
+    return 0;
+}
+
+static ges_err_t ges__http_status_line(ges__http_t *h)
+{
+    const char *l = h->line;
+    uint64_t code;
+    /* "HTTP/1.x NNN[ reason]" */
+    if (h->line_len < 12 || memcmp(l, "HTTP/1.", 7) != 0 ||
+        (l[7] != '0' && l[7] != '1') || l[8] != ' ' ||
+        ges__parse_uint(l + 9, 3, 10, 999, &code) != 1 || code < 100 ||
+        (h->line_len > 12 && l[12] != ' ')) {
+        return GES_ERR_HTTP;
+    }
+    h->http10 = l[7] == '0';
+    h->status = (int)code;
+    h->json->out->http_status = h->status;
+    h->st = H_HEADER;
+    return GES_OK;
+}
+
+static ges_err_t ges__http_headers_end(ges__http_t *h)
+{
+    if (h->status < 200) {
+        if (h->status == 101) return GES_ERR_HTTP; /* we asked no upgrade */
+        /* 1xx interim answer: the real one follows */
+        h->have_len = h->chunked = h->keep_alive = h->close = 0;
+        h->st = H_STATUS;
+        return GES_OK;
+    }
+    if (h->http10 && !h->keep_alive) h->close = 1;
+    if (h->status == 204 || h->status == 304) {
+        h->st = H_DONE;
+    } else if (h->chunked) {
+        h->st = H_CHUNK_SIZE;
+    } else if (h->have_len) {
+        h->st = h->left ? H_BODY_LEN : H_DONE;
+    } else {
+        h->st = H_BODY_CLOSE;
+        h->close = 1;
+    }
+    return GES_OK;
+}
+
+static ges_err_t ges__http_header(ges__http_t *h)
+{
+    const char *v;
+    size_t vl, n = h->line_len;
+    uint64_t x;
+    if (n == 0) return ges__http_headers_end(h);
+    {
+        /* A field name is a token right up to the colon: no folding, no
+         * space before the colon (RFC 9112 5.1: such answers are refused). */
+        const char *colon = (const char *)memchr(h->line, ':', n);
+        size_t k, end = colon ? (size_t)(colon - h->line) : n;
+        if (colon == NULL && !h->line_over) return GES_ERR_HTTP;
+        if (end == 0) return GES_ERR_HTTP;
+        for (k = 0; k < end; k++) {
+            if (h->line[k] == ' ' || h->line[k] == '\t') return GES_ERR_HTTP;
+        }
+    }
+    if (ges__hdr_is(h->line, n, "content-length", &v, &vl)) {
+        int r;
+        if (h->line_over) return GES_ERR_HTTP_FRAMING;
+        r = ges__parse_uint(v, vl, 10, GES_BODY_MAX, &x);
+        if (r < 0) return GES_ERR_HTTP_BODY_TOO_LARGE;
+        if (r == 0 || (h->have_len && x != h->left) || h->chunked) {
+            return GES_ERR_HTTP_FRAMING;
+        }
+        h->have_len = 1;
+        h->left = x;
+    } else if (ges__hdr_is(h->line, n, "transfer-encoding", &v, &vl)) {
+        /* Only "chunked" alone: other codings we could not decode, and
+         * chunked next to a Content-Length is how requests get smuggled. */
+        if (h->line_over || h->chunked || h->have_len ||
+            !(vl == 7 && ges__has_token(v, vl, "chunked"))) {
+            return GES_ERR_HTTP_FRAMING;
+        }
+        h->chunked = 1;
+    } else if (ges__hdr_is(h->line, n, "connection", &v, &vl)) {
+        if (h->line_over || ges__has_token(v, vl, "close")) h->close = 1;
+        if (!h->line_over && ges__has_token(v, vl, "keep-alive")) h->keep_alive = 1;
+    } else if (ges__hdr_is(h->line, n, "retry-after", &v, &vl)) {
+        if (!h->line_over && ges__parse_uint(v, vl, 10, 86400, &x) == 1) {
+            h->retry_after = (uint32_t)x;
+        }
+    }
+    return GES_OK;
+}
+
+static ges_err_t ges__http_chunk_size(ges__http_t *h)
+{
+    size_t n = 0;
+    int r;
+    while (n < h->line_len && h->line[n] != ';' && h->line[n] != ' ' &&
+           h->line[n] != '\t') {
+        n++;
+    }
+    if (h->line_over && n == h->line_len) return GES_ERR_HTTP_FRAMING;
+    r = ges__parse_uint(h->line, n, 16, GES_BODY_MAX, &h->left);
+    if (r < 0) return GES_ERR_HTTP_BODY_TOO_LARGE;
+    if (r == 0) return GES_ERR_HTTP_FRAMING;
+    while (n < h->line_len && (h->line[n] == ' ' || h->line[n] == '\t')) n++;
+    if (n < h->line_len && h->line[n] != ';') return GES_ERR_HTTP_FRAMING;
+    h->st = h->left ? H_CHUNK_DATA : H_TRAILER;
+    return GES_OK;
+}
+
+/* One byte of a line-based state. */
+static ges_err_t ges__http_line_byte(ges__http_t *h, unsigned char c)
+{
+    ges_err_t e;
+    if (h->st != H_CHUNK_SIZE) {
+        if (++h->hdr > GES_HTTP_HEADERS_MAX) return GES_ERR_HTTP_HEADERS_TOO_LARGE;
+    } else if (h->line_len >= sizeof h->line && h->line_over > 1) {
+        return GES_ERR_HTTP_FRAMING; /* chunk extensions without end */
+    }
+    if (c == '\n') {
+        if (!h->line_cr) return GES_ERR_HTTP; /* bare LF */
+        switch (h->st) {
+        case H_STATUS: e = ges__http_status_line(h); break;
+        case H_HEADER: e = ges__http_header(h); break;
+        case H_CHUNK_SIZE: e = ges__http_chunk_size(h); break;
+        default: /* H_TRAILER: skipped, up to the empty line */
+            e = GES_OK;
+            if (h->line_len == 0 && !h->line_over) h->st = H_DONE;
+            break;
+        }
+        h->line_len = 0;
+        h->line_over = 0;
+        h->line_cr = 0;
+        return e;
+    }
+    if (h->line_cr) return GES_ERR_HTTP; /* CR not followed by LF */
+    if (c == '\r') {
+        h->line_cr = 1;
+        return GES_OK;
+    }
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return GES_ERR_HTTP; /* NUL... */
+    if (h->line_len < sizeof h->line) {
+        h->line[h->line_len++] = (char)c;
+    } else if (h->line_over < 2) {
+        h->line_over++;
+    }
+    return GES_OK;
+}
+
+/* Feed received bytes. *used tells how many were consumed; the answer is
+ * complete when h->st == H_DONE. */
+static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
+                                size_t n, size_t *used)
+{
+    size_t i = 0;
+    ges_err_t e = GES_OK;
+    while (i < n && h->st != H_DONE) {
+        switch (h->st) {
+        case H_BODY_LEN:
+        case H_CHUNK_DATA:
+        case H_BODY_CLOSE: {
+            size_t k = n - i;
+            if (h->st != H_BODY_CLOSE && (uint64_t)k > h->left) k = (size_t)h->left;
+            if (h->body + k > GES_BODY_MAX) {
+                e = GES_ERR_HTTP_BODY_TOO_LARGE;
+                break;
+            }
+            h->body += k;
+            /* For a non-2xx answer a JSON error is kept in the parser and
+             * the framing goes on, so an HTML body still ends cleanly. */
+            e = ges_parser_feed(h->json, (const char *)b + i, k);
+            if (h->status >= 200 && h->status <= 299 && e != GES_OK) break;
+            e = GES_OK;
+            i += k;
+            if (h->st != H_BODY_CLOSE) {
+                h->left -= k;
+                if (h->left == 0) h->st = h->st == H_BODY_LEN ? H_DONE : H_CHUNK_CR;
+            }
+            break;
+        }
+        case H_CHUNK_CR:
+            e = b[i++] == '\r' ? GES_OK : GES_ERR_HTTP_FRAMING;
+            h->st = H_CHUNK_LF;
+            break;
+        case H_CHUNK_LF:
+            e = b[i++] == '\n' ? GES_OK : GES_ERR_HTTP_FRAMING;
+            h->st = H_CHUNK_SIZE;
+            break;
+        default:
+            e = ges__http_line_byte(h, b[i++]);
+            if (e == GES_ERR_HTTP && h->st >= H_CHUNK_SIZE) e = GES_ERR_HTTP_FRAMING;
+            break;
+        }
+        if (e != GES_OK) {
+            ges__status_reset(h->json->out);
+            break;
+        }
+    }
+    *used = i;
+    return e;
+}
+
+/* The answer has been read (or the connection closed: eof). Decide what it
+ * says. Shared by the client and ges_job_parse_response(). */
+static ges_err_t ges__http_end(ges__http_t *h, int eof)
+{
+    ges_job_status_t *out = h->json->out;
+    ges_err_t e;
+    if (h->st != H_DONE && !(eof && h->st == H_BODY_CLOSE)) {
+        ges__status_reset(out);
+        return GES_ERR_NET_CLOSED;
+    }
+    e = ges_parser_finish(h->json);
+    if (h->status < 200 || h->status > 299) {
+        /* Whatever the body was (HTML, nothing, a redirect), this is the
+         * service's error; its error fields are kept when it had them. */
+        out->http_status = h->status;
+        return GES_ERR_SERVICE;
+    }
+    if (e != GES_OK) return e;
+    if ((out->present & GES_F_ERROR_CODE) && !(out->null & GES_F_ERROR_CODE) &&
+        out->len[GES_FI_ERROR_CODE] > 0) {
+        return GES_ERR_SERVICE;
+    }
+    return GES_OK;
+}
+
+/* see ges_job.h */
+ges_err_t ges_job_parse_response(const char *resp, size_t len,
+                                 ges_job_status_t *out)
+{
+    ges_parser_t json;
+    ges__http_t h;
+    char work[GES_PARSE_WORK];
+    size_t used = 0;
+    ges_err_t e;
+    if (out == NULL) return GES_ERR_INVALID_ARG;
+    ges_parser_init(&json, out, work, sizeof work);
+    if (resp == NULL) return GES_ERR_INVALID_ARG;
+    ges__http_init(&h, &json);
+    e = ges__http_feed(&h, (const unsigned char *)resp, len, &used);
+    if (e == GES_OK && used < len) e = GES_ERR_HTTP; /* bytes after the answer */
+    if (e == GES_OK) e = ges__http_end(&h, 1);
+    if (e != GES_OK && e != GES_ERR_SERVICE) ges__status_reset(out);
+    return e;
+}
+
+#if !GES_CONFIG_NO_TLS /* the writer serves only the client */
+/* ------------------------------------------------------------------------- */
+/* 4b. Request writer                                                         */
+/*                                                                           */
+/* Buffered: the request, token included, passes through the I/O buffer in  */
+/* pieces, so no buffer needs to hold a multi-KiB token; the caller wipes    */
+/* the buffer afterwards. The sink is TLS in the client and memory in tests. */
+/* ------------------------------------------------------------------------- */
+typedef struct {
+    ges_err_t (*sink)(void *ctx, const unsigned char *p, size_t n);
+    void *ctx;
+    unsigned char *buf;
+    size_t cap, len;
+    ges_err_t err;
+} ges__wr_t;
+
+static void ges__wr_flush(ges__wr_t *w)
+{
+    if (w->err == GES_OK && w->len > 0) w->err = w->sink(w->ctx, w->buf, w->len);
+    w->len = 0;
+}
+
+static void ges__wr(ges__wr_t *w, const char *s, size_t n)
+{
+    while (n > 0 && w->err == GES_OK) {
+        size_t k = w->cap - w->len;
+        if (k > n) k = n;
+        memcpy(w->buf + w->len, s, k);
+        w->len += k;
+        s += k;
+        n -= k;
+        if (w->len == w->cap) ges__wr_flush(w);
+    }
+}
+
+static void ges__wr_s(ges__wr_t *w, const char *s) { ges__wr(w, s, strlen(s)); }
+
+/* A path segment, percent-encoded outside the unreserved set. */
+static void ges__wr_seg(ges__wr_t *w, const char *id)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *id; id++) {
+        unsigned char c = (unsigned char)*id;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            ges__is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            ges__wr(w, id, 1);
+        } else {
+            char e[3];
+            e[0] = '%';
+            e[1] = hex[c >> 4];
+            e[2] = hex[c & 15];
+            ges__wr(w, e, 3);
+        }
+    }
+}
+
+/* An ID is 1..GES_ID_MAX bytes and not "." or ".." (which a server or a
+ * proxy would resolve as a path step). Any byte is fine: it is encoded. */
+static int ges__id_ok(const char *id)
+{
+    size_t n;
+    if (id == NULL) return 0;
+    n = strlen(id);
+    return n >= 1 && n <= GES_ID_MAX && strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
+}
+
+/* The whole request. IDs were checked by ges__id_ok(), host and token at
+ * init, so nothing here can break a line. */
+static ges_err_t ges__write_request(ges__wr_t *w, const char *host,
+                                    unsigned port, const char *token,
+                                    const char *project, const char *graph,
+                                    const char *job)
+{
+    char num[8];
+    size_t i = sizeof num;
+    ges__wr_s(w, "GET /v1.0/");
+    ges__wr_seg(w, project);
+    ges__wr_s(w, "/graphs/");
+    ges__wr_seg(w, graph);
+    ges__wr_s(w, "/jobs/");
+    ges__wr_seg(w, job);
+    ges__wr_s(w, "/status HTTP/1.1\r\nHost: ");
+    ges__wr_s(w, host);
+    if (port != 443) {
+        do {
+            num[--i] = (char)('0' + port % 10);
+            port /= 10;
+        } while (port);
+        num[--i] = ':';
+        ges__wr(w, num + i, sizeof num - i);
+    }
+    ges__wr_s(w, "\r\nUser-Agent: ges_job/" GES_VERSION_STRING
+                 "\r\nAccept: application/json\r\nX-Auth-Token: ");
+    ges__wr_s(w, token);
+    ges__wr_s(w, "\r\n\r\n");
+    ges__wr_flush(w);
+    return w->err;
+}
+
+/* ------------------------------------------------------------------------- */
+/* 5. Port and TLS glue, client                                               */
+/* ------------------------------------------------------------------------- */
+#include <mbedtls/net_sockets.h> /* error code values only */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#endif
+#if defined(MBEDTLS_PLATFORM_MEMORY)
+#include <mbedtls/platform.h>
+#endif
+
+/* Milliseconds left before the request's deadline (0 once it passed). */
+static uint32_t ges__left(const ges_client_t *c)
+{
+    uint32_t now = c->cfg.platform->now_ms(c->cfg.platform->ctx);
+    int32_t d = (int32_t)(c->deadline - now);
+    return d > 0 ? (uint32_t)d : 0;
+}
+
+/* mbedTLS BIO callbacks over the port: every call gets the time left. */
+static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    ges_client_t *c = (ges_client_t *)ctx;
+    const ges_port_t *pt = c->cfg.platform;
+    uint32_t left = ges__left(c);
+    int r = left ? pt->net_send(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
+    if (r > 0) return r;
+    c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
+                         uint32_t timeout_unused)
+{
+    ges_client_t *c = (ges_client_t *)ctx;
+    const ges_port_t *pt = c->cfg.platform;
+    uint32_t left = ges__left(c);
+    int r = left ? pt->net_recv(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
+    (void)timeout_unused; /* the request's deadline rules, not mbedTLS's */
+    if (r >= 0) return r; /* 0: closed, mbedTLS reports CONN_EOF */
+    c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+static int ges__rng_entropy(void *ctx, unsigned char *buf, size_t len)
+{
+    const ges_port_t *pt = ((ges_client_t *)ctx)->cfg.platform;
+    return pt->entropy(pt->ctx, buf, len) == 0 ? 0 : MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
+}
+
+static int64_t ges__x509_epoch(const mbedtls_x509_time *t)
+{
+    return ges__days_from_civil(t->year, (unsigned)t->mon, (unsigned)t->day) * 86400 +
+           (int64_t)t->hour * 3600 + t->min * 60 + t->sec;
+}
+
+/* Certificate dates by our clock, not mbedTLS's: devices without a
+ * real-time clock give a floor instead (see ges_client_config_t). */
+static int ges__verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    ges_client_t *c = (ges_client_t *)ctx;
+    const ges_port_t *pt = c->cfg.platform;
+    int64_t now = pt->wall_clock ? pt->wall_clock(pt->ctx) : -1;
+    (void)depth;
+    *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
+    if (now >= 0) {
+        if (now > ges__x509_epoch(&crt->valid_to)) *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+        if (now < ges__x509_epoch(&crt->valid_from)) *flags |= MBEDTLS_X509_BADCERT_FUTURE;
+    } else if (c->cfg.time_floor > 0 &&
+               c->cfg.time_floor > ges__x509_epoch(&crt->valid_to)) {
+        *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
+    }
+    return 0;
+}
+
+static void ges__disconnect(ges_client_t *c)
+{
+    if (!c->connected) return;
+    c->cfg.platform->net_close(c->cfg.platform->ctx, c->sock);
+    c->connected = 0;
+}
+
+/* Map a failed mbedTLS call, looking first at what the port said. */
+static ges_err_t ges__tls_fail(ges_client_t *c, int r, ges_err_t net_err)
+{
+    c->tls_err = r;
+    if (c->net_status == GES_PORT_TIMEOUT || r == MBEDTLS_ERR_SSL_TIMEOUT) return GES_ERR_TIMEOUT;
+    if (c->net_status == GES_PORT_ERROR) return net_err;
+    if (r == MBEDTLS_ERR_SSL_CONN_EOF) return GES_ERR_NET_CLOSED;
+    return GES_ERR_TLS;
+}
+
+static ges_err_t ges__connect(ges_client_t *c)
+{
+    const ges_port_t *pt = c->cfg.platform;
+    uint32_t left = ges__left(c);
+    int r;
+    c->net_status = 0;
+    c->cert_flags = 0;
+    if (left == 0) return GES_ERR_TIMEOUT;
+    r = pt->net_connect(pt->ctx, c->host, c->cfg.port, left, &c->sock);
+    if (r != 0) return r == GES_PORT_TIMEOUT ? GES_ERR_TIMEOUT : GES_ERR_NET_CONNECT;
+    c->connected = 1;
+    r = mbedtls_ssl_session_reset(&c->ssl);
+    if (r == 0 && c->has_session) (void)mbedtls_ssl_set_session(&c->ssl, &c->session);
+    while (r == 0 && (r = mbedtls_ssl_handshake(&c->ssl)) != 0) {
+        if (r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE) break;
+        if (ges__left(c) == 0) {
+            r = MBEDTLS_ERR_SSL_TIMEOUT;
+            break;
+        }
+        r = 0;
+    }
+    if (r != 0) {
+        ges_err_t e;
+        c->cert_flags = mbedtls_ssl_get_verify_result(&c->ssl);
+        if (c->cert_flags == (uint32_t)-1) c->cert_flags = 0;
+        e = r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ? GES_ERR_TLS_CERT
+                                                     : ges__tls_fail(c, r, GES_ERR_NET_RECV);
+        c->tls_err = r;
+        ges__disconnect(c);
+        return e;
+    }
+    /* Keep the session, so the next connection can resume it. */
+    mbedtls_ssl_session_free(&c->session);
+    mbedtls_ssl_session_init(&c->session);
+    c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+    return GES_OK;
+}
+
+static ges_err_t ges__tls_sink(void *ctx, const unsigned char *p, size_t n)
+{
+    ges_client_t *c = (ges_client_t *)ctx;
+    size_t off = 0;
+    while (off < n) {
+        int r = mbedtls_ssl_write(&c->ssl, p + off, n - off);
+        if (r > 0) {
+            off += (size_t)r;
+        } else if (r != MBEDTLS_ERR_SSL_WANT_WRITE && r != MBEDTLS_ERR_SSL_WANT_READ) {
+            return ges__tls_fail(c, r, GES_ERR_NET_SEND);
+        } else if (ges__left(c) == 0) {
+            return GES_ERR_TIMEOUT;
+        }
+    }
+    return GES_OK;
+}
+
+static ges_err_t ges__send_request(ges_client_t *c, const char *project,
+                                   const char *graph, const char *job)
+{
+    ges__wr_t w;
+    ges_err_t e;
+    w.sink = ges__tls_sink;
+    w.ctx = c;
+    w.buf = c->cfg.io_buf;
+    w.cap = c->cfg.io_buf_len;
+    w.len = 0;
+    w.err = GES_OK;
+    e = ges__write_request(&w, c->host, c->cfg.port, c->cfg.token, project,
+                           graph, job);
+    ges__wipe(c->cfg.io_buf, c->cfg.io_buf_len); /* it held the token */
+    return e;
+}
+
+/* Read one answer into `out`. *got tells whether any byte arrived (a kept
+ * connection the server had closed fails with nothing received, and the
+ * request can then safely be sent again on a new one). */
+static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
+                                    int *got, int *reusable)
+{
+    ges_parser_t json;
+    ges__http_t h;
+    size_t half = c->cfg.io_buf_len / 2;
+    char *work = (char *)c->cfg.io_buf;
+    unsigned char *rx = c->cfg.io_buf + half;
+    size_t rx_len = c->cfg.io_buf_len - half;
+    ges_err_t e = GES_OK;
+
+    *got = 0;
+    *reusable = 0;
+    ges_parser_init(&json, out, work, half);
+    ges__http_init(&h, &json);
+    while (h.st != H_DONE) {
+        size_t used = 0;
+        int r = mbedtls_ssl_read(&c->ssl, rx, rx_len);
+        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE
+#ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
+            || r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET /* TLS 1.3 */
+#endif
+        ) {
+            if (ges__left(c) == 0) return GES_ERR_TIMEOUT;
+            continue;
+        }
+        if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+            (r == MBEDTLS_ERR_SSL_CONN_EOF && c->net_status == 0)) {
+            h.close = 1;
+            break; /* a close-delimited body ends here; anything else is cut */
+        }
+        if (r < 0) return ges__tls_fail(c, r, GES_ERR_NET_RECV);
+        *got = 1;
+        e = ges__http_feed(&h, rx, (size_t)r, &used);
+        if (e != GES_OK) return e;
+        if (h.st == H_DONE && used < (size_t)r) h.close = 1; /* extra bytes */
+    }
+    *reusable = !h.close;
+    c->retry_after_s = h.retry_after;
+    return ges__http_end(&h, 1);
+}
+
+static int ges__args_ok(const ges_client_t *c, const char *project_id,
+                        const char *graph_id, const char *job_id,
+                        const ges_job_status_t *out)
+{
+    return c != NULL && c->initialised && out != NULL && ges__id_ok(project_id) &&
+           ges__id_ok(graph_id) && ges__id_ok(job_id);
+}
+
+/* One poll, ending by `deadline` (a now_ms value). */
+static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
+                                 const char *graph_id, const char *job_id,
+                                 ges_job_status_t *out, uint32_t deadline)
+{
+    ges_err_t e;
+    int attempt;
+    ges_job_status_init(out);
+    c->deadline = deadline;
+    c->tls_err = 0;
+    c->retry_after_s = 0;
+    for (attempt = 0;; attempt++) {
+        int fresh = !c->connected, got = 0, reusable = 0;
+        if (fresh) {
+            e = ges__connect(c);
+            if (e != GES_OK) return e;
+        }
+        c->net_status = 0;
+        e = ges__send_request(c, project_id, graph_id, job_id);
+        if (e == GES_OK) e = ges__read_response(c, out, &got, &reusable);
+        if (e != GES_OK && e != GES_ERR_SERVICE) reusable = 0;
+        if (!reusable) ges__disconnect(c);
+        /* A kept connection the server closed meanwhile: nothing came back,
+         * so the GET can be sent again, once, on a new connection. */
+        if (!fresh && !got && attempt == 0 &&
+            (e == GES_ERR_NET_CLOSED || e == GES_ERR_NET_RECV || e == GES_ERR_NET_SEND)) {
+            continue;
+        }
+        if (e != GES_OK && e != GES_ERR_SERVICE) ges__status_reset(out);
+        return e;
+    }
+}
+
+/* see ges_job.h */
+ges_err_t ges_job_get_status(ges_client_t *c, const char *project_id,
+                             const char *graph_id, const char *job_id,
+                             ges_job_status_t *out)
+{
+    if (out != NULL) ges_job_status_init(out);
+    if (!ges__args_ok(c, project_id, graph_id, job_id, out)) return GES_ERR_INVALID_ARG;
+    return ges__get_status(c, project_id, graph_id, job_id, out,
+                           c->cfg.platform->now_ms(c->cfg.platform->ctx) +
+                               c->cfg.timeout_ms);
+}
+
+/* ------------------------------------------------------------------------- */
+/* 5b. Waiting for a job                                                      */
+/* ------------------------------------------------------------------------- */
+/* see ges_job.h */
+void ges_wait_config_init(ges_wait_config_t *wc)
+{
+    if (wc == NULL) return;
+    memset(wc, 0, sizeof *wc);
+    wc->deadline_ms = 30u * 60u * 1000u;
+    wc->interval_ms = 1000;
+    wc->max_interval_ms = 30000;
+    wc->backoff_percent = 200;
+    wc->jitter_percent = 20;
+}
+
+/* Worth asking again: the network, one poll's timeout, overload and the
+ * retry-later codes. A 4xx that cannot change ends the wait. */
+static int ges__retryable(ges_err_t e, const ges_job_status_t *st)
+{
+    static const char *const later[] = {"GES.7005", "GES.7006", "GES.8302"};
+    unsigned i;
+    if (e == GES_ERR_NET_CONNECT || e == GES_ERR_NET_SEND || e == GES_ERR_NET_RECV ||
+        e == GES_ERR_NET_CLOSED || e == GES_ERR_TIMEOUT) {
+        return 1;
+    }
+    if (e != GES_ERR_SERVICE) return 0;
+    for (i = 0; i < sizeof later / sizeof later[0]; i++) {
+        if (ges__eq(st->error_code, st->len[GES_FI_ERROR_CODE], later[i])) return 1;
+    }
+    switch (st->http_status) {
+    case 408: case 429: case 500: case 502: case 503: case 504: return 1;
+    default: return 0;
+    }
+}
+
+/* A random part of `interval`, 0..pct% of it, from the port's entropy (0 if
+ * the entropy source fails: the schedule then simply has no jitter). */
+static uint32_t ges__jitter(const ges_port_t *pt, uint32_t interval, unsigned pct)
+{
+    unsigned char b[4];
+    uint32_t r;
+    if (pct == 0 || pt->entropy(pt->ctx, b, sizeof b) != 0) return 0;
+    if (pct > 100) pct = 100;
+    r = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return (uint32_t)((((uint64_t)interval * pct / 100u) * r) >> 32);
+}
+
+typedef ges_err_t (*ges__poll_fn)(ges_client_t *c, const char *project_id,
+                                  const char *graph_id, const char *job_id,
+                                  ges_job_status_t *out, uint32_t deadline);
+
+/* The wait loop, with the poll injectable so tests can pin the schedule
+ * against a fake clock without a network. */
+static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
+                           const char *graph_id, const char *job_id,
+                           const ges_wait_config_t *wc, ges_job_status_t *out,
+                           ges__poll_fn poll)
+{
+    const ges_port_t *pt = c->cfg.platform;
+    uint32_t start = pt->now_ms(pt->ctx);
+    uint32_t end = start + wc->deadline_ms;
+    uint32_t cap = wc->max_interval_ms ? wc->max_interval_ms : 1;
+    uint32_t interval = wc->interval_ms ? wc->interval_ms : 1;
+    if (interval > cap) interval = cap;
+    for (;;) {
+        uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep, wake;
+        ges_err_t e;
+        left = (int32_t)(end - now) > 0 ? end - now : 0;
+        if (left == 0) return GES_ERR_TIMEOUT;
+        poll_end = c->cfg.timeout_ms < left ? now + c->cfg.timeout_ms : end;
+        e = poll(c, project_id, graph_id, job_id, out, poll_end);
+        now = pt->now_ms(pt->ctx);
+        if (wc->on_poll != NULL && wc->on_poll(wc->ctx, out, e, now - start) != 0) {
+            return GES_ERR_CANCELLED;
+        }
+        if (e == GES_OK && ges_job_status_is_terminal(out->job_state)) return GES_OK;
+        if (e != GES_OK && !ges__retryable(e, out)) return e;
+        /* Sleep the interval less up to jitter_percent of it, so a fleet
+         * started together spreads out; at least what Retry-After asks. */
+        sleep = interval - ges__jitter(pt, interval, wc->jitter_percent);
+        if (c->retry_after_s > 0 && (uint64_t)c->retry_after_s * 1000u > sleep) {
+            sleep = c->retry_after_s * 1000u;
+        }
+        interval = (uint32_t)((uint64_t)interval * wc->backoff_percent / 100u);
+        if (interval > cap) interval = cap;
+        /* Never sleep past the deadline. */
+        left = (int32_t)(end - now) > 0 ? end - now : 0;
+        if (sleep > left) sleep = left;
+        wake = now + sleep;
+        while ((int32_t)(wake - now) > 0) {
+            pt->sleep_ms(pt->ctx, wake - now);
+            now = pt->now_ms(pt->ctx);
+        }
+    }
+}
+
+/* see ges_job.h */
+ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
+                       const char *graph_id, const char *job_id,
+                       const ges_wait_config_t *wc, ges_job_status_t *out)
+{
+    ges_wait_config_t defaults;
+    if (out != NULL) ges_job_status_init(out);
+    if (!ges__args_ok(c, project_id, graph_id, job_id, out)) return GES_ERR_INVALID_ARG;
+    if (wc == NULL) {
+        ges_wait_config_init(&defaults);
+        wc = &defaults;
+    }
+    if (wc->deadline_ms == 0 || wc->deadline_ms > 0x7FFFFFFFu ||
+        wc->backoff_percent < 100) {
+        return GES_ERR_INVALID_ARG;
+    }
+    return ges__wait(c, project_id, graph_id, job_id, wc, out, ges__get_status);
+}
+
+/* see ges_job.h */
+void ges_client_config_init(ges_client_config_t *cfg)
+{
+    if (cfg == NULL) return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->port = 443;
+    cfg->timeout_ms = 15000;
+}
+
+static int ges__host_ok(const char *h)
+{
+    size_t n;
+    if (h == NULL) return 0;
+    for (n = 0; h[n]; n++) {
+        unsigned char c = (unsigned char)h[n];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || ges__is_digit(c) ||
+              c == '-' || c == '.' || c == '_')) {
+            return 0;
+        }
+    }
+    return n >= 1 && n <= GES_HOST_MAX;
+}
+
+/* A token goes into a header line: printable ASCII without space only, so
+ * it can never end the line or inject another header. */
+static int ges__token_ok(const char *t)
+{
+    size_t n;
+    if (t == NULL) return 0;
+    for (n = 0; t[n]; n++) {
+        if ((unsigned char)t[n] < 0x21 || (unsigned char)t[n] > 0x7E) return 0;
+    }
+    return n >= 1 && n <= GES_TOKEN_MAX;
+}
+
+/* see ges_job.h */
+ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
+{
+    const ges_port_t *pt;
+    int r;
+    if (c == NULL) return GES_ERR_INVALID_ARG;
+    memset(c, 0, sizeof *c);
+    if (cfg == NULL) return GES_ERR_INVALID_ARG;
+    pt = cfg->platform;
+    if (!ges__host_ok(cfg->host) || !ges__token_ok(cfg->token) || pt == NULL ||
+        !pt->net_connect || !pt->net_send || !pt->net_recv || !pt->net_close ||
+        !pt->now_ms || !pt->sleep_ms || !pt->entropy || cfg->ca_pem == NULL ||
+        cfg->ca_pem_len == 0 || cfg->io_buf == NULL || cfg->port == 0 ||
+        cfg->timeout_ms == 0 || cfg->timeout_ms > 0x7FFFFFFFu) {
+        return GES_ERR_INVALID_ARG;
+    }
+    if (cfg->io_buf_len < GES_IO_BUF_MIN) return GES_ERR_BUFFER_TOO_SMALL;
+    c->cfg = *cfg;
+    memcpy(c->host, cfg->host, strlen(cfg->host) + 1);
+    c->initialised = 1;
+    mbedtls_ssl_init(&c->ssl);
+    mbedtls_ssl_config_init(&c->conf);
+    mbedtls_x509_crt_init(&c->ca);
+    mbedtls_ctr_drbg_init(&c->drbg);
+    mbedtls_ssl_session_init(&c->session);
+#if defined(MBEDTLS_PLATFORM_MEMORY)
+    if (pt->tls_calloc != NULL && pt->tls_free != NULL) {
+        (void)mbedtls_platform_set_calloc_free(pt->tls_calloc, pt->tls_free);
+    }
+#endif
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+    if (psa_crypto_init() != PSA_SUCCESS) {
+        r = MBEDTLS_ERR_SSL_HW_ACCEL_FAILED;
+        goto fail;
+    }
+#endif
+    r = mbedtls_x509_crt_parse(&c->ca, cfg->ca_pem, cfg->ca_pem_len);
+    if (r < 0 || c->ca.version == 0) goto fail; /* >0: some certs skipped */
+    r = mbedtls_ctr_drbg_seed(&c->drbg, ges__rng_entropy, c,
+                              (const unsigned char *)"ges_job", 7);
+    if (r != 0) goto fail;
+    r = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT,
+                                    MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT);
+    if (r != 0) goto fail;
+    mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
+    mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
+    mbedtls_ssl_conf_verify(&c->conf, ges__verify, c);
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_ssl_conf_min_tls_version(&c->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#else
+    mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+    r = mbedtls_ssl_setup(&c->ssl, &c->conf);
+    if (r != 0) goto fail;
+    r = mbedtls_ssl_set_hostname(&c->ssl, c->host); /* SNI and name check */
+    if (r != 0) goto fail;
+    mbedtls_ssl_set_bio(&c->ssl, c, ges__bio_send, NULL, ges__bio_recv);
+    return GES_OK;
+fail:
+    ges_client_free(c);
+    c->tls_err = r;
+    return GES_ERR_TLS;
+}
+
+/* see ges_job.h */
+void ges_client_free(ges_client_t *c)
+{
+    if (c == NULL || !c->initialised) return;
+    if (c->connected) {
+        (void)mbedtls_ssl_close_notify(&c->ssl);
+        ges__disconnect(c);
+    }
+    mbedtls_ssl_free(&c->ssl);
+    mbedtls_ssl_config_free(&c->conf);
+    mbedtls_x509_crt_free(&c->ca);
+    mbedtls_ctr_drbg_free(&c->drbg);
+    mbedtls_ssl_session_free(&c->session);
+    ges__wipe(c->cfg.io_buf, c->cfg.io_buf_len);
+    ges__wipe(c, sizeof *c);
+}
+
+/* see ges_job.h */
+int ges_client_tls_error(const ges_client_t *c) { return c ? c->tls_err : 0; }
+
+/* see ges_job.h */
+uint32_t ges_client_cert_flags(const ges_client_t *c) { return c ? c->cert_flags : 0; }
+#endif /* !GES_CONFIG_NO_TLS */
+
+/* see ges_job.h */
+void ges_job_status_init(ges_job_status_t *st)
+{
+    if (st != NULL) memset(st, 0, sizeof *st);
+}
+
+/* see ges_job.h */
+int ges_job_truncated(const ges_job_status_t *st)
+{
+    unsigned s;
+    if (st == NULL) return 0;
+    if (st->truncated != 0) return 1;
+#if GES_PATHS_MAX > 0
+    for (s = 0; s < GES_SET_COUNT; s++) {
+        uint32_t i;
+        for (i = 0; i < st->sets[s].kept; i++) {
+            if (st->sets[s].entries[i].truncated != 0) return 1;
+        }
+    }
+#else
+    (void)s;
+#endif
+    return 0;
+}
+
+/* see ges_job.h */
+int ges_job_status_is_terminal(ges_job_state_t s)
+{
+    return s == GES_JOB_SUCCESS || s == GES_JOB_FAILED ||
+           s == GES_JOB_PARTIALLY_FAILED;
+}
+
+/* see ges_job.h */
+const char *ges_strerror(ges_err_t err)
+{
+    switch (err) {
+    case GES_OK: return "success";
+    case GES_ERR_INVALID_ARG: return "invalid argument";
+    case GES_ERR_BUFFER_TOO_SMALL: return "I/O buffer too small";
+    case GES_ERR_NET_CONNECT: return "could not connect";
+    case GES_ERR_NET_SEND: return "sending failed";
+    case GES_ERR_NET_RECV: return "receiving failed";
+    case GES_ERR_NET_CLOSED: return "connection closed before the answer ended";
+    case GES_ERR_TIMEOUT: return "timed out";
+    case GES_ERR_TLS: return "TLS error";
+    case GES_ERR_TLS_CERT: return "server certificate verification failed";
+    case GES_ERR_HTTP: return "malformed HTTP answer";
+    case GES_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
+    case GES_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
+    case GES_ERR_HTTP_FRAMING: return "invalid HTTP body framing";
+    case GES_ERR_SERVICE: return "the service answered with an error";
+    case GES_ERR_JSON_SYNTAX: return "malformed JSON";
+    case GES_ERR_JSON_ESCAPE: return "invalid escape in a JSON string";
+    case GES_ERR_JSON_UTF8: return "invalid UTF-8 in a JSON string";
+    case GES_ERR_JSON_INCOMPLETE: return "JSON document incomplete";
+    case GES_ERR_JSON_NOT_OBJECT: return "JSON document is not an object";
+    case GES_ERR_JSON_TOKENS: return "JSON piece needs more tokens than allowed";
+    case GES_ERR_JSON_NUMBER: return "JSON number out of range for its field";
+    case GES_ERR_JSON_TYPE: return "JSON member has the wrong type";
+    case GES_ERR_JSON_DEPTH: return "JSON nested too deeply";
+    case GES_ERR_JSON_TRAILING: return "data after the JSON document";
+    case GES_ERR_CANCELLED: return "cancelled";
+    case GES_ERR_STATE: return "call out of order";
+    }
+    return "unknown error";
+}

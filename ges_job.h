@@ -1,0 +1,783 @@
+/*
+ * ges_job - ask Huawei Cloud Graph Engine Service (GES) how an asynchronous
+ * job is doing, in bounded memory, without a heap.
+ *
+ *   GET /v1.0/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * ---------------------------------------------------------------------------
+ * READ THIS FIRST
+ * ---------------------------------------------------------------------------
+ * Two files carry the library: this header and ges_job.c. Add ges_job.c to
+ * your build, put jsmn's <jsmn.h> (Debian: libjsmn-dev) and, unless
+ * GES_CONFIG_NO_TLS is set, mbedTLS's headers on the include path, and link
+ * mbedTLS (mbedtls, mbedx509, mbedcrypto).
+ *
+ * Ownership. The caller owns every byte: the client, the I/O buffer, the
+ * result struct, the CA bytes and the token. The library keeps no global or
+ * static mutable state and its own code never allocates. mbedTLS allocates
+ * during a handshake; see ges_port_t.tls_calloc.
+ *
+ * Errors. Every public function that can fail returns ges_err_t: GES_OK (0)
+ * on success, a negative code otherwise; ges_strerror() gives static text
+ * that never contains request data or secrets.
+ *
+ * Truncation is never silent. A value that did not fit its field is cut at
+ * the field's bound (on a UTF-8 character boundary) and a bit is set in the
+ * `truncated` mask of the struct that holds it; a set with more entries than
+ * GES_PATHS_MAX keeps the first ones, records the true count and sets its
+ * bit in ges_job_status_t.truncated. Truncation is not an error: the call
+ * returns GES_OK and ges_job_truncated() says whether anything was cut.
+ *
+ * Data path (one direction; each stage knows only the next one):
+ *   request writer -> port (sockets, clock) -> TLS (mbedTLS) -> HTTP reader
+ *   -> JSON framer + jsmn -> field table -> your ges_job_status_t
+ * ges_parser_*() and ges_job_parse() enter at the JSON stage, so a body that
+ * came by any other transport can be parsed with the same code.
+ *
+ * Quick start (POSIX port from port/posix):
+ * @code{c}
+ *   static unsigned char io[2048];
+ *   ges_client_t client;
+ *   ges_client_config_t cfg;
+ *   ges_job_status_t st;
+ *   ges_client_config_init(&cfg);
+ *   cfg.host = "ges.cn-north-4.myhuaweicloud.com";
+ *   cfg.token = token;               // must outlive the client
+ *   cfg.ca_pem = ca; cfg.ca_pem_len = ca_len;  // PEM, NUL included
+ *   cfg.platform = ges_port_posix(); // port/posix/ges_port_posix.h, or yours
+ *   cfg.io_buf = io; cfg.io_buf_len = sizeof io;
+ *   if (ges_client_init(&client, &cfg) == GES_OK) {
+ *       ges_err_t e = ges_job_get_status(&client, project, graph, job, &st);
+ *       if (e == GES_OK && ges_job_status_is_terminal(st.job_status)) { ... }
+ *       ges_client_free(&client);    // closes and wipes secrets
+ *   }
+ * @endcode
+ */
+#ifndef GES_JOB_H
+#define GES_JOB_H
+
+/* ------------------------------------------------------------------------- */
+/* Version                                                                    */
+/* ------------------------------------------------------------------------- */
+#define GES_VERSION_MAJOR 0
+#define GES_VERSION_MINOR 1
+#define GES_VERSION_PATCH 0
+/** 0xMMmmpp00, comparable like MBEDTLS_VERSION_NUMBER. */
+#define GES_VERSION_NUMBER 0x00010000UL
+#define GES_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------- */
+/* Configuration                                                              */
+/*                                                                            */
+/* Define GES_CONFIG_FILE as a quoted file name ("my_ges_config.h") to set    */
+/* any of the macros below in one place, or pass them with -D. Each default   */
+/* is given with its range; impossible values stop the build in ges_job.c.    */
+/* Lengths are in bytes of UTF-8 and exclude the terminating NUL: a field     */
+/* declared with bound N is a char[N + 1].                                    */
+/* ------------------------------------------------------------------------- */
+#ifdef GES_CONFIG_FILE
+#include GES_CONFIG_FILE
+#endif
+
+/** Longest project, graph or job ID accepted as an argument, and the size of
+ *  the jobId field. GES IDs are 32 hex digits. Range 8..1024. Default 64. */
+#ifndef GES_ID_MAX
+#define GES_ID_MAX 64
+#endif
+/** status strings (job and per-file). Range 16..256. Default 24. */
+#ifndef GES_STATUS_MAX
+#define GES_STATUS_MAX 24
+#endif
+/** jobType, jobName, relatedGraph. Range 8..4096. Default 64. */
+#ifndef GES_NAME_MAX
+#define GES_NAME_MAX 64
+#endif
+/** beginTime, endTime ("2018-11-27T21:39:00" is 19). Range 19..64. Default 24. */
+#ifndef GES_TIME_MAX
+#define GES_TIME_MAX 24
+#endif
+/** errorCode ("GES.7007", "APIG.0301"). Range 8..256. Default 32. */
+#ifndef GES_CODE_MAX
+#define GES_CODE_MAX 32
+#endif
+/** failReason, errorMessage. Range 8..65535. Default 256. */
+#ifndef GES_TEXT_MAX
+#define GES_TEXT_MAX 256
+#endif
+/** path and log of a file entry (OBS object paths). Range 8..65535. Default 128. */
+#ifndef GES_PATH_MAX
+#define GES_PATH_MAX 128
+#endif
+/** cause of a file entry. Range 8..65535. Default 128. */
+#ifndef GES_CAUSE_MAX
+#define GES_CAUSE_MAX 128
+#endif
+/** File entries kept per set (schemaPath, edgesetPath, vertexsetPath); the
+ *  true count is always recorded. Range 0..1024. Default 4. */
+#ifndef GES_PATHS_MAX
+#define GES_PATHS_MAX 4
+#endif
+/** jsmn tokens per framed piece of JSON (on the stack of the function that
+ *  hands a piece to jsmn, 16 bytes each). The framer closes a piece before it needs more, so this
+ *  bounds work per piece, not the document. Range 3..1024. Default 24. */
+#ifndef GES_JSON_MAX_TOKENS
+#define GES_JSON_MAX_TOKENS 24
+#endif
+/** Deepest nesting of JSON accepted anywhere in a document (skipped values
+ *  included); deeper is GES_ERR_JSON_DEPTH. Range 4..64. Default 32. */
+#ifndef GES_JSON_MAX_DEPTH
+#define GES_JSON_MAX_DEPTH 32
+#endif
+/** Longest response body read, in bytes, whatever its framing; longer is
+ *  GES_ERR_HTTP_BODY_TOO_LARGE. The body is parsed as it arrives, so this is
+ *  a limit on work, not on memory. Default 32 MiB. */
+#ifndef GES_BODY_MAX
+#define GES_BODY_MAX (32UL * 1024UL * 1024UL)
+#endif
+/** Most bytes of status line plus headers accepted in one response (all 1xx
+ *  answers included); more is GES_ERR_HTTP_HEADERS_TOO_LARGE. Range
+ *  256..1048576. Default 16 KiB. */
+#ifndef GES_HTTP_HEADERS_MAX
+#define GES_HTTP_HEADERS_MAX 16384UL
+#endif
+/** Longest token accepted (IAM tokens are several KiB). The token is streamed
+ *  through the I/O buffer, so this does not size any buffer. Default 32 KiB. */
+#ifndef GES_TOKEN_MAX
+#define GES_TOKEN_MAX 32768UL
+#endif
+/** Longest endpoint host name. Range 16..253. Default 128. */
+#ifndef GES_HOST_MAX
+#define GES_HOST_MAX 128
+#endif
+/** Smallest I/O buffer ges_client_init() accepts. With it, every answer is
+ *  parsed correctly (the parse does not depend on the buffer size); a larger
+ *  buffer means fewer TLS reads and fewer JSON pieces. 512 is comfortable,
+ *  1024 and up changes little. Range 64..65536. Default 128. */
+#ifndef GES_IO_BUF_MIN
+#define GES_IO_BUF_MIN 128
+#endif
+/** Set to 1 to build only the parser and HTTP reader, without mbedTLS and
+ *  without the client API (for measuring, or for callers with their own
+ *  transport feeding ges_parser_feed()). Default 0. */
+#ifndef GES_CONFIG_NO_TLS
+#define GES_CONFIG_NO_TLS 0
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if !GES_CONFIG_NO_TLS
+#include <mbedtls/ssl.h>
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/x509_crt.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Errors                                                                     */
+/* ------------------------------------------------------------------------- */
+/**
+ * One error type for the whole library. 0 is success; errors are negative
+ * and grouped by the stage that failed. The CLI's exit code for each is in
+ * brackets.
+ */
+typedef enum {
+    GES_OK = 0,
+
+    /* Arguments and buffers [2] */
+    GES_ERR_INVALID_ARG = -1,   /**< NULL, empty, too long, or unsafe argument
+                                     (ID ".", "..", token with CR/LF...). */
+    GES_ERR_BUFFER_TOO_SMALL = -2, /**< I/O buffer under GES_IO_BUF_MIN. */
+
+    /* Network [4], timeout [5] */
+    GES_ERR_NET_CONNECT = -10,  /**< name resolution or connect failed. */
+    GES_ERR_NET_SEND = -11,     /**< sending failed. */
+    GES_ERR_NET_RECV = -12,     /**< receiving failed (reset...). */
+    GES_ERR_NET_CLOSED = -13,   /**< peer closed before the answer ended. */
+    GES_ERR_TIMEOUT = -14,      /**< the request's deadline passed. */
+
+    /* TLS [4] */
+    GES_ERR_TLS = -20,          /**< TLS setup, handshake or record error;
+                                     ges_client_tls_error() has mbedTLS's code. */
+    GES_ERR_TLS_CERT = -21,     /**< the server's certificate failed
+                                     verification (CA, name or dates);
+                                     ges_client_cert_flags() has the flags. */
+
+    /* HTTP framing [6] */
+    GES_ERR_HTTP = -30,         /**< malformed status line or header. */
+    GES_ERR_HTTP_HEADERS_TOO_LARGE = -31, /**< over GES_HTTP_HEADERS_MAX. */
+    GES_ERR_HTTP_BODY_TOO_LARGE = -32,    /**< over GES_BODY_MAX. */
+    GES_ERR_HTTP_FRAMING = -33, /**< invalid or conflicting Content-Length,
+                                     bad chunk size or chunk framing. */
+
+    /* Service [3] */
+    GES_ERR_SERVICE = -40,      /**< non-2xx answer (redirects included), or a
+                                     2xx whose errorCode is not empty; the
+                                     error fields are filled when the body had
+                                     them. */
+
+    /* JSON [6] */
+    GES_ERR_JSON_SYNTAX = -50,  /**< not JSON (grammar, literals, commas...). */
+    GES_ERR_JSON_ESCAPE = -51,  /**< invalid escape, or a \u escape that is
+                                     not a valid code point (lone surrogate). */
+    GES_ERR_JSON_UTF8 = -52,    /**< invalid UTF-8 in a string. */
+    GES_ERR_JSON_INCOMPLETE = -53, /**< the document ended early, or a
+                                        bracket closes the wrong kind of
+                                        container (unbalanced). */
+    GES_ERR_JSON_NOT_OBJECT = -54, /**< the top level is not an object. */
+    GES_ERR_JSON_TOKENS = -55,  /**< jsmn ran out of tokens for one piece
+                                     (cannot happen with the framer's
+                                     budget; kept as a defensive check). */
+    GES_ERR_JSON_NUMBER = -56,  /**< a number is not valid for its field
+                                     (fraction in a line count, overflow). */
+    GES_ERR_JSON_TYPE = -57,    /**< a known field has the wrong JSON type. */
+    GES_ERR_JSON_DEPTH = -58,   /**< nesting deeper than GES_JSON_MAX_DEPTH. */
+    GES_ERR_JSON_TRAILING = -59, /**< non-space bytes after the document. */
+
+    /* Other */
+    GES_ERR_CANCELLED = -70,    /**< a wait callback asked to stop. */
+    GES_ERR_STATE = -71         /**< call out of order (feed after finish...). */
+} ges_err_t;
+
+/** Static English text for an error code; never NULL, never request data. */
+const char *ges_strerror(ges_err_t err);
+
+/* ------------------------------------------------------------------------- */
+/* The job's status                                                           */
+/* ------------------------------------------------------------------------- */
+/** Job status. The raw string is kept too (ges_job_status_t.status). */
+typedef enum {
+    GES_JOB_UNKNOWN = 0,      /**< absent, null, or a value we do not know. */
+    GES_JOB_PENDING,          /**< "pending" (or "waiting"). */
+    GES_JOB_RUNNING,          /**< "running". */
+    GES_JOB_SUCCESS,          /**< "success" (or "complete"). Terminal. */
+    GES_JOB_FAILED,           /**< "failed". Terminal. */
+    GES_JOB_PARTIALLY_FAILED  /**< "partiallyFailed". Terminal. */
+} ges_job_state_t;
+
+/** 1 when no further change is expected (success, failed, partiallyFailed),
+ *  0 otherwise, unknown included: a poller keeps polling an unknown value. */
+int ges_job_status_is_terminal(ges_job_state_t s);
+
+/** Status of one imported file. Note the spelling: files say "partFailed". */
+typedef enum {
+    GES_FILE_UNKNOWN = 0,     /**< absent, null or another value. */
+    GES_FILE_SUCCESS,         /**< "success". */
+    GES_FILE_FAILED,          /**< "failed". */
+    GES_FILE_PART_FAILED      /**< "partFailed". */
+} ges_file_state_t;
+
+/* Index (bit number) of each member of a file entry; GES_FF_* are the bits
+ * of ges_job_file_t.present / .null / .truncated, and the first four
+ * indexes (GES_FE_*) also index ges_job_file_t.len. */
+#define GES_FE_PATH             0
+#define GES_FE_LOG              1
+#define GES_FE_STATUS           2
+#define GES_FE_CAUSE            3
+#define GES_FE_TOTAL_LINES      4
+#define GES_FE_FAILED_LINES     5
+#define GES_FE_SUCCESSFUL_LINES 6
+#define GES_FF_PATH             (1u << GES_FE_PATH)
+#define GES_FF_LOG              (1u << GES_FE_LOG)
+#define GES_FF_STATUS           (1u << GES_FE_STATUS)
+#define GES_FF_CAUSE            (1u << GES_FE_CAUSE)
+#define GES_FF_TOTAL_LINES      (1u << GES_FE_TOTAL_LINES)
+#define GES_FF_FAILED_LINES     (1u << GES_FE_FAILED_LINES)
+#define GES_FF_SUCCESSFUL_LINES (1u << GES_FE_SUCCESSFUL_LINES)
+
+/** One entry of schemaPath, edgesetPath or vertexsetPath. */
+typedef struct {
+    char path[GES_PATH_MAX + 1];      /**< OBS file path. */
+    char log[GES_PATH_MAX + 1];       /**< OBS file holding the import log. */
+    char status[GES_STATUS_MAX + 1];  /**< raw status string. */
+    char cause[GES_CAUSE_MAX + 1];    /**< why the import failed. */
+    ges_file_state_t file_state;      /**< status as an enum. */
+    /** Line counts (v1 edge/vertex entries; -1 means "not reported by this
+     *  GES version", and is kept as -1). Valid when their GES_FF_ bit is in
+     *  `present` and not in `null`. */
+    int64_t total_lines;
+    int64_t failed_lines;
+    int64_t successful_lines;
+    /** Bytes stored in path, log, status, cause (index GES_FE_*): equal to
+     *  strlen() unless the value held a decoded \u0000. */
+    uint16_t len[4];
+    uint32_t present;   /**< GES_FF_* bits: the member was in the answer. */
+    uint32_t null;      /**< GES_FF_* bits: ... and its value was null. */
+    uint32_t truncated; /**< GES_FF_* bits: the value was cut to fit. */
+} ges_job_file_t;
+
+/** Index of a set in ges_job_status_t.sets. */
+typedef enum {
+    GES_SET_SCHEMA = 0,   /**< jobDetail.schemaPath (v2: schema_path). */
+    GES_SET_EDGESET,      /**< jobDetail.edgesetPath (v2: edgeset_path). */
+    GES_SET_VERTEXSET,    /**< jobDetail.vertexsetPath (v2: vertexset_path). */
+    GES_SET_COUNT
+} ges_set_t;
+
+/** One set of file entries: the first `kept` of `count` entries. */
+typedef struct {
+    uint32_t count;  /**< entries in the answer (saturates at UINT32_MAX). */
+    uint32_t kept;   /**< entries stored: min(count, GES_PATHS_MAX). */
+#if GES_PATHS_MAX > 0
+    ges_job_file_t entries[GES_PATHS_MAX];
+#endif
+} ges_job_fileset_t;
+
+/* Index (bit number) of each top-level member; GES_F_* are the bits of
+ * ges_job_status_t.present / .null / .truncated / .invalid, and the string
+ * members' indexes also index ges_job_status_t.len. */
+#define GES_FI_JOB_ID        0
+#define GES_FI_STATUS        1
+#define GES_FI_JOB_TYPE      2
+#define GES_FI_JOB_NAME      3
+#define GES_FI_RELATED_GRAPH 4
+#define GES_FI_BEGIN_TIME    5
+#define GES_FI_END_TIME      6
+#define GES_FI_JOB_PROGRESS  7
+#define GES_FI_FAIL_REASON   8
+#define GES_FI_ERROR_CODE    9
+#define GES_FI_ERROR_MESSAGE 10
+#define GES_FI_JOB_DETAIL    11
+#define GES_F_JOB_ID         (1u << GES_FI_JOB_ID)
+#define GES_F_STATUS         (1u << GES_FI_STATUS)
+#define GES_F_JOB_TYPE       (1u << GES_FI_JOB_TYPE)
+#define GES_F_JOB_NAME       (1u << GES_FI_JOB_NAME)
+#define GES_F_RELATED_GRAPH  (1u << GES_FI_RELATED_GRAPH)
+#define GES_F_BEGIN_TIME     (1u << GES_FI_BEGIN_TIME)
+#define GES_F_END_TIME       (1u << GES_FI_END_TIME)
+#define GES_F_JOB_PROGRESS   (1u << GES_FI_JOB_PROGRESS)
+#define GES_F_FAIL_REASON    (1u << GES_FI_FAIL_REASON)
+#define GES_F_ERROR_CODE     (1u << GES_FI_ERROR_CODE)
+#define GES_F_ERROR_MESSAGE  (1u << GES_FI_ERROR_MESSAGE)
+#define GES_F_JOB_DETAIL     (1u << GES_FI_JOB_DETAIL)
+/** Set bits: GES_F_SET(GES_SET_VERTEXSET). In `present`: the set was in the
+ *  answer (possibly []). In `truncated`: it held more than GES_PATHS_MAX. */
+#define GES_F_SET(s)         (1u << (12 + (unsigned)(s)))
+
+/**
+ * Everything a job-status answer can say, in fixed storage the caller owns.
+ *
+ * A member that was absent has its bit clear in `present`; one that was
+ * `null` has it set in both `present` and `null`; an empty string is present,
+ * not null, and "". String fields are always NUL-terminated, also when cut.
+ * Both the v1.0 camelCase and the v2 snake_case answers fill the same fields,
+ * and so do the three error shapes ({"errorCode","errorMessage"},
+ * {"error_code","error_msg"} and {"error":{"code","message"}}).
+ *
+ * After a failed call the struct is as ges_job_status_init() leaves it,
+ * except http_status, which keeps the HTTP status of the answer that was
+ * being read (0 if none).
+ */
+typedef struct {
+    int http_status;   /**< HTTP status code of the answer; 0 from ges_job_parse(). */
+
+    char job_id[GES_ID_MAX + 1];            /**< jobId / job_id */
+    char status[GES_STATUS_MAX + 1];        /**< status, raw string */
+    ges_job_state_t job_state;              /**< status as an enum */
+    char job_type[GES_NAME_MAX + 1];        /**< jobType / job_type */
+    char job_name[GES_NAME_MAX + 1];        /**< jobName / job_name */
+    char related_graph[GES_NAME_MAX + 1];   /**< relatedGraph / related_graph */
+    char begin_time[GES_TIME_MAX + 1];      /**< beginTime, raw string */
+    char end_time[GES_TIME_MAX + 1];        /**< endTime, raw string */
+    /** beginTime / endTime as seconds since 1970-01-01T00:00:00 UTC. Valid
+     *  when the time's bit is present, not null and not in `invalid`. */
+    int64_t begin_epoch;
+    int64_t end_epoch;
+    double job_progress;                    /**< jobProgress / job_progress */
+    char fail_reason[GES_TEXT_MAX + 1];     /**< failReason / fail_reason */
+    char error_code[GES_CODE_MAX + 1];      /**< errorCode / error_code / error.code */
+    char error_message[GES_TEXT_MAX + 1];   /**< errorMessage / error_msg / error.message */
+
+    ges_job_fileset_t sets[GES_SET_COUNT];  /**< jobDetail's three sets */
+
+    /** Bytes stored in each string member, by GES_FI_* index (the entry for
+     *  GES_FI_JOB_PROGRESS is unused): equal to strlen() unless the value
+     *  held a decoded \u0000. */
+    uint16_t len[GES_FI_ERROR_MESSAGE + 1];
+
+    uint32_t present;    /**< GES_F_* bits: member present in the answer. */
+    uint32_t null;       /**< GES_F_* bits: member present with value null. */
+    uint32_t truncated;  /**< GES_F_* bits: value cut / set over GES_PATHS_MAX. */
+    uint32_t invalid;    /**< GES_F_BEGIN_TIME / GES_F_END_TIME: the time is
+                              present but is not a valid date and time, so
+                              its epoch is not set. */
+} ges_job_status_t;
+
+/** Reset `st` to "nothing known": all zero, job_state GES_JOB_UNKNOWN. */
+void ges_job_status_init(ges_job_status_t *st);
+
+/** 1 when any string in `st` was cut or any set kept fewer entries than the
+ *  answer held, else 0. */
+int ges_job_truncated(const ges_job_status_t *st);
+
+/* ------------------------------------------------------------------------- */
+/* Parsing a body you already have, or that arrives piece by piece            */
+/* ------------------------------------------------------------------------- */
+/* private: an incremental JSON string decoder (escapes, UTF-8) */
+typedef struct {
+    char *dst;          /* where decoded bytes go, NULL to only validate */
+    size_t len;         /* bytes written */
+    size_t cap;         /* bytes that fit (the NUL comes on top) */
+    uint16_t acc;       /* \u digits read so far */
+    uint16_t sur;       /* pending high surrogate, 0 if none */
+    uint8_t esc;        /* escape state */
+    uint8_t need;       /* UTF-8 continuation bytes still due */
+    uint8_t ulo, uhi;   /* range of the next continuation byte */
+    uint8_t pend[4];    /* the UTF-8 sequence being read */
+    uint8_t npend;
+    uint8_t trunc;      /* output was cut */
+} ges__sdec_t;
+
+/* private: an incremental JSON number reader */
+typedef struct {
+    uint64_t mant;      /* first 19 significant digits */
+    int32_t exp10;      /* decimal exponent from the digits' position */
+    int32_t e;          /* explicit exponent (saturated) */
+    uint8_t st;         /* grammar state */
+    uint8_t nd;         /* significant digits in mant */
+    uint8_t flags;      /* sign, fraction/exponent seen, overflow */
+} ges__num_t;
+
+/**
+ * Streaming parser state. Fully declared so it can live on the stack or in
+ * static storage; its members are private.
+ *
+ * The body may be fed in pieces of any size, split anywhere; the result is
+ * the same for every split and every work-buffer size (work_len 0 included:
+ * jsmn then sees no piece and the framer stores every value itself).
+ */
+typedef struct {
+    /* private */
+    ges_job_status_t *out;
+    char *work;                 /* framing buffer for pieces handed to jsmn */
+    size_t work_len;
+    size_t used;                /* bytes of the current piece in work */
+    size_t member_start;        /* where the member being captured starts */
+    size_t value_start;         /* where its value starts */
+    unsigned long long offset;  /* bytes consumed, for error reports */
+    uint64_t stack;             /* bit per depth: 1 = object, 0 = array */
+    ges__sdec_t str;            /* string being read */
+    ges__num_t num;             /* number being read */
+    uint32_t entry;             /* index of the entry being read in its set */
+    ges_err_t err;              /* sticky error */
+    uint16_t depth;             /* containers open */
+    uint16_t skip_depth;        /* depth where skipping ends */
+    uint16_t members;           /* complete members in the current piece */
+    uint8_t state;              /* scanner state */
+    uint8_t level;              /* where in the document */
+    uint8_t skip_ret;           /* level to return to after a skip */
+    uint8_t field;              /* field of the current member */
+    uint8_t set;                /* set being read */
+    uint8_t is_key;             /* the string being read is a key */
+    uint8_t capturing;          /* the member's bytes go to work */
+    uint8_t direct;             /* the member's value goes to its field */
+    uint8_t lit;                /* literal being matched, and position */
+    uint8_t lit_pos;
+    uint8_t type_bad;           /* the value has the wrong type for its member */
+    char key[20];               /* decoded key (every known key fits) */
+} ges_parser_t;
+
+/**
+ * Start parsing into `out` (reset with ges_job_status_init()).
+ * @param[out] p        parser state, owned by the caller.
+ * @param[out] out      result; written as the body arrives.
+ * @param[in]  work     framing buffer for jsmn pieces (may be NULL if
+ *                      work_len is 0); must stay valid until finish.
+ */
+void ges_parser_init(ges_parser_t *p, ges_job_status_t *out, char *work,
+                     size_t work_len);
+
+/**
+ * Feed the next `len` bytes of the body. Errors are sticky: after one, every
+ * later call returns the same error.
+ * @return GES_OK, or a GES_ERR_JSON_* code (out is then reset).
+ */
+ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len);
+
+/**
+ * The body has ended. Checks the document is complete.
+ * @return GES_OK, or a GES_ERR_JSON_* code (out is then reset).
+ */
+ges_err_t ges_parser_finish(ges_parser_t *p);
+
+/** Byte offset in the body where the parser stopped on error. */
+unsigned long long ges_parser_offset(const ges_parser_t *p);
+
+/**
+ * Parse a complete job-status body (200 answer or error answer) into `out`.
+ * Pure: no heap, no I/O, bounded stack, reentrant. Same parser as
+ * ges_parser_feed().
+ *
+ * JSON rules: the document must be one object; anything jsmn would let
+ * through but JSON forbids is an error (`[tru]`, `01`, trailing commas,
+ * missing colons...). Unknown members are skipped whatever their type or
+ * nesting (validated, not stored). A duplicated member keeps the LAST value
+ * (a duplicated set replaces the earlier one). A known member with the wrong
+ * JSON type is GES_ERR_JSON_TYPE. Escapes are decoded to UTF-8 (surrogate
+ * pairs included); \u0000 is stored as a NUL byte inside the field, so use
+ * the field's bound, not strlen, if that matters to you.
+ *
+ * @return GES_OK (truncation is flagged, not an error), GES_ERR_INVALID_ARG,
+ *         or a GES_ERR_JSON_* code; on error `out` is reset.
+ */
+ges_err_t ges_job_parse(const char *body, size_t len, ges_job_status_t *out);
+
+/**
+ * Parse a complete HTTP/1.1 response (status line, headers, body framed by
+ * Content-Length, chunked or the end of `resp`) and its JSON body. Pure,
+ * like ges_job_parse(): the same HTTP reader the client uses, for callers
+ * with their own transport, tests and fuzzers.
+ * @return as ges_job_get_status() for what follows the send: GES_OK,
+ *         GES_ERR_SERVICE (non-2xx, or a 2xx errorCode), GES_ERR_HTTP*,
+ *         GES_ERR_NET_CLOSED (the answer is cut short), GES_ERR_JSON_*.
+ */
+ges_err_t ges_job_parse_response(const char *resp, size_t len,
+                                 ges_job_status_t *out);
+
+/**
+ * Parse "yyyy-MM-ddTHH:mm:ss" or "yyyy-MM-dd HH:mm:ss" (optionally ending in
+ * 'Z'), as UTC, into seconds since 1970 (proleptic Gregorian, years
+ * 0000..9999). No timegm/mktime, no locale.
+ * @return GES_OK, or GES_ERR_INVALID_ARG for anything else.
+ */
+ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch);
+
+/* ------------------------------------------------------------------------- */
+/* Port layer: what the library needs from the platform                        */
+/* ------------------------------------------------------------------------- */
+/*
+ * Why a struct of function pointers and not link-time functions (lwIP's
+ * sys_arch style): tests and fuzzers inject faulty transports and a fake
+ * clock per client at run time, two clients in one program can use two
+ * network stacks (a modem and Ethernet), and nothing clashes when several
+ * libraries in a firmware each bring a port. The cost is one indirect call
+ * per I/O operation, which is nothing next to a TLS record.
+ *
+ * Conventions, shared by every I/O function (they copy mbedTLS's BIO
+ * conventions, so a port maps 1:1 onto mbedtls_ssl_set_bio):
+ *   > 0               bytes transferred (a send may be partial);
+ *   0                 from net_recv only: the peer closed the connection;
+ *   GES_PORT_TIMEOUT  no byte moved within timeout_ms;
+ *   GES_PORT_ERROR    any other failure (reset, unreachable, ...).
+ * Functions block for at most their timeout_ms (0 = do not wait). The exact
+ * contract of each function is in port/README.md.
+ */
+#define GES_PORT_ERROR (-1)
+#define GES_PORT_TIMEOUT (-2)
+
+/** A socket as the port sees it: a file descriptor, an lwIP socket number,
+ *  a modem's link id, or a pointer cast to intptr_t. */
+typedef intptr_t ges_sock_t;
+
+typedef struct ges_port {
+    /** Passed as the first argument of every function below. */
+    void *ctx;
+    /** Resolve `host` (IPv4 and IPv6, every address in order) and connect to
+     *  `port` within `timeout_ms`. Returns 0 and sets *sock, or
+     *  GES_PORT_TIMEOUT / GES_PORT_ERROR (and leaves *sock alone). */
+    int (*net_connect)(void *ctx, const char *host, uint16_t port,
+                       uint32_t timeout_ms, ges_sock_t *sock);
+    /** Send up to `len` (> 0) bytes. Returns bytes sent (1..len), or
+     *  GES_PORT_TIMEOUT / GES_PORT_ERROR; never 0. Must not raise SIGPIPE. */
+    int (*net_send)(void *ctx, ges_sock_t sock, const unsigned char *buf,
+                    size_t len, uint32_t timeout_ms);
+    /** Receive up to `len` (> 0) bytes. Returns bytes received (1..len), 0 if
+     *  the peer closed, or GES_PORT_TIMEOUT / GES_PORT_ERROR. */
+    int (*net_recv)(void *ctx, ges_sock_t sock, unsigned char *buf,
+                    size_t len, uint32_t timeout_ms);
+    /** Close the socket. Never fails; called once per successful connect. */
+    void (*net_close)(void *ctx, ges_sock_t sock);
+    /** Monotonic milliseconds, free to wrap (only differences are used, with
+     *  unsigned arithmetic, so a deadline may span a wrap). */
+    uint32_t (*now_ms)(void *ctx);
+    /** Sleep `ms` milliseconds (or less if woken); used by the wait loop. */
+    void (*sleep_ms)(void *ctx, uint32_t ms);
+    /** Fill `buf` with `len` bytes from a strong entropy source; 0 on success,
+     *  non-zero on failure. Seeds the TLS random generator. */
+    int (*entropy)(void *ctx, unsigned char *buf, size_t len);
+    /** Optional (may be NULL): UTC seconds since 1970 from a real-time clock,
+     *  or a negative value while the time is unknown. Used for certificate
+     *  dates; without it the client uses ges_client_config_t.time_floor. */
+    int64_t (*wall_clock)(void *ctx);
+    /** Optional: mbedTLS's allocator. When both are set and mbedTLS was
+     *  built with MBEDTLS_PLATFORM_MEMORY, ges_client_init() installs them
+     *  with mbedtls_platform_set_calloc_free(), which is process-wide in
+     *  mbedTLS (it has no context argument): every port in one program must
+     *  name the same pair or leave both NULL (NULL installs nothing, so a
+     *  pool set up with mbedtls_memory_buffer_alloc_init() stays in place).
+     *  Debian's libmbedtls is built without MBEDTLS_PLATFORM_MEMORY, so
+     *  there mbedTLS uses the C library's calloc/free whatever is set here. */
+    void *(*tls_calloc)(size_t n, size_t size);
+    void (*tls_free)(void *ptr);
+} ges_port_t;
+
+#if !GES_CONFIG_NO_TLS
+/* ------------------------------------------------------------------------- */
+/* Client                                                                     */
+/* ------------------------------------------------------------------------- */
+/** How to reach GES. Start from ges_client_config_init(), then set fields. */
+typedef struct {
+    /** Endpoint host name, e.g. "ges.cn-north-4.myhuaweicloud.com" (no
+     *  scheme, no port). Copied at init; at most GES_HOST_MAX bytes. */
+    const char *host;
+    /** TCP port; default 443 (then the Host header carries no port). */
+    uint16_t port;
+    /** IAM token (X-Auth-Token): printable ASCII only, at most GES_TOKEN_MAX
+     *  bytes, NUL-terminated. Not copied: it must stay valid, unchanged,
+     *  until ges_client_free(). The library never logs it. */
+    const char *token;
+    /** Trusted CA certificates, PEM (including its terminating NUL in
+     *  ca_pem_len, as mbedtls_x509_crt_parse wants) or DER. Parsed at init;
+     *  the bytes are not needed afterwards. Verification cannot be turned
+     *  off. */
+    const unsigned char *ca_pem;
+    size_t ca_pem_len;
+    /** Platform functions; must outlive the client. */
+    const ges_port_t *platform;
+    /** The one I/O buffer for requests and responses, owned by the library
+     *  between ges_client_init() and ges_client_free(); at least
+     *  GES_IO_BUF_MIN bytes. Its size changes speed, never results: half is
+     *  the receive window, half frames JSON for jsmn. */
+    unsigned char *io_buf;
+    size_t io_buf_len;
+    /** Deadline of one request in ms, connect and handshake included.
+     *  Default 15000. */
+    uint32_t timeout_ms;
+    /** For devices without a real-time clock: a time known to have passed
+     *  (e.g. the firmware's build time, UTC seconds), used for certificate
+     *  dates when platform->wall_clock is NULL or answers "unknown". With a
+     *  floor, a certificate that expired before it is refused; "not yet
+     *  valid" cannot be judged from a floor and is not checked. With neither
+     *  clock nor floor (0, the default) dates are not checked at all. */
+    int64_t time_floor;
+} ges_client_config_t;
+
+/** Defaults: port 443, timeout 15000 ms, everything else 0/NULL. */
+void ges_client_config_init(ges_client_config_t *cfg);
+
+/** A connection to GES. Fully declared so it can be static or on the stack;
+ *  members are private. It holds pointers into itself (mbedTLS contexts),
+ *  so it must not be moved or copied after ges_client_init(). One client
+ *  serves one thread at a time; two clients share nothing. */
+typedef struct {
+    /* private */
+    ges_client_config_t cfg;
+    char host[GES_HOST_MAX + 1];
+    ges_sock_t sock;
+    uint32_t deadline;          /* now_ms value at which the request ends */
+    uint32_t cert_flags;        /* mbedTLS verification flags, last handshake */
+    int tls_err;                /* last mbedTLS error code, 0 if none */
+    int net_status;             /* last port status (timeout/error/closed) */
+    uint32_t retry_after_s;     /* Retry-After of the last answer, 0 if none */
+    uint8_t connected;          /* socket and TLS session are up */
+    uint8_t has_session;        /* a saved session can be resumed */
+    uint8_t initialised;
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_config conf;
+    mbedtls_x509_crt ca;
+    mbedtls_ctr_drbg_context drbg;
+    mbedtls_ssl_session session;
+} ges_client_t;
+
+/**
+ * Set up a client: checks the config, parses the CA, seeds the random
+ * generator from platform->entropy, prepares TLS. Does not connect.
+ * @return GES_OK; GES_ERR_INVALID_ARG (missing or unsafe field: host with
+ *         characters outside [A-Za-z0-9._-] or an IPv6 literal, token with
+ *         bytes outside 0x21..0x7E, ...); GES_ERR_BUFFER_TOO_SMALL;
+ *         GES_ERR_TLS (CA unparsable, RNG seeding failed). On error nothing
+ *         needs freeing (ges_client_free() is still safe).
+ */
+ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg);
+
+/** Close the connection and wipe the I/O buffer, the TLS state and the
+ *  client struct. Safe on a client whose init failed, and twice. */
+void ges_client_free(ges_client_t *c);
+
+/**
+ * Ask GES for the status of one job, on the kept-alive connection when the
+ * server allows, opening (or reopening) it when needed, all within
+ * cfg.timeout_ms.
+ *
+ * IDs are percent-encoded outside A-Za-z0-9-._~; an empty ID, "." or "..",
+ * or one longer than GES_ID_MAX is refused before anything is sent.
+ *
+ * @return GES_OK (2xx, errorCode empty or absent);
+ *         GES_ERR_SERVICE (non-2xx incl. redirects, or a 2xx errorCode);
+ *         GES_ERR_INVALID_ARG; GES_ERR_NET_*; GES_ERR_TIMEOUT;
+ *         GES_ERR_TLS / GES_ERR_TLS_CERT; GES_ERR_HTTP*; GES_ERR_JSON_*.
+ *         out->http_status is set whenever a status line was read.
+ */
+ges_err_t ges_job_get_status(ges_client_t *c, const char *project_id,
+                             const char *graph_id, const char *job_id,
+                             ges_job_status_t *out);
+
+/** How ges_job_wait() polls. Start from ges_wait_config_init(). */
+typedef struct {
+    /** The whole wait, polls and sleeps, in ms. Default 30 minutes; at most
+     *  2^31 - 1. Each poll also ends within the client's timeout_ms. */
+    uint32_t deadline_ms;
+    /** First sleep between polls. Default 1000 ms. */
+    uint32_t interval_ms;
+    /** Cap of the sleep. Default 30000 ms. */
+    uint32_t max_interval_ms;
+    /** Growth of the interval after each poll, in percent: 200 doubles it
+     *  (default), 100 keeps it fixed; below 100 is invalid. */
+    uint16_t backoff_percent;
+    /** Each sleep is shortened by a random 0..jitter_percent of it (random
+     *  bytes from the port's entropy), so devices started together do not
+     *  poll in lockstep. Default 20; 0 disables. */
+    uint8_t jitter_percent;
+    /** Optional: called after every poll with what it read (`err` is that
+     *  poll's result: GES_OK, or an error being retried or about to end the
+     *  wait) and the ms elapsed since the wait began. Return non-zero to stop
+     *  the wait with GES_ERR_CANCELLED. */
+    int (*on_poll)(void *ctx, const ges_job_status_t *st, ges_err_t err,
+                   uint32_t elapsed_ms);
+    void *ctx;
+} ges_wait_config_t;
+
+/** Defaults: 30 min deadline, 1 s first interval, x2, 30 s cap, 20% jitter. */
+void ges_wait_config_init(ges_wait_config_t *wc);
+
+/**
+ * Poll a job until its status is terminal (success, failed,
+ * partiallyFailed; unknown statuses keep polling) or the deadline passes.
+ * Sleeps through platform->sleep_ms (no busy waiting) and never past the
+ * deadline; reuses the client's connection and TLS session between polls.
+ *
+ * Retried within the deadline, with the same backoff: network errors, a
+ * poll's own timeout, HTTP 408/429/500/502/503/504 and the retry-later codes
+ * GES.7005, GES.7006 and GES.8302; a Retry-After (seconds) lengthens that
+ * sleep. Anything else ends the wait at once with its error (401, 403, 404,
+ * GES.7007 "job not found", malformed answers, certificate errors...).
+ *
+ * @param wc  schedule, or NULL for the defaults.
+ * @param out what the last poll read (on GES_ERR_TIMEOUT that may be a
+ *            non-terminal status or a retried error answer).
+ * @return GES_OK with a terminal status in `out` (check job_state: failed
+ *         is a successful wait); GES_ERR_TIMEOUT; GES_ERR_CANCELLED;
+ *         GES_ERR_INVALID_ARG; or the non-retryable error that ended it.
+ */
+ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
+                       const char *graph_id, const char *job_id,
+                       const ges_wait_config_t *wc, ges_job_status_t *out);
+
+/** mbedTLS error code of the last TLS failure (negative), 0 if none. */
+int ges_client_tls_error(const ges_client_t *c);
+
+/** mbedTLS X.509 verification flags (MBEDTLS_X509_BADCERT_*) of the last
+ *  handshake, 0 if it verified. */
+uint32_t ges_client_cert_flags(const ges_client_t *c);
+#endif /* !GES_CONFIG_NO_TLS */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GES_JOB_H */
