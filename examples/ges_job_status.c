@@ -1,0 +1,1310 @@
+/*
+ * ges_job_status - print a GES job's status as name=value lines.
+ *
+ *   ges_job_status [options] PROJECT_ID GRAPH_ID JOB_ID
+ *   ges_job_status [options] --wait[=MS] [--interval-ms N] PROJECT_ID ...
+ *   ges_job_status --parse FILE          (FILE "-" is standard input)
+ *
+ * SPDX-License-Identifier: MIT
+ *
+ * The output and the exit status are a contract that scripts rely on; it is
+ * written out in examples/README.md and in usage() below. In short:
+ *   - stdout: one name=value line per field, in a fixed order, names as the
+ *     v1.0 API spells them; absent and null fields print nothing; a last
+ *     line "truncated=a,b" names every value that was cut.
+ *   - values are UTF-8 with backslash and bytes below 0x20 escaped, so one
+ *     field is always one line.
+ *   - exit 0 ok, 1 job failed or partiallyFailed, 2 usage or invalid
+ *     argument, 3 service error, 4 network/TLS/certificate, 5 timeout,
+ *     6 malformed or oversized response. Messages for people go to stderr.
+ *   - --wait polls with ges_job_wait() until the status is final and then
+ *     prints and exits as one poll would; 5 when the wait's deadline passed.
+ *     Progress goes to stderr only.
+ *
+ * The program does not allocate: every buffer is static (stdout's too, via
+ * setvbuf). Files are read with open()/read() so no stdio buffer ever holds
+ * a copy of the token. The token buffer is wiped on every way out of main().
+ * The token is never printed, and no error message echoes an argument.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ges_job.h"
+#include "ges_port_posix.h"
+
+#if GES_CONFIG_NO_TLS
+#error "ges_job_status needs the client API: build without GES_CONFIG_NO_TLS"
+#endif
+#include <mbedtls/x509_crt.h> /* mbedtls_x509_crt_verify_info */
+
+/* ------------------------------------------------------------------------- */
+/* Exit status (the contract)                                                 */
+/* ------------------------------------------------------------------------- */
+enum {
+    GES_CLI_EXIT_OK = 0,
+    GES_CLI_EXIT_JOB_FAILED = 1, /* status failed or partiallyFailed */
+    GES_CLI_EXIT_USAGE = 2,      /* usage error or invalid argument */
+    GES_CLI_EXIT_SERVICE = 3,    /* non-2xx or an errorCode */
+    GES_CLI_EXIT_NETWORK = 4,    /* network, TLS or certificate */
+    GES_CLI_EXIT_TIMEOUT = 5,
+    GES_CLI_EXIT_MALFORMED = 6   /* malformed or oversized response */
+};
+
+#define GES_CLI_NAME "ges_job_status"
+#define GES_CLI_DEFAULT_CA "/etc/ssl/certs/ca-certificates.crt"
+#define GES_CLI_DEFAULT_TIMEOUT_MS 15000u
+/* The library measures deadlines as differences of a wrapping 32-bit clock,
+ * so a timeout must stay below half its range. */
+#define GES_CLI_TIMEOUT_MAX 2147483647ul
+#define GES_CLI_CA_MAX (1024ul * 1024ul) /* bytes of CA bundle accepted */
+/* --wait alone: the library's default deadline, 30 minutes. */
+#define GES_CLI_DEFAULT_WAIT_MS 1800000ul
+
+/* ------------------------------------------------------------------------- */
+/* Static storage: nothing in this program comes from the heap               */
+/* ------------------------------------------------------------------------- */
+/* Token plus room for one "\r\n" read from a token file, plus the NUL. */
+static char ges_cli_token[GES_TOKEN_MAX + 3];
+/* CA bundle plus the NUL mbedtls_x509_crt_parse wants after PEM. */
+static unsigned char ges_cli_ca[GES_CLI_CA_MAX + 1];
+static unsigned char ges_cli_io[4096];   /* the client's one I/O buffer */
+static char ges_cli_read_buf[4096];      /* --parse: bytes read per step */
+static char ges_cli_work[1024];          /* --parse: framing buffer */
+static char ges_cli_stdout_buf[4096];    /* stdout's buffer (no malloc) */
+static ges_parser_t ges_cli_parser;
+static ges_job_status_t ges_cli_status;
+static ges_job_status_t ges_cli_last;   /* --wait: last status read */
+static ges_client_t ges_cli_client;
+
+/** Wipe through a volatile pointer so the compiler cannot drop the stores
+ *  as dead (the buffer is not read again). */
+static void ges_cli_wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = (volatile unsigned char *)p;
+    while (n-- > 0) {
+        *v++ = 0;
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* Output: escaping and one status struct                                     */
+/* ------------------------------------------------------------------------- */
+/** Write `len` bytes of `s`, escaping backslash and bytes below 0x20 (as
+ *  backslash-backslash, backslash-n, -r, -t, or backslash-x and two
+ *  lower-case hex digits), so the value stays on one line. Other bytes
+ *  (UTF-8 included) are written as they are. */
+static void print_escaped(FILE *f, const char *s, size_t len)
+{
+    size_t i;
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\r': fputs("\\r", f); break;
+        case '\t': fputs("\\t", f); break;
+        default:
+            if (c < 0x20) {
+                fprintf(f, "\\x%02x", (unsigned)c);
+            } else {
+                putc(c, f);
+            }
+            break;
+        }
+    }
+}
+
+/** "name=value\n" for a string field of `len` bytes (len[] in the struct,
+ *  so a decoded \u0000 is printed too) kept in char[cap]. */
+static void ges_cli_print_str(FILE *f, const char *name, const char *s,
+                              size_t len, size_t cap)
+{
+    if (len > cap - 1) { /* cannot happen; keeps a bad len inside the field */
+        len = cap - 1;
+    }
+    fputs(name, f);
+    putc('=', f);
+    print_escaped(f, s, len);
+    putc('\n', f);
+}
+
+/** A member is printed when it was in the answer and was not null (`st` is
+ *  a ges_job_status_t or a ges_job_file_t: both have these masks). */
+#define GES_CLI_SHOWN(st, bit) \
+    (((st)->present & (bit)) != 0 && ((st)->null & (bit)) == 0)
+
+/* A string member: its v1.0 name, its index (GES_FI_* / GES_FE_*: the bit
+ * number in the masks and the slot in len[]), where it lives, its size. */
+typedef struct {
+    const char *name;
+    unsigned idx;
+    size_t off;
+    size_t cap;
+} ges_cli_str_field_t;
+
+#define GES_CLI_STR(type, name, idx, member)                                  \
+    { name, idx, offsetof(type, member), sizeof(((type *)0)->member) }
+
+/* Top-level string members in output order, also the order of their names
+ * in the truncated= line. print_status() adds each time's epoch after it,
+ * and jobProgress after endEpoch. */
+#define GES_CLI_TOP(name, idx, member)                                        \
+    GES_CLI_STR(ges_job_status_t, name, idx, member)
+
+static const ges_cli_str_field_t ges_cli_top_fields[] = {
+    GES_CLI_TOP("jobId", GES_FI_JOB_ID, job_id),
+    GES_CLI_TOP("status", GES_FI_STATUS, status),
+    GES_CLI_TOP("jobType", GES_FI_JOB_TYPE, job_type),
+    GES_CLI_TOP("jobName", GES_FI_JOB_NAME, job_name),
+    GES_CLI_TOP("relatedGraph", GES_FI_RELATED_GRAPH, related_graph),
+    GES_CLI_TOP("beginTime", GES_FI_BEGIN_TIME, begin_time),
+    GES_CLI_TOP("endTime", GES_FI_END_TIME, end_time),
+    GES_CLI_TOP("failReason", GES_FI_FAIL_REASON, fail_reason),
+    GES_CLI_TOP("errorCode", GES_FI_ERROR_CODE, error_code),
+    GES_CLI_TOP("errorMessage", GES_FI_ERROR_MESSAGE, error_message),
+};
+#define GES_CLI_N_TOP (sizeof ges_cli_top_fields / sizeof ges_cli_top_fields[0])
+
+#if GES_PATHS_MAX > 0
+/* String members of a file entry, in output order. */
+#define GES_CLI_FSTR(name, idx, member)                                       \
+    GES_CLI_STR(ges_job_file_t, name, idx, member)
+
+static const ges_cli_str_field_t ges_cli_file_strs[] = {
+    GES_CLI_FSTR("path", GES_FE_PATH, path),
+    GES_CLI_FSTR("log", GES_FE_LOG, log),
+    GES_CLI_FSTR("status", GES_FE_STATUS, status),
+    GES_CLI_FSTR("cause", GES_FE_CAUSE, cause),
+};
+#define GES_CLI_N_FSTR (sizeof ges_cli_file_strs / sizeof ges_cli_file_strs[0])
+
+/* Line counts of a file entry, in output order (after the strings). */
+typedef struct {
+    const char *name;
+    uint32_t bit;
+    size_t off;
+} ges_cli_file_num_t;
+
+static const ges_cli_file_num_t ges_cli_file_nums[] = {
+    { "totalLines", GES_FF_TOTAL_LINES, offsetof(ges_job_file_t, total_lines) },
+    { "failedLines", GES_FF_FAILED_LINES, offsetof(ges_job_file_t, failed_lines) },
+    { "successfulLines", GES_FF_SUCCESSFUL_LINES,
+      offsetof(ges_job_file_t, successful_lines) },
+};
+#define GES_CLI_N_FNUM (sizeof ges_cli_file_nums / sizeof ges_cli_file_nums[0])
+#endif /* GES_PATHS_MAX > 0 */
+
+static const char *const ges_cli_set_names[GES_SET_COUNT] = {
+    "schemaPath", "edgesetPath", "vertexsetPath"
+};
+
+/** beginEpoch / endEpoch: only for a time present, not null, and valid. */
+static void ges_cli_print_epoch(FILE *f, const ges_job_status_t *st,
+                                uint32_t bit, const char *name, int64_t v)
+{
+    if (GES_CLI_SHOWN(st, bit) && (st->invalid & bit) == 0) {
+        fprintf(f, "%s=%lld\n", name, (long long)v);
+    }
+}
+
+/** One name of the truncated= line; "truncated=" before the first. */
+static void ges_cli_trunc_name(FILE *f, int *any, const char *set, long idx,
+                               const char *name)
+{
+    fputs(*any ? "," : "truncated=", f);
+    *any = 1;
+    if (set != NULL) {
+        fputs(set, f);
+        if (idx >= 0) {
+            fprintf(f, "[%ld].", idx);
+        }
+    }
+    if (name != NULL) {
+        fputs(name, f);
+    }
+}
+
+/** The truncated= line, if anything was cut. Order: top-level fields in
+ *  output order; then every set that kept fewer entries than it had (in set
+ *  order); then, set by set, entry by entry, the entries' cut fields. This
+ *  is the order of the contract's example
+ *  "truncated=vertexsetPath,schemaPath[0].path". */
+static void ges_cli_print_truncated(FILE *f, const ges_job_status_t *st)
+{
+    int any = 0;
+    size_t i;
+    unsigned s;
+
+    for (i = 0; i < GES_CLI_N_TOP; i++) {
+        if (st->truncated & (1u << ges_cli_top_fields[i].idx)) {
+            ges_cli_trunc_name(f, &any, NULL, -1, ges_cli_top_fields[i].name);
+        }
+    }
+    for (s = 0; s < GES_SET_COUNT; s++) {
+        if (st->truncated & GES_F_SET(s)) {
+            ges_cli_trunc_name(f, &any, ges_cli_set_names[s], -1, NULL);
+        }
+    }
+#if GES_PATHS_MAX > 0
+    for (s = 0; s < GES_SET_COUNT; s++) {
+        const ges_job_fileset_t *set = &st->sets[s];
+        uint32_t e;
+        if (!GES_CLI_SHOWN(st, GES_F_SET(s))) {
+            continue;
+        }
+        for (e = 0; e < set->kept && e < GES_PATHS_MAX; e++) {
+            const ges_job_file_t *ent = &set->entries[e];
+            for (i = 0; i < GES_CLI_N_FSTR; i++) {
+                if (ent->truncated & (1u << ges_cli_file_strs[i].idx)) {
+                    ges_cli_trunc_name(f, &any, ges_cli_set_names[s], (long)e,
+                                       ges_cli_file_strs[i].name);
+                }
+            }
+        }
+    }
+#endif
+    if (any) {
+        putc('\n', f);
+    }
+}
+
+/** Print one status struct in the contract's format. `network_mode` adds
+ *  httpStatus (when a status line was read). A single poll and --wait both
+ *  print their result with it. */
+static void print_status(FILE *f, const ges_job_status_t *st, int network_mode)
+{
+    size_t i;
+    unsigned s;
+
+    if (network_mode && st->http_status != 0) {
+        fprintf(f, "httpStatus=%d\n", st->http_status);
+    }
+    for (i = 0; i < GES_CLI_N_TOP; i++) {
+        const ges_cli_str_field_t *t = &ges_cli_top_fields[i];
+        if (GES_CLI_SHOWN(st, 1u << t->idx)) {
+            ges_cli_print_str(f, t->name, (const char *)st + t->off,
+                              st->len[t->idx], t->cap);
+        }
+        if (t->idx == GES_FI_BEGIN_TIME) {
+            ges_cli_print_epoch(f, st, GES_F_BEGIN_TIME, "beginEpoch",
+                                st->begin_epoch);
+        } else if (t->idx == GES_FI_END_TIME) {
+            ges_cli_print_epoch(f, st, GES_F_END_TIME, "endEpoch",
+                                st->end_epoch);
+            if (GES_CLI_SHOWN(st, GES_F_JOB_PROGRESS)) {
+                fprintf(f, "jobProgress=%g\n", st->job_progress);
+            }
+        }
+    }
+
+    for (s = 0; s < GES_SET_COUNT; s++) {
+        const ges_job_fileset_t *set = &st->sets[s];
+        const char *sname = ges_cli_set_names[s];
+#if GES_PATHS_MAX > 0
+        uint32_t e;
+#endif
+        if (!GES_CLI_SHOWN(st, GES_F_SET(s))) {
+            continue;
+        }
+        fprintf(f, "%s.count=%lu\n", sname, (unsigned long)set->count);
+#if GES_PATHS_MAX > 0
+        for (e = 0; e < set->kept && e < GES_PATHS_MAX; e++) {
+            const ges_job_file_t *ent = &set->entries[e];
+            for (i = 0; i < GES_CLI_N_FSTR; i++) {
+                const ges_cli_str_field_t *t = &ges_cli_file_strs[i];
+                if (GES_CLI_SHOWN(ent, 1u << t->idx)) {
+                    fprintf(f, "%s[%lu].", sname, (unsigned long)e);
+                    ges_cli_print_str(f, t->name, (const char *)ent + t->off,
+                                      ent->len[t->idx], t->cap);
+                }
+            }
+            for (i = 0; i < GES_CLI_N_FNUM; i++) {
+                const ges_cli_file_num_t *t = &ges_cli_file_nums[i];
+                if (GES_CLI_SHOWN(ent, t->bit)) {
+                    int64_t v;
+                    memcpy(&v, (const char *)ent + t->off, sizeof v);
+                    fprintf(f, "%s[%lu].%s=%lld\n", sname, (unsigned long)e,
+                            t->name, (long long)v);
+                }
+            }
+        }
+#endif
+    }
+    ges_cli_print_truncated(f, st);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Exit status from a result                                                  */
+/* ------------------------------------------------------------------------- */
+/** Exit status for a library error. */
+static int ges_cli_exit_for(ges_err_t e)
+{
+    switch (e) {
+    case GES_OK:
+        return GES_CLI_EXIT_OK;
+    case GES_ERR_INVALID_ARG:
+    case GES_ERR_BUFFER_TOO_SMALL:
+        return GES_CLI_EXIT_USAGE;
+    case GES_ERR_NET_CONNECT:
+    case GES_ERR_NET_SEND:
+    case GES_ERR_NET_RECV:
+    case GES_ERR_NET_CLOSED:
+    case GES_ERR_TLS:
+    case GES_ERR_TLS_CERT:
+        return GES_CLI_EXIT_NETWORK;
+    case GES_ERR_TIMEOUT:
+        return GES_CLI_EXIT_TIMEOUT;
+    case GES_ERR_HTTP:
+    case GES_ERR_HTTP_HEADERS_TOO_LARGE:
+    case GES_ERR_HTTP_BODY_TOO_LARGE:
+    case GES_ERR_HTTP_FRAMING:
+    case GES_ERR_JSON_SYNTAX:
+    case GES_ERR_JSON_ESCAPE:
+    case GES_ERR_JSON_UTF8:
+    case GES_ERR_JSON_INCOMPLETE:
+    case GES_ERR_JSON_NOT_OBJECT:
+    case GES_ERR_JSON_TOKENS:
+    case GES_ERR_JSON_NUMBER:
+    case GES_ERR_JSON_TYPE:
+    case GES_ERR_JSON_DEPTH:
+    case GES_ERR_JSON_TRAILING:
+        return GES_CLI_EXIT_MALFORMED;
+    case GES_ERR_SERVICE:
+        return GES_CLI_EXIT_SERVICE;
+    case GES_ERR_CANCELLED:
+    case GES_ERR_STATE:
+    default:
+        /* Cannot happen: nothing here cancels a wait or calls out of
+         * order. Were it to, it is a misuse, so "invalid argument". */
+        return GES_CLI_EXIT_USAGE;
+    }
+}
+
+/** Exit status for an answer that parsed: 3 for an errorCode that is not
+ *  empty, 1 for a failed or partly failed job, else 0. */
+static int ges_cli_exit_for_status(const ges_job_status_t *st)
+{
+    if (GES_CLI_SHOWN(st, GES_F_ERROR_CODE) &&
+        st->len[GES_FI_ERROR_CODE] != 0) {
+        return GES_CLI_EXIT_SERVICE;
+    }
+    if (st->job_state == GES_JOB_FAILED ||
+        st->job_state == GES_JOB_PARTIALLY_FAILED) {
+        return GES_CLI_EXIT_JOB_FAILED;
+    }
+    return GES_CLI_EXIT_OK;
+}
+
+/** "ges_job_status: <text>[ (mbedtls -0xNNNN)][ (certificate ...)]" on
+ *  stderr. `c` may be NULL (no client to ask for TLS details). */
+static void ges_cli_report(ges_err_t e, const ges_client_t *c)
+{
+    fprintf(stderr, GES_CLI_NAME ": %s", ges_strerror(e));
+    if (c != NULL && (e == GES_ERR_TLS || e == GES_ERR_TLS_CERT)) {
+        int t = ges_client_tls_error(c);
+        if (t != 0) {
+            long v = t;
+            fprintf(stderr, " (mbedtls %s0x%04lX)", v < 0 ? "-" : "",
+                    (unsigned long)(v < 0 ? -v : v));
+        }
+    }
+    if (c != NULL && e == GES_ERR_TLS_CERT) {
+        uint32_t flags = ges_client_cert_flags(c);
+        if (flags != 0) {
+            char info[2048];
+            size_t i, n;
+            info[0] = '\0';
+            /* Returns < 0 when cut; what fits is still NUL-terminated. */
+            (void)mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
+            info[sizeof info - 1] = '\0';
+            n = strlen(info);
+            while (n > 0 && info[n - 1] == '\n') {
+                n--;
+            }
+            fprintf(stderr, " (certificate flags 0x%08lx: ",
+                    (unsigned long)flags);
+            for (i = 0; i < n; i++) { /* one line: "a\nb" -> "a; b" */
+                if (info[i] == '\n') {
+                    fputs("; ", stderr);
+                } else {
+                    putc(info[i], stderr);
+                }
+            }
+            putc(')', stderr);
+        }
+    }
+    putc('\n', stderr);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Files                                                                      */
+/* ------------------------------------------------------------------------- */
+/** read() that retries on EINTR. */
+static ssize_t ges_cli_read(int fd, void *buf, size_t len)
+{
+    ssize_t n;
+    do {
+        n = read(fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/** Read all of `path` into buf[0..cap). Returns 0 and *len; -1 on an
+ *  open or read error (errno set); -2 if the file holds more than cap
+ *  bytes. */
+static int ges_cli_read_file(const char *path, void *buf, size_t cap,
+                             size_t *len)
+{
+    unsigned char *b = (unsigned char *)buf;
+    size_t used = 0;
+    int fd, rc = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    for (;;) {
+        ssize_t n;
+        if (used == cap) {
+            unsigned char probe;
+            n = ges_cli_read(fd, &probe, 1);
+            if (n > 0) {
+                rc = -2;
+            } else if (n < 0) {
+                rc = -1;
+            }
+            break;
+        }
+        n = ges_cli_read(fd, b + used, cap - used);
+        if (n < 0) {
+            rc = -1;
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        used += (size_t)n;
+    }
+    if (rc == -1) {
+        int saved = errno;
+        (void)close(fd);
+        errno = saved;
+    } else {
+        (void)close(fd);
+    }
+    *len = used;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Arguments                                                                  */
+/* ------------------------------------------------------------------------- */
+static void usage(FILE *f)
+{
+    fputs(
+"Usage: " GES_CLI_NAME " [options] PROJECT_ID GRAPH_ID JOB_ID\n"
+"       " GES_CLI_NAME " --parse FILE\n"
+"\n"
+"Ask Huawei Cloud GES (GET /v1.0/{project}/graphs/{graph}/jobs/{job}/status)\n"
+"for a job's status over HTTPS, or parse a saved response body (FILE \"-\"\n"
+"is standard input), and print it as name=value lines.\n"
+"\n"
+"Options:\n"
+"  --endpoint URL     https://host[:port] (default: $GES_ENDPOINT);\n"
+"                     http:// is refused, the token never travels in clear\n"
+"  --region NAME      use https://ges.NAME.myhuaweicloud.com\n"
+"                     (of --endpoint and --region, the last one wins)\n"
+"  --token-file FILE  read the IAM token from FILE (default: $GES_TOKEN);\n"
+"                     a token is never taken on the command line\n"
+"  --ca-file FILE     trusted CA certificates, PEM or DER, at most 1 MiB\n"
+"                     (default: " GES_CLI_DEFAULT_CA ")\n"
+"  --timeout-ms N     deadline of the request, 1..2147483647 (default 15000);\n"
+"                     with --wait, the deadline of each poll\n"
+"  --wait[=MS]        poll until the job's status is final or MS ms have\n"
+"                     passed (1..2147483647, default 1800000 = 30 minutes);\n"
+"                     progress goes to stderr; exit 5 when the time is up\n"
+"  --interval-ms N    with --wait: first pause between polls, 1..2147483647\n"
+"                     (default 1000; doubled after each poll, at most\n"
+"                     30000 or N if larger, up to 20% shorter at random)\n"
+"  --parse FILE       parse a saved response body instead of asking GES\n"
+"  -h, --help         print this help and exit\n"
+"\n"
+"Output: one name=value line per field present and not null, in the order\n"
+"httpStatus (network only), jobId, status, jobType, jobName, relatedGraph,\n"
+"beginTime, beginEpoch, endTime, endEpoch, jobProgress, failReason,\n"
+"errorCode, errorMessage, then for schemaPath, edgesetPath, vertexsetPath:\n"
+"SET.count=N and SET[i].path/.log/.status/.cause/.totalLines/.failedLines/\n"
+"/.successfulLines; last, truncated=NAME,... if any value was cut.\n"
+"Backslash and bytes below 0x20 are escaped (\\\\ \\n \\r \\t \\xHH).\n"
+"\n"
+"Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
+"invalid argument; 3 the service answered with an error; 4 network, TLS or\n"
+"certificate error; 5 timeout; 6 malformed or oversized response.\n"
+"With --wait the final answer is printed and sets the exit status the same\n"
+"way; 5 means the deadline passed (the last status read is printed).\n",
+        f);
+}
+
+/** A usage error: the reason, then the usage text, on stderr. */
+static int ges_cli_usage_error(const char *what, const char *detail)
+{
+    fprintf(stderr, GES_CLI_NAME ": %s%s%s\n", what,
+            detail != NULL ? ": " : "", detail != NULL ? detail : "");
+    usage(stderr);
+    return GES_CLI_EXIT_USAGE;
+}
+
+typedef struct {
+    const char *parse_file;   /* non-NULL: --parse mode */
+    const char *token_file;
+    const char *ca_file;
+    uint32_t timeout_ms;
+    uint32_t wait_ms;         /* --wait: the whole wait; 0 without --wait */
+    uint32_t interval_ms;     /* --interval-ms: first pause; 0 if not given */
+    int have_endpoint;        /* host/port set by --endpoint or --region */
+    char host[GES_HOST_MAX + 1];
+    uint16_t port;
+    const char *pos[3];       /* PROJECT_ID GRAPH_ID JOB_ID */
+    int npos;
+} ges_cli_opts_t;
+
+static int ges_cli_prefix_ci(const char *s, const char *prefix)
+{
+    for (; *prefix != '\0'; s++, prefix++) {
+        char a = *s, b = *prefix;
+        if (a >= 'A' && a <= 'Z') {
+            a = (char)(a - 'A' + 'a');
+        }
+        if (a != b) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int ges_cli_is_host_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+/** Split "https://host[:port][/]" into host and port. Returns NULL, or why
+ *  the endpoint is refused. */
+static const char *ges_cli_parse_endpoint(const char *url, char *host,
+                                          uint16_t *port)
+{
+    const char *p, *h;
+    size_t hlen;
+    unsigned long v = 443;
+
+    if (ges_cli_prefix_ci(url, "http://")) {
+        return "an http:// endpoint is refused: the token never travels "
+               "in clear";
+    }
+    if (!ges_cli_prefix_ci(url, "https://")) {
+        return "the endpoint must be https://host[:port]";
+    }
+    h = p = url + 8;
+    while (*p != '\0' && *p != ':' && *p != '/') {
+        if (*p == '[') {
+            return "IPv6 literal endpoints are not supported; use a name";
+        }
+        if (!ges_cli_is_host_char(*p)) {
+            return "the endpoint host may only hold A-Z a-z 0-9 . - "
+                   "(no user info, query or fragment)";
+        }
+        p++;
+    }
+    hlen = (size_t)(p - h);
+    if (hlen == 0) {
+        return "the endpoint has no host";
+    }
+    if (hlen > GES_HOST_MAX) {
+        return "the endpoint host is too long";
+    }
+    if (*p == ':') {
+        int digits = 0;
+        v = 0;
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            if (++digits > 5) {
+                return "the endpoint port must be 1..65535";
+            }
+            v = v * 10 + (unsigned long)(*p - '0');
+        }
+        if (digits == 0 || v < 1 || v > 65535) {
+            return "the endpoint port must be 1..65535";
+        }
+    }
+    if (*p == '/') {
+        p++;
+    }
+    if (*p != '\0') {
+        return "the endpoint may have no path other than \"/\"";
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (uint16_t)v;
+    return NULL;
+}
+
+/** ges.NAME.myhuaweicloud.com. Returns NULL or why NAME is refused. */
+static const char *ges_cli_region_host(const char *name, char *host,
+                                       size_t cap)
+{
+    const char *p;
+    int n;
+    if (*name == '\0') {
+        return "the region is empty";
+    }
+    for (p = name; *p != '\0'; p++) {
+        if (!ges_cli_is_host_char(*p) || *p == '.') {
+            return "a region name holds only A-Z a-z 0-9 -";
+        }
+    }
+    n = snprintf(host, cap, "ges.%s.myhuaweicloud.com", name);
+    if (n < 0 || (size_t)n >= cap) {
+        return "the region name is too long";
+    }
+    return NULL;
+}
+
+/** Decimal 1..GES_CLI_TIMEOUT_MAX, digits only. */
+static int ges_cli_parse_ms(const char *s, uint32_t *out)
+{
+    unsigned long v = 0;
+    if (*s == '\0') {
+        return -1;
+    }
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9') {
+            return -1;
+        }
+        v = v * 10 + (unsigned long)(*s - '0');
+        if (v > GES_CLI_TIMEOUT_MAX) {
+            return -1;
+        }
+    }
+    if (v == 0) {
+        return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/** Options taking a value, by name. */
+static const char *const ges_cli_value_opts[] = {
+    "--parse", "--endpoint", "--region", "--token-file", "--ca-file",
+    "--timeout-ms", "--interval-ms"
+};
+
+/** Parse argv into `o`. Returns -1 when all is well, else the exit status
+ *  (0 after --help). Messages never echo a value: it could be a secret. */
+static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
+{
+    int i, opts_done = 0;
+
+    memset(o, 0, sizeof *o);
+    o->ca_file = GES_CLI_DEFAULT_CA;
+    o->timeout_ms = GES_CLI_DEFAULT_TIMEOUT_MS;
+    o->port = 443;
+
+    for (i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *eq, *val = NULL, *why;
+        char name[16];
+        size_t nlen, k;
+        int known = 0;
+
+        if (opts_done || a[0] != '-' || a[1] == '\0') { /* "-" is a value */
+            if (o->npos == 3) {
+                return ges_cli_usage_error("too many arguments", NULL);
+            }
+            o->pos[o->npos++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            opts_done = 1;
+            continue;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return GES_CLI_EXIT_OK;
+        }
+        /* --name=value or --name value; the name alone goes in messages. */
+        eq = strchr(a, '=');
+        nlen = eq != NULL ? (size_t)(eq - a) : strlen(a);
+        if (nlen < sizeof name) {
+            memcpy(name, a, nlen);
+            name[nlen] = '\0';
+            if (strcmp(name, "--wait") == 0) {
+                /* Its value is optional, so only "--wait=MS" carries one:
+                 * "--wait MS" would make MS a positional argument. */
+                if (eq == NULL) {
+                    o->wait_ms = GES_CLI_DEFAULT_WAIT_MS;
+                } else if (ges_cli_parse_ms(eq + 1, &o->wait_ms) != 0) {
+                    return ges_cli_usage_error(
+                        "--wait=MS wants a whole number 1..2147483647", NULL);
+                }
+                continue;
+            }
+            for (k = 0; k < sizeof ges_cli_value_opts /
+                                sizeof ges_cli_value_opts[0]; k++) {
+                if (strcmp(name, ges_cli_value_opts[k]) == 0) {
+                    known = 1;
+                }
+            }
+        }
+        if (!known) {
+            if (nlen < sizeof name && strcmp(name, "--token") == 0) {
+                return ges_cli_usage_error(
+                    "a token is never taken on the command line",
+                    "use --token-file FILE or GES_TOKEN");
+            }
+            return ges_cli_usage_error("unknown option",
+                                       nlen < sizeof name ? name : NULL);
+        }
+        if (eq != NULL) {
+            val = eq + 1;
+        } else if (i + 1 < argc) {
+            val = argv[++i];
+        } else {
+            return ges_cli_usage_error("option needs a value", name);
+        }
+
+        if (strcmp(name, "--parse") == 0) {
+            if (*val == '\0') {
+                return ges_cli_usage_error("empty file name", name);
+            }
+            o->parse_file = val;
+        } else if (strcmp(name, "--endpoint") == 0) {
+            why = ges_cli_parse_endpoint(val, o->host, &o->port);
+            if (why != NULL) {
+                return ges_cli_usage_error(why, NULL);
+            }
+            o->have_endpoint = 1;
+        } else if (strcmp(name, "--region") == 0) {
+            why = ges_cli_region_host(val, o->host, sizeof o->host);
+            if (why != NULL) {
+                return ges_cli_usage_error(why, NULL);
+            }
+            o->port = 443;
+            o->have_endpoint = 1;
+        } else if (strcmp(name, "--token-file") == 0) {
+            if (*val == '\0') {
+                return ges_cli_usage_error("empty file name", name);
+            }
+            o->token_file = val;
+        } else if (strcmp(name, "--ca-file") == 0) {
+            if (*val == '\0') {
+                return ges_cli_usage_error("empty file name", name);
+            }
+            o->ca_file = val;
+        } else if (strcmp(name, "--interval-ms") == 0) {
+            if (ges_cli_parse_ms(val, &o->interval_ms) != 0) {
+                return ges_cli_usage_error(
+                    "--interval-ms wants a whole number 1..2147483647", NULL);
+            }
+        } else { /* --timeout-ms */
+            if (ges_cli_parse_ms(val, &o->timeout_ms) != 0) {
+                return ges_cli_usage_error(
+                    "--timeout-ms wants a whole number 1..2147483647", NULL);
+            }
+        }
+    }
+    if (o->interval_ms != 0 && o->wait_ms == 0) {
+        return ges_cli_usage_error("--interval-ms needs --wait", NULL);
+    }
+    if (o->parse_file != NULL && o->wait_ms != 0) {
+        return ges_cli_usage_error("--wait asks GES: it cannot go with --parse",
+                                   NULL);
+    }
+    if (o->parse_file != NULL) {
+        if (o->npos != 0) {
+            return ges_cli_usage_error("--parse takes no other arguments",
+                                       NULL);
+        }
+    } else if (o->npos != 3) {
+        return ges_cli_usage_error(
+            "need PROJECT_ID GRAPH_ID JOB_ID (or --parse FILE)", NULL);
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------------- */
+/* --parse                                                                    */
+/* ------------------------------------------------------------------------- */
+static int ges_cli_run_parse(const char *path)
+{
+    ges_job_status_t *st = &ges_cli_status;
+    unsigned long long total = 0;
+    ges_err_t e = GES_OK;
+    int fd, is_stdin = strcmp(path, "-") == 0;
+
+    fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        fprintf(stderr, GES_CLI_NAME ": cannot open the file to parse: %s\n",
+                strerror(errno));
+        return GES_CLI_EXIT_USAGE;
+    }
+    ges_job_status_init(st);
+    ges_parser_init(&ges_cli_parser, st, ges_cli_work, sizeof ges_cli_work);
+    for (;;) {
+        ssize_t n = ges_cli_read(fd, ges_cli_read_buf, sizeof ges_cli_read_buf);
+        if (n < 0) {
+            int saved = errno;
+            if (!is_stdin) {
+                (void)close(fd);
+            }
+            fprintf(stderr, GES_CLI_NAME ": cannot read the file to parse: "
+                    "%s\n", strerror(saved));
+            return GES_CLI_EXIT_USAGE;
+        }
+        if (n == 0) {
+            e = ges_parser_finish(&ges_cli_parser);
+            break;
+        }
+        total += (unsigned long long)n;
+        if (total > (unsigned long long)GES_BODY_MAX) {
+            /* The same limit a body read from the network has. */
+            e = GES_ERR_HTTP_BODY_TOO_LARGE;
+            break;
+        }
+        e = ges_parser_feed(&ges_cli_parser, ges_cli_read_buf, (size_t)n);
+        if (e != GES_OK) {
+            break;
+        }
+    }
+    if (!is_stdin) {
+        (void)close(fd);
+    }
+    if (e != GES_OK) {
+        if (e == GES_ERR_HTTP_BODY_TOO_LARGE) {
+            ges_cli_report(e, NULL);
+        } else {
+            fprintf(stderr, GES_CLI_NAME ": %s (at byte %llu)\n",
+                    ges_strerror(e), ges_parser_offset(&ges_cli_parser));
+        }
+        return ges_cli_exit_for(e);
+    }
+    print_status(stdout, st, 0);
+    return ges_cli_exit_for_status(st);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Network mode                                                               */
+/* ------------------------------------------------------------------------- */
+/** Fill ges_cli_token from --token-file or GES_TOKEN. Returns -1 when all is
+ *  well, else the exit status. */
+static int ges_cli_load_token(const ges_cli_opts_t *o)
+{
+    size_t len = 0;
+
+    if (o->token_file != NULL) {
+        /* Room for the longest token plus one "\r\n"; the NUL goes after. */
+        int rc = ges_cli_read_file(o->token_file, ges_cli_token,
+                                   sizeof ges_cli_token - 1, &len);
+        if (rc == -1) {
+            fprintf(stderr, GES_CLI_NAME ": cannot read the token file: %s\n",
+                    strerror(errno));
+            return GES_CLI_EXIT_USAGE;
+        }
+        if (rc == 0 && len > 0 && ges_cli_token[len - 1] == '\n') {
+            len--;
+            if (len > 0 && ges_cli_token[len - 1] == '\r') {
+                len--;
+            }
+        }
+        if (rc == -2 || len > GES_TOKEN_MAX) {
+            fprintf(stderr, GES_CLI_NAME ": the token file holds more than "
+                    "%lu bytes\n", (unsigned long)GES_TOKEN_MAX);
+            return GES_CLI_EXIT_USAGE;
+        }
+    } else {
+        const char *env = getenv("GES_TOKEN");
+        if (env == NULL || *env == '\0') {
+            return ges_cli_usage_error(
+                "no token: use --token-file FILE or set GES_TOKEN", NULL);
+        }
+        len = strlen(env);
+        if (len > GES_TOKEN_MAX) {
+            fprintf(stderr, GES_CLI_NAME ": GES_TOKEN holds more than %lu "
+                    "bytes\n", (unsigned long)GES_TOKEN_MAX);
+            return GES_CLI_EXIT_USAGE;
+        }
+        memcpy(ges_cli_token, env, len);
+    }
+    ges_cli_token[len] = '\0';
+    if (len == 0) {
+        fprintf(stderr, GES_CLI_NAME ": the token is empty\n");
+        return GES_CLI_EXIT_USAGE;
+    }
+    if (memchr(ges_cli_token, '\0', len) != NULL) {
+        /* The library takes a C string and would see a shorter token. */
+        fprintf(stderr, GES_CLI_NAME ": the token holds a NUL byte\n");
+        return GES_CLI_EXIT_USAGE;
+    }
+    /* Any other byte outside 0x21..0x7E is for ges_client_init to refuse. */
+    return -1;
+}
+
+/** Load the CA bundle into ges_cli_ca; *len counts the NUL appended after
+ *  PEM. Returns -1 when all is well, else the exit status. */
+static int ges_cli_load_ca(const char *path, size_t *len)
+{
+    size_t n = 0;
+    int rc = ges_cli_read_file(path, ges_cli_ca, GES_CLI_CA_MAX, &n);
+    if (rc == -1) {
+        fprintf(stderr, GES_CLI_NAME ": cannot read the CA file: %s\n",
+                strerror(errno));
+        return GES_CLI_EXIT_USAGE;
+    }
+    if (rc == -2) {
+        fprintf(stderr, GES_CLI_NAME ": CA file too large (over %lu bytes)\n",
+                (unsigned long)GES_CLI_CA_MAX);
+        return GES_CLI_EXIT_USAGE;
+    }
+    if (n == 0) {
+        fprintf(stderr, GES_CLI_NAME ": the CA file is empty\n");
+        return GES_CLI_EXIT_USAGE;
+    }
+    ges_cli_ca[n] = '\0';
+    /* mbedtls_x509_crt_parse takes PEM with its NUL counted, DER without. */
+    if (memchr(ges_cli_ca, '\0', n) == NULL &&
+        strstr((const char *)ges_cli_ca, "-----BEGIN ") != NULL) {
+        n++;
+    }
+    *len = n;
+    return -1;
+}
+
+/* ------------------------------------------------------------------------- */
+/* --wait                                                                     */
+/* ------------------------------------------------------------------------- */
+/** What the progress lines on stderr have said so far. */
+typedef struct {
+    int tty;                 /* stderr is a terminal: one line, rewritten */
+    int line_open;           /* tty: a progress line is on the screen */
+    int printed;             /* not a tty: a line was printed; key is valid */
+    int have_last;           /* a poll read a status: ges_cli_last holds it */
+    /* The key of the last line printed (not a tty): a new line is printed
+     * only when the status and progress, or the error, differ from it. */
+    ges_err_t key_err;
+    int key_http;
+    int key_has_progress;
+    double key_progress;
+    size_t key_len;
+    char key_text[GES_STATUS_MAX + GES_CODE_MAX + 2];
+} ges_cli_progress_t;
+
+/** Whether ges_job_wait() polls again after this result, as ges_job.h
+ *  documents it. Used only for the wording of the progress line ("retrying"
+ *  or "stopped"): the library alone decides, and its on_poll callback is not
+ *  told which it will do. */
+static int ges_cli_will_retry(ges_err_t e, const ges_job_status_t *st)
+{
+    static const char *const later[] = { "GES.7005", "GES.7006", "GES.8302" };
+    size_t i;
+
+    switch (e) {
+    case GES_ERR_NET_CONNECT:
+    case GES_ERR_NET_SEND:
+    case GES_ERR_NET_RECV:
+    case GES_ERR_NET_CLOSED:
+    case GES_ERR_TIMEOUT:
+        return 1;
+    case GES_ERR_SERVICE:
+        break;
+    default:
+        return 0;
+    }
+    if (GES_CLI_SHOWN(st, GES_F_ERROR_CODE)) {
+        for (i = 0; i < sizeof later / sizeof later[0]; i++) {
+            if (st->len[GES_FI_ERROR_CODE] == strlen(later[i]) &&
+                memcmp(st->error_code, later[i], strlen(later[i])) == 0) {
+                return 1;
+            }
+        }
+    }
+    switch (st->http_status) {
+    case 408: case 429: case 500: case 502: case 503: case 504:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/** The job's progress is worth showing: given, and the job has started. */
+static int ges_cli_show_progress(const ges_job_status_t *st)
+{
+    return GES_CLI_SHOWN(st, GES_F_JOB_PROGRESS) &&
+           st->job_state != GES_JOB_PENDING;
+}
+
+/** The body of a progress line, after "waiting: " and before the time:
+ *  "running 50.5%" (tty) / "running (50.5%)" (not a tty), or "retrying
+ *  (HTTP 503 GES.7005)" / "stopped (...)". Server text goes through
+ *  print_escaped(), so it cannot move the cursor or start a new line. */
+static void ges_cli_progress_what(FILE *f, const ges_job_status_t *st,
+                                  ges_err_t err, int tty)
+{
+    if (err == GES_OK) {
+        if (GES_CLI_SHOWN(st, GES_F_STATUS) && st->len[GES_FI_STATUS] != 0) {
+            print_escaped(f, st->status, st->len[GES_FI_STATUS]);
+        } else {
+            fputs("(no status)", f);
+        }
+        if (ges_cli_show_progress(st)) {
+            fprintf(f, tty ? " %g%%" : " (%g%%)", st->job_progress);
+        }
+        return;
+    }
+    fputs(ges_cli_will_retry(err, st) ? "retrying (" : "stopped (", f);
+    if (err == GES_ERR_SERVICE && st->http_status != 0) {
+        fprintf(f, "HTTP %d", st->http_status);
+    } else {
+        fputs(ges_strerror(err), f);
+    }
+    if (GES_CLI_SHOWN(st, GES_F_ERROR_CODE) && st->len[GES_FI_ERROR_CODE] != 0) {
+        putc(' ', f);
+        print_escaped(f, st->error_code, st->len[GES_FI_ERROR_CODE]);
+    }
+    putc(')', f);
+}
+
+/** 1 if this poll says something the last line did not (not a tty), and
+ *  remember it. */
+static int ges_cli_progress_changed(ges_cli_progress_t *pr,
+                                    const ges_job_status_t *st, ges_err_t err)
+{
+    const char *text;
+    size_t len = 0;
+    int has_progress = 0;
+    double progress = 0.0;
+
+    if (err == GES_OK) {
+        text = st->status;
+        if (GES_CLI_SHOWN(st, GES_F_STATUS)) {
+            len = st->len[GES_FI_STATUS];
+        }
+        has_progress = ges_cli_show_progress(st);
+        progress = has_progress ? st->job_progress : 0.0;
+    } else {
+        text = st->error_code;
+        if (GES_CLI_SHOWN(st, GES_F_ERROR_CODE)) {
+            len = st->len[GES_FI_ERROR_CODE];
+        }
+    }
+    if (len > sizeof pr->key_text) { /* cannot happen: both fit */
+        len = sizeof pr->key_text;
+    }
+    if (pr->printed && pr->key_err == err && pr->key_http == st->http_status &&
+        pr->key_has_progress == has_progress &&
+        pr->key_progress == progress && pr->key_len == len &&
+        memcmp(pr->key_text, text, len) == 0) {
+        return 0;
+    }
+    pr->printed = 1;
+    pr->key_err = err;
+    pr->key_http = st->http_status;
+    pr->key_has_progress = has_progress;
+    pr->key_progress = progress;
+    pr->key_len = len;
+    memcpy(pr->key_text, text, len);
+    return 1;
+}
+
+/** ges_wait_config_t.on_poll: keep the last status read, report progress on
+ *  stderr. Never cancels. */
+static int ges_cli_on_poll(void *ctx, const ges_job_status_t *st,
+                           ges_err_t err, uint32_t elapsed_ms)
+{
+    ges_cli_progress_t *pr = (ges_cli_progress_t *)ctx;
+    unsigned long s = (unsigned long)(elapsed_ms / 1000u);
+    unsigned long tenths = (unsigned long)(elapsed_ms % 1000u / 100u);
+
+    if (err == GES_OK) {
+        memcpy(&ges_cli_last, st, sizeof ges_cli_last);
+        pr->have_last = 1;
+    }
+    if (pr->tty) {
+        /* Back to the start of the line, clear it, write the new state. */
+        fputs("\r\033[Kwaiting: ", stderr);
+        ges_cli_progress_what(stderr, st, err, 1);
+        fprintf(stderr, " %lu.%lus", s, tenths);
+        pr->line_open = 1;
+    } else if (ges_cli_progress_changed(pr, st, err)) {
+        fputs("waiting: ", stderr);
+        ges_cli_progress_what(stderr, st, err, 0);
+        fprintf(stderr, " after %lu.%lus\n", s, tenths);
+    }
+    (void)fflush(stderr);
+    return 0;
+}
+
+/** Poll with ges_job_wait() until the status is final, then print it as a
+ *  single poll would. Returns the exit status. */
+static int ges_cli_run_wait(const ges_cli_opts_t *o)
+{
+    ges_wait_config_t wc;
+    ges_cli_progress_t pr;
+    ges_job_status_t *st = &ges_cli_status;
+    ges_err_t e;
+
+    memset(&pr, 0, sizeof pr);
+    pr.tty = isatty(STDERR_FILENO);
+    ges_wait_config_init(&wc);
+    wc.deadline_ms = o->wait_ms;
+    if (o->interval_ms != 0) {
+        wc.interval_ms = o->interval_ms;
+        /* The library caps every pause, the first included: a first
+         * interval over the default cap raises the cap to it. */
+        if (wc.max_interval_ms < o->interval_ms) {
+            wc.max_interval_ms = o->interval_ms;
+        }
+    }
+    wc.on_poll = ges_cli_on_poll;
+    wc.ctx = &pr;
+    ges_job_status_init(st);
+    e = ges_job_wait(&ges_cli_client, o->pos[0], o->pos[1], o->pos[2], &wc,
+                     st);
+    if (pr.line_open) {
+        putc('\n', stderr); /* the last state stays on the screen */
+    }
+    if (e == GES_ERR_TIMEOUT) {
+        /* The last poll may have read nothing (its own timeout, a network
+         * error) or a retried error answer: print the last status read if
+         * any poll read one, else whatever the last poll left. */
+        print_status(stdout, pr.have_last ? &ges_cli_last : st, 1);
+        fprintf(stderr, GES_CLI_NAME ": the job was not finished when the "
+                "wait's %lu ms were up\n", (unsigned long)o->wait_ms);
+        return GES_CLI_EXIT_TIMEOUT;
+    }
+    /* A final status, or the answer that ended the wait: as a single poll. */
+    print_status(stdout, st, 1);
+    if (e != GES_OK) {
+        ges_cli_report(e, &ges_cli_client);
+        return ges_cli_exit_for(e);
+    }
+    return ges_cli_exit_for_status(st);
+}
+
+static int ges_cli_run_network(const ges_cli_opts_t *o)
+{
+    static const char *const id_names[3] = { "PROJECT_ID", "GRAPH_ID",
+                                             "JOB_ID" };
+    ges_client_config_t cfg;
+    ges_job_status_t *st = &ges_cli_status;
+    const char *host = o->host;
+    uint16_t port = o->port;
+    char env_host[GES_HOST_MAX + 1];
+    size_t ca_len = 0;
+    ges_err_t e;
+    int i, rc;
+
+    for (i = 0; i < 3; i++) {
+        size_t n = strlen(o->pos[i]);
+        if (n == 0 || n > GES_ID_MAX) {
+            fprintf(stderr, GES_CLI_NAME ": %s must be 1..%d bytes\n",
+                    id_names[i], GES_ID_MAX);
+            return GES_CLI_EXIT_USAGE;
+        }
+    }
+    if (!o->have_endpoint) {
+        const char *env = getenv("GES_ENDPOINT");
+        const char *why;
+        if (env == NULL || *env == '\0') {
+            return ges_cli_usage_error(
+                "no endpoint: use --endpoint URL, --region NAME or set "
+                "GES_ENDPOINT", NULL);
+        }
+        why = ges_cli_parse_endpoint(env, env_host, &port);
+        if (why != NULL) {
+            return ges_cli_usage_error("GES_ENDPOINT", why);
+        }
+        host = env_host;
+    }
+    rc = ges_cli_load_token(o);
+    if (rc >= 0) {
+        return rc;
+    }
+    rc = ges_cli_load_ca(o->ca_file, &ca_len);
+    if (rc >= 0) {
+        return rc;
+    }
+
+    ges_client_config_init(&cfg);
+    cfg.host = host;
+    cfg.port = port;
+    cfg.token = ges_cli_token;
+    cfg.ca_pem = ges_cli_ca;
+    cfg.ca_pem_len = ca_len;
+    cfg.platform = ges_port_posix();
+    cfg.io_buf = ges_cli_io;
+    cfg.io_buf_len = sizeof ges_cli_io;
+    cfg.timeout_ms = o->timeout_ms;
+
+    e = ges_client_init(&ges_cli_client, &cfg);
+    if (e != GES_OK) {
+        ges_cli_report(e, &ges_cli_client);
+        ges_client_free(&ges_cli_client);
+        return ges_cli_exit_for(e);
+    }
+    if (o->wait_ms != 0) {
+        rc = ges_cli_run_wait(o);
+        ges_client_free(&ges_cli_client);
+        return rc;
+    }
+    ges_job_status_init(st);
+    e = ges_job_get_status(&ges_cli_client, o->pos[0], o->pos[1], o->pos[2],
+                           st);
+    /* On GES_ERR_SERVICE the error fields are filled; on other errors only
+     * httpStatus may be: print whatever there is. */
+    print_status(stdout, st, 1);
+    if (e != GES_OK) {
+        ges_cli_report(e, &ges_cli_client);
+        rc = ges_cli_exit_for(e);
+    } else {
+        rc = ges_cli_exit_for_status(st);
+    }
+    ges_client_free(&ges_cli_client);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------- */
+/* main                                                                       */
+/* ------------------------------------------------------------------------- */
+static int ges_cli_run(int argc, char **argv)
+{
+    ges_cli_opts_t o;
+    int rc = ges_cli_parse_args(argc, argv, &o);
+    if (rc >= 0) {
+        return rc;
+    }
+    if (o.parse_file != NULL) {
+        return ges_cli_run_parse(o.parse_file);
+    }
+    return ges_cli_run_network(&o);
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+
+    /* A static buffer, so stdio does not malloc one for stdout. */
+    (void)setvbuf(stdout, ges_cli_stdout_buf, _IOFBF, sizeof ges_cli_stdout_buf);
+    rc = ges_cli_run(argc, argv);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, GES_CLI_NAME ": error writing standard output\n");
+    }
+    /* Every way out of the program passes here. */
+    ges_cli_wipe(ges_cli_token, sizeof ges_cli_token);
+    return rc;
+}
