@@ -2046,9 +2046,8 @@ void ges_wait_config_init(ges_wait_config_t *wc)
     wc->jitter_percent = 20;
 }
 
-/* Worth asking again: the network, one poll's timeout, overload and the
- * retry-later codes. A 4xx that cannot change ends the wait. */
-static int ges__retryable(ges_err_t e, const ges_job_status_t *st)
+/* see ges_job.h */
+int ges_job_retryable(ges_err_t e, const ges_job_status_t *st)
 {
     static const char *const later[] = {"GES.7005", "GES.7006", "GES.8302"};
     unsigned i;
@@ -2056,7 +2055,7 @@ static int ges__retryable(ges_err_t e, const ges_job_status_t *st)
         e == GES_ERR_NET_CLOSED || e == GES_ERR_TIMEOUT) {
         return 1;
     }
-    if (e != GES_ERR_SERVICE) return 0;
+    if (e != GES_ERR_SERVICE || st == NULL) return 0;
     for (i = 0; i < sizeof later / sizeof later[0]; i++) {
         if (ges__eq(st->error_code, st->len[GES_FI_ERROR_CODE], later[i])) return 1;
     }
@@ -2107,7 +2106,7 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
             return GES_ERR_CANCELLED;
         }
         if (e == GES_OK && ges_job_status_is_terminal(out->job_state)) return GES_OK;
-        if (e != GES_OK && !ges__retryable(e, out)) return e;
+        if (e != GES_OK && !ges_job_retryable(e, out)) return e;
         /* Sleep the interval less up to jitter_percent of it, so a fleet
          * started together spreads out; at least what Retry-After asks. */
         sleep = interval - ges__jitter(pt, interval, wc->jitter_percent);

@@ -742,6 +742,12 @@ typedef struct {
     void *ctx;
 } ges_wait_config_t;
 
+/** 1 if ges_job_wait() retries a poll that ended with `err` and left `st`:
+ *  network errors, a poll's timeout, HTTP 408/429/500/502/503/504, and the
+ *  retry-later codes GES.7005, GES.7006, GES.8302; else 0. For on_poll
+ *  callbacks that want to say "retrying" or "stopped". */
+int ges_job_retryable(ges_err_t err, const ges_job_status_t *st);
+
 /** Defaults: 30 min deadline, 1 s first interval, x2, 30 s cap, 20% jitter. */
 void ges_wait_config_init(ges_wait_config_t *wc);
 

@@ -1004,42 +1004,6 @@ typedef struct {
     char key_text[GES_STATUS_MAX + GES_CODE_MAX + 2];
 } ges_cli_progress_t;
 
-/** Whether ges_job_wait() polls again after this result, as ges_job.h
- *  documents it. Used only for the wording of the progress line ("retrying"
- *  or "stopped"): the library alone decides, and its on_poll callback is not
- *  told which it will do. */
-static int ges_cli_will_retry(ges_err_t e, const ges_job_status_t *st)
-{
-    static const char *const later[] = { "GES.7005", "GES.7006", "GES.8302" };
-    size_t i;
-
-    switch (e) {
-    case GES_ERR_NET_CONNECT:
-    case GES_ERR_NET_SEND:
-    case GES_ERR_NET_RECV:
-    case GES_ERR_NET_CLOSED:
-    case GES_ERR_TIMEOUT:
-        return 1;
-    case GES_ERR_SERVICE:
-        break;
-    default:
-        return 0;
-    }
-    if (GES_CLI_SHOWN(st, GES_F_ERROR_CODE)) {
-        for (i = 0; i < sizeof later / sizeof later[0]; i++) {
-            if (st->len[GES_FI_ERROR_CODE] == strlen(later[i]) &&
-                memcmp(st->error_code, later[i], strlen(later[i])) == 0) {
-                return 1;
-            }
-        }
-    }
-    switch (st->http_status) {
-    case 408: case 429: case 500: case 502: case 503: case 504:
-        return 1;
-    default:
-        return 0;
-    }
-}
 
 /** The job's progress is worth showing: given, and the job has started. */
 static int ges_cli_show_progress(const ges_job_status_t *st)
@@ -1066,7 +1030,7 @@ static void ges_cli_progress_what(FILE *f, const ges_job_status_t *st,
         }
         return;
     }
-    fputs(ges_cli_will_retry(err, st) ? "retrying (" : "stopped (", f);
+    fputs(ges_job_retryable(err, st) ? "retrying (" : "stopped (", f);
     if (err == GES_ERR_SERVICE && st->http_status != 0) {
         fprintf(f, "HTTP %d", st->http_status);
     } else {

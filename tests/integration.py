@@ -1,0 +1,905 @@
+#!/usr/bin/env python3
+"""Integration tests: the ges_job_status CLI (and build/test_client) against the GES simulator.
+
+    python3 tests/integration.py build/ges_job_status
+
+Starts tests/sim/ges_sim.py once (certificates in a temporary directory), runs every case
+against it over TLS on loopback, stops it, prints each failure with its details, and ends
+with exactly one line "N passed, N failed"; the exit status is 0 iff nothing failed.
+
+build/test_client (next to the CLI) is run as a sub-suite: its own "N passed, N failed" line
+is added to the totals, and two of its phases are run here so that the simulator's
+/_sim/stats can be checked around them (connections, handshakes, resumed sessions).
+
+Standard library only (Python 3.11). Every child process has a timeout; nothing here uses a
+fixed path in /tmp.
+"""
+
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SIM = os.path.join(HERE, "sim", "ges_sim.py")
+SEED_200 = os.path.join(HERE, "data", "seed-200.json")
+SEED_400 = os.path.join(HERE, "data", "seed-400.json")
+
+DEFAULT_TIMEOUT = 20.0        # seconds, per child process
+SIM_START_TIMEOUT = 10.0
+RSS_LIMIT_KIB = 16 * 1024     # peak RSS of the CLI on the huge answers
+PROJECT, GRAPH = "test-project", "test-graph"
+
+SEED_KEY_LINES = [            # hard-coded, on top of the lines derived from --parse
+    "jobId=ff80808167f09aaa0167f19b35ec0305",
+    "beginEpoch=1543354740",
+    "endEpoch=1543354796",
+    "jobProgress=0",
+    "vertexsetPath.count=1",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Running a child: output in temp files, reaped with os.wait4 (peak RSS), wall time measured
+# --------------------------------------------------------------------------------------------
+
+class Result:
+    def __init__(self, argv, rc, out, err, elapsed, maxrss_kib, timed_out):
+        self.argv, self.rc, self.out, self.err = argv, rc, out, err
+        self.elapsed, self.maxrss_kib, self.timed_out = elapsed, maxrss_kib, timed_out
+        self.rss_measured = False
+
+    @property
+    def lines(self):
+        return self.out.decode("utf-8", errors="replace").splitlines()
+
+    def describe(self, redact=()):
+        def show(b, limit):
+            text = b.decode("utf-8", errors="replace")
+            for s in redact:
+                text = text.replace(s, "<TOKEN>")
+            ls = text.splitlines()
+            more = "\n      ... (%d more lines)" % (len(ls) - limit) if len(ls) > limit else ""
+            return "\n".join("      " + x[:300] for x in ls[:limit]) + more
+        argv = " ".join(a if " " not in a else repr(a) for a in self.argv)
+        rss = ", peak RSS %s KiB" % self.maxrss_kib if self.rss_measured else ""
+        return ("    $ %s\n    exit %s%s, %.2f s%s\n    stdout:\n%s\n"
+                "    stderr:\n%s" % (argv, self.rc, " (TIMED OUT, killed)" if self.timed_out
+                                    else "", self.elapsed, rss,
+                                    show(self.out, 40), show(self.err, 15)))
+
+
+# Peak RSS. On Linux a child's ru_maxrss also counts the RSS of the process it was exec'd
+# from (exec keeps the larger of the old and the new address space's high-water mark), so
+# os.wait4 on a child of this Python process reports at least this process's own ~20 MiB,
+# whatever the CLI used. To measure the CLI itself, it is started by a tiny C helper (built
+# once into the temp dir with the C compiler the project needs anyway): the helper forks
+# (a fresh process with the helper's ~1 MiB address space), execs the CLI, reaps it with
+# wait4 and writes its ru_maxrss (KiB) to a file. The helper itself is reaped with os.wait4.
+RSS_HELPER_C = r"""
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(int argc, char **argv)
+{
+    struct rusage ru;
+    int st;
+    FILE *f;
+    pid_t pid;
+    if (argc < 3) return 125;
+    pid = fork();
+    if (pid < 0) return 125;
+    if (pid == 0) { execv(argv[2], argv + 2); _exit(127); }
+    while (wait4(pid, &st, 0, &ru) < 0) if (errno != EINTR) return 125;
+    f = fopen(argv[1], "w");
+    if (f == NULL) return 125;
+    fprintf(f, "%ld\n", (long)ru.ru_maxrss);
+    if (fclose(f) != 0) return 125;
+    if (WIFSIGNALED(st)) { signal(WTERMSIG(st), SIG_DFL); raise(WTERMSIG(st)); }
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 125;
+}
+"""
+RSS_HELPER = {"path": None, "error": None}
+
+
+def build_rss_helper(workdir):
+    src = os.path.join(workdir, "rss_helper.c")
+    exe = os.path.join(workdir, "rss_helper")
+    with open(src, "w") as f:
+        f.write(RSS_HELPER_C)
+    cc = os.environ.get("CC") or "cc"
+    try:
+        r = subprocess.run([cc, "-O1", "-o", exe, src], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+        if r.returncode == 0:
+            RSS_HELPER["path"] = exe
+        else:
+            RSS_HELPER["error"] = "%s failed: %s" % (cc, r.stdout.decode(errors="replace"))
+    except (OSError, subprocess.TimeoutExpired) as e:
+        RSS_HELPER["error"] = "%s: %s" % (cc, e)
+
+
+def run_cmd(argv, env=None, stdin_bytes=None, timeout=DEFAULT_TIMEOUT, measure_rss=False):
+    """Run argv (cwd = the tree). measure_rss: through the helper, so maxrss_kib is the
+    child's own peak RSS (None if the helper is unavailable); otherwise maxrss_kib is
+    os.wait4's figure, which includes this process's RSS (see above)."""
+    real_argv = argv
+    rss_file = None
+    if measure_rss:
+        if RSS_HELPER["path"] is None:
+            raise CaseFailed("cannot measure RSS: the helper did not build: %s"
+                             % RSS_HELPER["error"])
+        fd, rss_file = tempfile.mkstemp(prefix="rss.", dir=RSS_HELPER["workdir"])
+        os.close(fd)
+        real_argv = [RSS_HELPER["path"], rss_file] + list(argv)
+    with tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr, \
+            tempfile.TemporaryFile() as fin:
+        if stdin_bytes is not None:
+            fin.write(stdin_bytes)
+            fin.seek(0)
+        t0 = time.monotonic()
+        p = subprocess.Popen(real_argv,
+                             stdin=fin if stdin_bytes is not None else subprocess.DEVNULL,
+                             stdout=fout, stderr=ferr, env=env, cwd=ROOT,
+                             start_new_session=True)   # its own group: killable as a whole
+        deadline = t0 + timeout
+        timed_out = False
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid == p.pid:
+                break
+            if time.monotonic() >= deadline:
+                timed_out = True
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except OSError:
+                    p.kill()
+                pid, status, ru = os.wait4(p.pid, 0)
+                break
+            time.sleep(0.002)
+        elapsed = time.monotonic() - t0
+        rc = os.waitstatus_to_exitcode(status)
+        p.returncode = rc        # reaped here: keep Popen from waiting again
+        maxrss = ru.ru_maxrss
+        if rss_file is not None:
+            maxrss = None
+            try:
+                with open(rss_file) as f:
+                    maxrss = int(f.read().strip())
+            except (OSError, ValueError):
+                pass
+            os.unlink(rss_file)
+        fout.seek(0)
+        ferr.seek(0)
+        res = Result(argv, rc, fout.read(), ferr.read(), elapsed, maxrss, timed_out)
+        res.rss_measured = rss_file is not None
+        return res
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("GES_TOKEN", "GES_ENDPOINT")}
+    env.update(extra)
+    return env
+
+
+# --------------------------------------------------------------------------------------------
+# The simulator
+# --------------------------------------------------------------------------------------------
+
+class Simulator:
+    def __init__(self, workdir):
+        self.workdir = workdir
+        self.proc = None
+        self.state = None
+
+    def start(self):
+        state_file = os.path.join(self.workdir, "sim-state.json")
+        self.errlog = open(os.path.join(self.workdir, "sim-stderr.log"), "w+b")
+        self.proc = subprocess.Popen(
+            [sys.executable, SIM, "--dir", os.path.join(self.workdir, "sim"),
+             "--state-file", state_file],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errlog)
+        deadline = time.monotonic() + SIM_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                with open(state_file) as f:
+                    self.state = json.loads(f.read())
+                break
+            except (OSError, ValueError):
+                time.sleep(0.05)
+        if self.state is None:
+            self.errlog.seek(0)
+            why = self.errlog.read().decode(errors="replace")
+            self.stop()
+            raise RuntimeError("the simulator did not start within %.0f s%s" %
+                               (SIM_START_TIMEOUT, (": " + why.strip()) if why.strip() else ""))
+        self.port = self.state["port"]
+        self.ports = self.state["ports"]
+        self.ca = self.state["ca"]
+        self.other_ca = self.state["other_ca"]
+        self.token = self.state["token"]
+        self.ssl_ctx = ssl.create_default_context(cafile=self.ca)
+
+    def control(self, what):
+        url = "https://localhost:%d/_sim/%s" % (self.port, what)
+        with urllib.request.urlopen(url, context=self.ssl_ctx, timeout=10) as r:
+            return json.loads(r.read())
+
+    def reset(self):
+        return self.control("reset")
+
+    def stats(self):
+        return self.control("stats")
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, "errlog", None):
+            self.errlog.close()
+            self.errlog = None
+
+
+# --------------------------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------------------------
+
+class CaseFailed(Exception):
+    pass
+
+
+class CaseSkipped(Exception):
+    """Neither passed nor failed (the reason is counted elsewhere)."""
+
+
+class Case:
+    """One case: a list of problems (empty = passed) and the runs that explain them."""
+
+    def __init__(self, name, ctx):
+        self.name, self.ctx = name, ctx
+        self.problems = []
+        self.runs = []
+
+    def expect(self, cond, msg):
+        if not cond:
+            self.problems.append(msg)
+        return bool(cond)
+
+    def rc(self, r, want):
+        return self.expect(r.rc == want, "exit status %s, expected %s" % (r.rc, want))
+
+    def line(self, r, want):
+        return self.expect(want in r.lines, "no stdout line %r" % want)
+
+    def no_prefix(self, r, prefix):
+        bad = [x for x in r.lines if x.startswith(prefix)]
+        return self.expect(not bad, "unexpected stdout line(s) %r" % bad)
+
+    def lines_equal(self, r, want):
+        got = r.lines
+        if got == want:
+            return True
+        diff = []
+        for i in range(max(len(got), len(want))):
+            g = got[i] if i < len(got) else "<none>"
+            w = want[i] if i < len(want) else "<none>"
+            if g != w:
+                diff.append("line %d: got %r, expected %r" % (i + 1, g, w))
+        self.problems.append("stdout differs from the expected %d lines (%s)"
+                             % (len(want), "; ".join(diff[:5])))
+        return False
+
+    def within(self, r, seconds):
+        return self.expect(r.elapsed < seconds, "took %.2f s, limit %.2f s"
+                           % (r.elapsed, seconds))
+
+    def run(self, argv, **kw):
+        r = run_cmd(argv, **kw)
+        self.runs.append(r)
+        if r.timed_out:
+            self.problems.append("the process timed out after %.1f s and was killed"
+                                 % r.elapsed)
+        if r.rc < 0:
+            self.problems.append("the process died of signal %d" % -r.rc)
+        return r
+
+    def cli(self, job, *extra, port=None, ca=None, token_file=None, env=None,
+            timeout=DEFAULT_TIMEOUT, ids=None, measure_rss=False):
+        """One network run of the CLI against the simulator."""
+        c = self.ctx
+        argv = [c.cli, "--endpoint", "https://localhost:%d" % (port or c.sim.port),
+                "--ca-file", ca or c.sim.ca]
+        if token_file is not False:
+            argv += ["--token-file", token_file or c.token_file]
+        argv += list(extra)
+        argv += ["--"] + (ids or [PROJECT, GRAPH, job])
+        r = self.run(argv, env=env if env is not None else clean_env(), timeout=timeout,
+                     measure_rss=measure_rss)
+        for secret in c.secrets:
+            self.expect(secret.encode() not in r.out and secret.encode() not in r.err,
+                        "a token appears in the CLI's output")
+        return r
+
+
+CASES = []
+
+
+def case(name):
+    def deco(fn):
+        CASES.append((name, fn))
+        return fn
+    return deco
+
+
+class Context:
+    def __init__(self, cli, sim, workdir):
+        self.cli, self.sim, self.workdir = cli, sim, workdir
+        self.token_file = os.path.join(workdir, "token")
+        with open(self.token_file, "w") as f:
+            f.write(sim.token + "\n")
+        self.wrong_token = "wrong-token-" + secrets.token_hex(8)
+        self.wrong_token_file = os.path.join(workdir, "wrong-token")
+        with open(self.wrong_token_file, "w") as f:
+            f.write(self.wrong_token + "\n")
+        self.secrets = [sim.token, self.wrong_token]
+        self.seed_lines = None        # from --parse seed-200.json
+        self.rss = {}                 # job -> peak RSS KiB
+        self.sub_passed = self.sub_failed = 0
+
+
+def seed_lines(t):
+    """The 19 lines of the seed, derived from --parse (and checked literally)."""
+    c = t.ctx
+    if c.seed_lines is None:
+        r = run_cmd([c.cli, "--parse", SEED_200])
+        lines = r.lines
+        if r.rc != 0 or len(lines) != 19 or not all(k in lines for k in SEED_KEY_LINES):
+            t.runs.append(r)
+            raise CaseFailed("--parse %s did not give the 19 seed lines" % SEED_200)
+        c.seed_lines = lines
+    return c.seed_lines
+
+
+def expect_seed_answer(t, r):
+    want = ["httpStatus=200"] + seed_lines(t)
+    t.rc(r, 0)
+    t.lines_equal(r, want)
+    for k in SEED_KEY_LINES:
+        t.line(r, k)
+
+
+# --- --parse -------------------------------------------------------------------------------
+
+@case("parse: seed-200.json gives the 19 lines, exit 0")
+def _(t):
+    r = t.run([t.ctx.cli, "--parse", SEED_200])
+    t.rc(r, 0)
+    t.expect(len(r.lines) == 19, "%d lines, expected 19" % len(r.lines))
+    for k in SEED_KEY_LINES + ["status=success", "vertexsetPath[0].status=success"]:
+        t.line(r, k)
+    t.expect(r.lines[:1] == ["jobId=ff80808167f09aaa0167f19b35ec0305"], "jobId is not first")
+    t.expect(r.lines[-1:] == ["vertexsetPath[0].status=success"],
+             "vertexsetPath[0].status=success is not last")
+    t.no_prefix(r, "httpStatus=")
+
+
+@case("parse: seed-400.json -> exit 3")
+def _(t):
+    r = t.run([t.ctx.cli, "--parse", SEED_400])
+    t.rc(r, 3)
+    t.line(r, "errorCode=GES.8301")
+
+
+@case("parse: {\"jobId\": tru} -> exit 6")
+def _(t):
+    path = os.path.join(t.ctx.workdir, "bad-literal.json")
+    with open(path, "w") as f:
+        f.write('{"jobId": tru}')
+    r = t.run([t.ctx.cli, "--parse", path])
+    t.rc(r, 6)
+    t.expect(r.out == b"", "stdout is not empty")
+
+
+@case("parse: stdin '-'")
+def _(t):
+    with open(SEED_200, "rb") as f:
+        data = f.read()
+    r = t.run([t.ctx.cli, "--parse", "-"], stdin_bytes=data)
+    t.rc(r, 0)
+    t.lines_equal(r, seed_lines(t))
+
+
+# --- normal answers ------------------------------------------------------------------------
+
+def seed_case(job):
+    @case("%s: httpStatus=200 + the 19 seed lines, exit 0" % job)
+    def _(t):
+        expect_seed_answer(t, t.cli(job))
+
+
+for _job in ("job-success", "job-chunked", "job-no-reason", "job-http10", "job-100-continue",
+             "job-tls-records", "job-keepalive-off"):
+    seed_case(_job)
+
+
+@case("job-success: token from GES_TOKEN (no token file)")
+def _(t):
+    expect_seed_answer(t, t.cli("job-success", token_file=False,
+                                env=clean_env(GES_TOKEN=t.ctx.sim.token)))
+
+
+@case("job-v2shape: the v2 snake_case body prints the job-success fields with v1.0 names")
+def _(t):
+    r = t.cli("job-v2shape")
+    t.rc(r, 0)
+    want = ["httpStatus=200"] + seed_lines(t)
+    # beginTime/endTime are raw strings: v2 spells them "yyyy-MM-dd HH:mm:ss". Every other
+    # line (the epochs included) must be the same.
+    raw_times = {"beginTime=2018-11-27 21:39:00", "endTime=2018-11-27 21:39:56"}
+    for x in raw_times:
+        t.line(r, x)
+    got = [x for x in r.lines if x not in raw_times]
+    want = [x for x in want if not x.startswith(("beginTime=", "endTime="))]
+    t.expect(got == want, "the lines other than beginTime/endTime differ from job-success: "
+             "%r" % [x for x in got if x not in want] + " / missing %r"
+             % [x for x in want if x not in got])
+
+
+@case("job-failed: exit 1, status=failed, failReason")
+def _(t):
+    r = t.cli("job-failed")
+    t.rc(r, 1)
+    for x in ("httpStatus=200", "status=failed",
+              "failReason=Importing vertexset file obs://sim-bucket/vertices.csv failed",
+              "vertexsetPath.count=1", "vertexsetPath[0].status=failed",
+              "vertexsetPath[0].log=obs://sim-bucket/logs/vertices.log",
+              "vertexsetPath[0].cause=Column 3 is not a valid integer",
+              "vertexsetPath[0].totalLines=500", "vertexsetPath[0].failedLines=500",
+              "vertexsetPath[0].successfulLines=0"):
+        t.line(r, x)
+
+
+@case("job-partial: exit 1, partFailed entries, -1 line counts printed as -1")
+def _(t):
+    r = t.cli("job-partial")
+    t.rc(r, 1)
+    for x in ("status=partiallyFailed", "failReason=Some files failed to import",
+              "edgesetPath.count=2", "edgesetPath[0].totalLines=-1",
+              "edgesetPath[0].failedLines=-1", "edgesetPath[0].successfulLines=-1",
+              "edgesetPath[1].status=failed", "edgesetPath[1].cause=File not found",
+              "vertexsetPath[0].status=partFailed", "vertexsetPath[0].totalLines=1000",
+              "vertexsetPath[0].failedLines=10", "vertexsetPath[0].successfulLines=990"):
+        t.line(r, x)
+
+
+@case("job-import: 6 polls: pending, pending, running 25/50.5/75, success")
+def _(t):
+    t.ctx.sim.reset()
+    script = [("pending", "0", 0), ("pending", "0", 0), ("running", "25", 0),
+              ("running", "50.5", 0), ("running", "75", 0), ("success", "100", 0)]
+    for i, (status, progress, code) in enumerate(script, 1):
+        r = t.cli("job-import")
+        n = len(t.problems)
+        t.rc(r, code)
+        t.line(r, "status=" + status)
+        t.line(r, "jobProgress=" + progress)
+        if status != "success":
+            t.no_prefix(r, "endTime=")       # null while the job runs
+        else:
+            t.line(r, "endTime=2024-05-01T10:05:30")
+            t.line(r, "vertexsetPath[0].totalLines=1000")
+        if len(t.problems) > n:
+            t.problems.insert(n, "poll %d:" % i)
+
+
+@case("job-unicode: UTF-8 as is, \\n \\t \\\\ escaped")
+def _(t):
+    r = t.cli("job-unicode")
+    t.rc(r, 1)
+    t.line(r, "relatedGraph=caf\u00e9_\U0001F600")
+    t.line(r, 'failReason=line1\\nline2\\tcol "quoted" back\\\\slash \u00e9\U0001F600')
+
+
+# --- service errors ------------------------------------------------------------------------
+
+@case("unknown job: exit 3, httpStatus=400, errorCode=GES.7007")
+def _(t):
+    r = t.cli("job-no-such-job")
+    t.rc(r, 3)
+    for x in ("httpStatus=400", "errorCode=GES.7007",
+              "errorMessage=The job does not exist."):
+        t.line(r, x)
+
+
+@case("wrong token: exit 3, httpStatus=401, APIG.0301, no token in the output")
+def _(t):
+    r = t.cli("job-success", token_file=t.ctx.wrong_token_file)
+    t.rc(r, 3)
+    t.line(r, "httpStatus=401")
+    t.line(r, "errorCode=APIG.0301")
+    # (t.cli checks that neither token appears in stdout or stderr.)
+
+
+@case("job-err-camel: exit 3, errorCode/errorMessage")
+def _(t):
+    r = t.cli("job-err-camel")
+    t.rc(r, 3)
+    t.line(r, "errorCode=GES.7007")
+
+
+@case("job-err-snake: exit 3, errorCode/errorMessage from error_code/error_msg")
+def _(t):
+    r = t.cli("job-err-snake")
+    t.rc(r, 3)
+    for x in ("httpStatus=400", "errorCode=GES.0001",
+              "errorMessage=Invalid parameter: job_id"):
+        t.line(r, x)
+
+
+@case("job-err-nested: exit 3, errorCode/errorMessage from error.code/message")
+def _(t):
+    r = t.cli("job-err-nested")
+    t.rc(r, 3)
+    for x in ("httpStatus=500", "errorCode=GES.7006", "errorMessage=Engine internal error"):
+        t.line(r, x)
+
+
+@case("job-err-html: exit 3, httpStatus=502, no errorCode")
+def _(t):
+    r = t.cli("job-err-html")
+    t.rc(r, 3)
+    t.line(r, "httpStatus=502")
+    t.no_prefix(r, "errorCode=")
+
+
+@case("job-200-errorcode: exit 3, httpStatus=200, errorCode=GES.7001")
+def _(t):
+    r = t.cli("job-200-errorcode")
+    t.rc(r, 3)
+    t.line(r, "httpStatus=200")
+    t.line(r, "errorCode=GES.7001")
+    t.line(r, "errorMessage=graph not running")
+
+
+@case("job-redirect: exit 3, httpStatus=302 (not followed)")
+def _(t):
+    r = t.cli("job-redirect")
+    t.rc(r, 3)
+    t.line(r, "httpStatus=302")
+    t.expect(b"evil.example" not in r.out, "the Location is printed/followed")
+
+
+@case("job-503-retry: first poll -> exit 3, httpStatus=503")
+def _(t):
+    t.ctx.sim.reset()
+    r = t.cli("job-503-retry")
+    t.rc(r, 3)
+    t.line(r, "httpStatus=503")
+    t.line(r, "errorCode=GES.7005")
+
+
+# --- hostile servers: deadlines ------------------------------------------------------------
+
+def timeout_case(job):
+    @case("%s: --timeout-ms 2000 -> exit 5 in < 3.0 s" % job)
+    def _(t):
+        r = t.cli(job, "--timeout-ms", "2000", timeout=10)
+        t.rc(r, 5)
+        t.within(r, 2.0 + 1.0)
+        t.expect(r.elapsed >= 1.5, "gave up after %.2f s, before its deadline" % r.elapsed)
+        t.ctx.timings.append("%s %.2f s" % (job, r.elapsed))
+
+
+for _job in ("job-trickle", "job-stall", "job-never", "job-stall-body"):
+    timeout_case(_job)
+
+
+def check_rss(t, job, r):
+    if not t.expect(r.maxrss_kib is not None, "the RSS helper reported no figure"):
+        return
+    t.ctx.rss[job] = (r.maxrss_kib, r.elapsed)
+    t.expect(r.maxrss_kib < RSS_LIMIT_KIB, "peak RSS %d KiB, limit %d KiB"
+             % (r.maxrss_kib, RSS_LIMIT_KIB))
+
+
+def exit_case(job, code, limit=None, rss=False):
+    @case("%s -> exit %d%s" % (job, code, " within %d s" % limit if limit else ""))
+    def _(t):
+        r = t.cli(job, timeout=limit + 5 if limit else DEFAULT_TIMEOUT, measure_rss=rss)
+        t.rc(r, code)
+        if limit:
+            t.within(r, limit)
+        if rss:
+            check_rss(t, job, r)
+
+
+exit_case("job-early-close", 4)
+exit_case("job-reset", 4)
+exit_case("job-big-headers", 6)
+exit_case("job-big-body", 6, limit=30, rss=True)
+exit_case("job-big-body-chunked", 6, limit=30, rss=True)
+for _job in ("job-cl-chunked", "job-cl-conflict", "job-cl-bad", "job-chunk-negative",
+             "job-chunk-huge", "job-chunk-nonhex", "job-nul-header", "job-deep",
+             "job-bad-utf8", "job-lone-surrogate", "job-bad-json"):
+    exit_case(_job, 6)
+
+
+@case("job-many: exit 0, vertexsetPath.count=10000, last line truncated=vertexsetPath")
+def _(t):
+    r = t.cli("job-many", measure_rss=True)
+    t.rc(r, 0)
+    t.line(r, "vertexsetPath.count=10000")
+    t.expect(r.lines[-1:] == ["truncated=vertexsetPath"],
+             "last line %r" % (r.lines[-1:] or [""])[0])
+    check_rss(t, "job-many", r)
+
+
+@case("job-long-strings: exit 0, last line truncated=jobId,status,...")
+def _(t):
+    r = t.cli("job-long-strings")
+    t.rc(r, 0)
+    last = (r.lines[-1:] or [""])[0]
+    t.expect(last.startswith("truncated=jobId,status,"), "last line %r" % last[:200])
+    t.expect(all(len(x) < 1024 for x in r.lines), "a line is longer than 1 KiB")
+
+
+# --- TLS -----------------------------------------------------------------------------------
+
+def cert_case(name):
+    @case("TLS: %s certificate -> exit 4, stderr names the certificate" % name)
+    def _(t):
+        r = t.cli("job-success", port=t.ctx.sim.ports[name])
+        t.rc(r, 4)
+        t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
+        t.no_prefix(r, "httpStatus=")
+
+
+for _name in ("expired", "wrongname", "selfsigned"):
+    cert_case(_name)
+
+
+@case("TLS: main port with --ca-file other_ca -> exit 4")
+def _(t):
+    r = t.cli("job-success", ca=t.ctx.sim.other_ca)
+    t.rc(r, 4)
+    t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
+
+
+@case("network: connection refused -> exit 4")
+def _(t):
+    # A socket bound but never listening: connecting to its port is refused, and holding
+    # it keeps another process from taking the port meanwhile.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        r = t.cli("job-success", port=port, timeout=10)
+    t.rc(r, 4)
+    t.no_prefix(r, "httpStatus=")
+
+
+# --- usage ---------------------------------------------------------------------------------
+
+@case("usage: http:// endpoint -> exit 2")
+def _(t):
+    c = t.ctx
+    r = t.run([c.cli, "--endpoint", "http://localhost:%d" % c.sim.port, "--ca-file", c.sim.ca,
+               "--token-file", c.token_file, PROJECT, GRAPH, "job-success"], env=clean_env())
+    t.rc(r, 2)
+    t.expect(r.out == b"", "stdout is not empty")
+
+
+@case("usage: no token (no file, no GES_TOKEN) -> exit 2")
+def _(t):
+    r = t.cli("job-success", token_file=False, env=clean_env())
+    t.rc(r, 2)
+
+
+def bad_id_case(job_id):
+    @case("usage: job ID %r -> exit 2" % job_id)
+    def _(t):
+        t.ctx.sim.reset()
+        r = t.cli(job_id)
+        t.rc(r, 2)
+        st = t.ctx.sim.stats()
+        t.expect(st["requests"] == 0 and st["connections"] == 0,
+                 "the simulator saw a request: %r" % st)
+
+
+for _id in (".", ".."):
+    bad_id_case(_id)
+
+
+@case("job ID 'job/x' is sent percent-encoded: unknown job, exit 3")
+def _(t):
+    t.ctx.sim.reset()
+    r = t.cli("job/x")
+    t.rc(r, 3)
+    t.line(r, "httpStatus=400")
+    t.line(r, "errorCode=GES.7007")        # a traversal would be a 404 APIG.0101
+    polls = t.ctx.sim.stats()["polls"]
+    t.expect(polls == {"job/x": 1}, "the simulator saw polls %r, expected {'job/x': 1}" % polls)
+
+
+@case("usage: --help -> exit 0")
+def _(t):
+    r = t.run([t.ctx.cli, "--help"], env=clean_env())
+    t.rc(r, 0)
+    t.expect(b"Usage" in r.out, "no usage text on stdout")
+
+
+# --- the library, through build/test_client ------------------------------------------------
+
+def test_client_argv(c, *phase):
+    s = c.sim
+    return [c.test_client, str(s.port), s.ca, s.token, str(s.ports["expired"]),
+            str(s.ports["wrongname"])] + list(phase)
+
+
+def have_test_client(t):
+    # A missing binary is counted once, by the sub-suite below.
+    if not os.access(t.ctx.test_client, os.X_OK):
+        raise CaseSkipped("%s is missing" % t.ctx.test_client)
+    return True
+
+
+@case("library: 20 polls on one client -> 1 connection, 1 handshake (server stats)")
+def _(t):
+    c = t.ctx
+    if not have_test_client(t):
+        return
+    c.sim.reset()
+    r = t.run(test_client_argv(c, "poll20"), env=clean_env())
+    t.rc(r, 0)
+    st = c.sim.stats()
+    t.expect(st["connections"] == 1, "connections %s, expected 1" % st["connections"])
+    t.expect(st["handshakes"] == 1, "handshakes %s, expected 1" % st["handshakes"])
+    t.expect(st["requests"] == 20, "requests %s, expected 20" % st["requests"])
+    t.expect(st["polls"].get("job-running") == 20, "polls %r" % st["polls"])
+
+
+@case("library: 5 polls of job-keepalive-off -> 5 connections, >= 4 resumed (server stats)")
+def _(t):
+    c = t.ctx
+    if not have_test_client(t):
+        return
+    c.sim.reset()
+    r = t.run(test_client_argv(c, "keepalive5"), env=clean_env())
+    t.rc(r, 0)
+    st = c.sim.stats()
+    t.expect(st["connections"] == 5, "connections %s, expected 5" % st["connections"])
+    t.expect(st["handshakes"] == 5, "handshakes %s, expected 5" % st["handshakes"])
+    t.expect(st["resumed"] >= 4, "resumed %s, expected >= 4 (session resumption)"
+             % st["resumed"])
+    t.ctx.timings.append("keepalive5 stats %s" % json.dumps(
+        {k: st[k] for k in ("connections", "handshakes", "resumed", "tls_versions")}))
+
+
+SUB_SUITE = "library: build/test_client (sub-suite)"
+
+
+def run_test_client_suite(c):
+    """Run test_client's own suite; returns (passed, failed, problems, result or None)."""
+    if not os.access(c.test_client, os.X_OK):
+        return 0, 1, ["%s is missing (build it: make build/test_client)" % c.test_client], None
+    r = run_cmd(test_client_argv(c), env=clean_env(), timeout=60)
+    m = None
+    for line in r.out.decode(errors="replace").splitlines():
+        mm = re.fullmatch(r"(\d+) passed, (\d+) failed", line.strip())
+        if mm:
+            m = mm
+    if m is None:
+        return 0, 1, ["no 'N passed, N failed' line (exit %s%s)"
+                      % (r.rc, ", timed out" if r.timed_out else "")], r
+    p, f = int(m.group(1)), int(m.group(2))
+    problems = []
+    if r.rc != 0 and f == 0:
+        f = 1
+        problems.append("exit status %s with no failure counted" % r.rc)
+    if f:
+        problems.append("%d failed" % f)
+    return p, f, problems, r
+
+
+# --------------------------------------------------------------------------------------------
+# main
+# --------------------------------------------------------------------------------------------
+
+def main(argv):
+    if len(argv) != 2:
+        sys.stderr.write("usage: %s build/ges_job_status\n" % argv[0])
+        print("0 passed, 1 failed")
+        return 1
+    cli = os.path.abspath(argv[1])
+    t_start = time.monotonic()
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="ges_integration.") as workdir:
+        sim = Simulator(workdir)
+        RSS_HELPER["workdir"] = workdir
+        build_rss_helper(workdir)
+        if not os.access(cli, os.X_OK):
+            print("FAIL setup: %s is not an executable (make all)" % cli)
+            print("0 passed, 1 failed")
+            return 1
+        try:
+            sim.start()
+        except (RuntimeError, OSError) as e:
+            print("FAIL setup: %s" % e)
+            print("0 passed, 1 failed")
+            return 1
+        try:
+            ctx = Context(cli, sim, workdir)
+            ctx.test_client = os.path.join(os.path.dirname(cli), "test_client")
+            ctx.timings = []
+            for name, fn in CASES:
+                t = Case(name, ctx)
+                t0 = time.monotonic()
+                try:
+                    fn(t)
+                except CaseFailed as e:
+                    t.problems.append(str(e))
+                except CaseSkipped as e:
+                    print("skip %s: %s" % (name, e))
+                    continue
+                except Exception:                       # a bug here, or the simulator died
+                    t.problems.append("exception:\n" + traceback.format_exc().rstrip())
+                if time.monotonic() - t0 > 5:
+                    ctx.timings.append("%s: %.1f s" % (name, time.monotonic() - t0))
+                if t.problems:
+                    failed += 1
+                    print("FAIL %s" % name)
+                    for pr in t.problems:
+                        print("    - " + pr.replace("\n", "\n      "))
+                    for r in t.runs[-3:]:
+                        print(r.describe(redact=ctx.secrets))
+                else:
+                    passed += 1
+                    if os.environ.get("VERBOSE"):
+                        print("ok   %s" % name)
+
+            t0 = time.monotonic()
+            p, f, problems, r = run_test_client_suite(ctx)
+            passed += p
+            failed += f
+            print("%s %s: %d passed, %d failed (%.1f s)" % ("FAIL" if f else "ok  ", SUB_SUITE,
+                                                           p, f, time.monotonic() - t0))
+            for pr in problems:
+                print("    - " + pr)
+            if f and r is not None:
+                print(r.describe(redact=ctx.secrets))
+            for job in ("job-big-body", "job-big-body-chunked", "job-many"):
+                if job in ctx.rss:
+                    kib, secs = ctx.rss[job]
+                    print("peak RSS %-22s %6d KiB (%.1f MiB), %.2f s" % (job, kib, kib / 1024,
+                                                                     secs))
+            for x in ctx.timings:
+                print("timing: %s" % x)
+        finally:
+            sim.stop()
+    print("suite time %.1f s" % (time.monotonic() - t_start))
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

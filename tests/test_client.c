@@ -1,0 +1,564 @@
+/*
+ * test_client - the ges_job client against the GES simulator (tests/sim),
+ * over real TLS (mbedTLS) on loopback.
+ *
+ *   test_client PORT CA_FILE TOKEN EXPIRED_PORT WRONGNAME_PORT [PHASE]
+ *
+ * Without PHASE every test below runs and the last line is the harness's
+ * "N passed, N failed". tests/integration.py starts the simulator, passes
+ * its state here, and adds this count to its own.
+ *
+ * With PHASE only one test runs, so that integration.py can read the
+ * simulator's /_sim/stats before and after it (what the server saw is not
+ * visible from C):
+ *   poll20      20 polls of job-running on one client (one connection)
+ *   keepalive5  5 polls of job-keepalive-off (5 connections, resumed)
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ges_job.h"
+#include "ges_port_posix.h"
+#include "harness.h"
+
+#define TC_HOST "localhost"
+#define TC_PROJECT "test-project"
+#define TC_GRAPH "test-graph"
+#define TC_TIMEOUT_MS 10000u
+#define TC_CA_MAX (256u * 1024u)
+/* 2023-11-14: after the expired certificate's end (2020-02-01), before the
+ * other certificates' start (they are made when the simulator starts). */
+#define TC_FLOOR_2023 INT64_C(1700000000)
+
+/* ------------------------------------------------------------------------- */
+/* State from argv                                                            */
+/* ------------------------------------------------------------------------- */
+static uint16_t tc_port, tc_expired_port, tc_wrongname_port;
+static const char *tc_token;
+static unsigned char tc_ca[TC_CA_MAX + 1];
+static size_t tc_ca_len; /* NUL included, as mbedtls_x509_crt_parse wants */
+
+/* The single-client tests share this buffer (one client at a time). */
+static unsigned char tc_io[2048];
+
+/* Big structs live in static storage, not on the stack. */
+static ges_client_t tc_client, tc_client2;
+static ges_job_status_t tc_st;
+
+/* ------------------------------------------------------------------------- */
+/* Helpers                                                                    */
+/* ------------------------------------------------------------------------- */
+/** memmem without relying on GNU extensions. */
+static int tc_contains(const void *hay, size_t hay_len, const void *needle,
+                       size_t needle_len)
+{
+    const unsigned char *h = (const unsigned char *)hay;
+    size_t i;
+    if (needle_len == 0 || needle_len > hay_len) {
+        return needle_len == 0;
+    }
+    for (i = 0; i + needle_len <= hay_len; i++) {
+        if (h[i] == *(const unsigned char *)needle &&
+            memcmp(h + i, needle, needle_len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static long tc_elapsed_ms(const struct timespec *a, const struct timespec *b)
+{
+    return (long)(b->tv_sec - a->tv_sec) * 1000L +
+           (long)(b->tv_nsec - a->tv_nsec) / 1000000L;
+}
+
+static int tc_parse_port(const char *s, uint16_t *out)
+{
+    char *end;
+    long v;
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *s == '\0' || *end != '\0' || v < 1 || v > 65535) {
+        return -1;
+    }
+    *out = (uint16_t)v;
+    return 0;
+}
+
+static int tc_load_ca(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n;
+    if (f == NULL) {
+        return -1;
+    }
+    n = fread(tc_ca, 1, TC_CA_MAX, f);
+    if (ferror(f) || n == 0 || n == TC_CA_MAX) {
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    tc_ca[n] = '\0';
+    tc_ca_len = n + 1;
+    return 0;
+}
+
+/** Init `c` for localhost:port with the test CA. */
+static ges_err_t tc_open(ges_client_t *c, unsigned char *io, size_t io_len,
+                         const ges_port_t *pt, uint16_t port,
+                         const char *token, uint32_t timeout_ms,
+                         int64_t time_floor)
+{
+    ges_client_config_t cfg;
+    ges_client_config_init(&cfg);
+    cfg.host = TC_HOST;
+    cfg.port = port;
+    cfg.token = token;
+    cfg.ca_pem = tc_ca;
+    cfg.ca_pem_len = tc_ca_len;
+    cfg.platform = pt;
+    cfg.io_buf = io;
+    cfg.io_buf_len = io_len;
+    cfg.timeout_ms = timeout_ms;
+    cfg.time_floor = time_floor;
+    return ges_client_init(c, &cfg);
+}
+
+static ges_err_t tc_get(ges_client_t *c, const char *job, ges_job_status_t *st)
+{
+    return ges_job_get_status(c, TC_PROJECT, TC_GRAPH, job, st);
+}
+
+/* A port that forwards to the POSIX port and counts connects. */
+typedef struct {
+    ges_port_t port;        /* what the client is given; ctx = this struct */
+    const ges_port_t *inner;
+    int connects;
+} tc_counting_port_t;
+
+static int tc_cp_connect(void *ctx, const char *host, uint16_t port,
+                         uint32_t timeout_ms, ges_sock_t *sock)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    cp->connects++;
+    return cp->inner->net_connect(cp->inner->ctx, host, port, timeout_ms, sock);
+}
+static int tc_cp_send(void *ctx, ges_sock_t sock, const unsigned char *buf,
+                      size_t len, uint32_t timeout_ms)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    return cp->inner->net_send(cp->inner->ctx, sock, buf, len, timeout_ms);
+}
+static int tc_cp_recv(void *ctx, ges_sock_t sock, unsigned char *buf,
+                      size_t len, uint32_t timeout_ms)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    return cp->inner->net_recv(cp->inner->ctx, sock, buf, len, timeout_ms);
+}
+static void tc_cp_close(void *ctx, ges_sock_t sock)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    cp->inner->net_close(cp->inner->ctx, sock);
+}
+static uint32_t tc_cp_now(void *ctx)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    return cp->inner->now_ms(cp->inner->ctx);
+}
+static void tc_cp_sleep(void *ctx, uint32_t ms)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    cp->inner->sleep_ms(cp->inner->ctx, ms);
+}
+static int tc_cp_entropy(void *ctx, unsigned char *buf, size_t len)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    return cp->inner->entropy(cp->inner->ctx, buf, len);
+}
+static int64_t tc_cp_wall(void *ctx)
+{
+    tc_counting_port_t *cp = (tc_counting_port_t *)ctx;
+    return cp->inner->wall_clock(cp->inner->ctx);
+}
+
+static void tc_counting_port_init(tc_counting_port_t *cp)
+{
+    memset(cp, 0, sizeof *cp);
+    cp->inner = ges_port_posix();
+    cp->port.ctx = cp;
+    cp->port.net_connect = tc_cp_connect;
+    cp->port.net_send = tc_cp_send;
+    cp->port.net_recv = tc_cp_recv;
+    cp->port.net_close = tc_cp_close;
+    cp->port.now_ms = tc_cp_now;
+    cp->port.sleep_ms = tc_cp_sleep;
+    cp->port.entropy = tc_cp_entropy;
+    cp->port.wall_clock = cp->inner->wall_clock != NULL ? tc_cp_wall : NULL;
+    cp->port.tls_calloc = cp->inner->tls_calloc;
+    cp->port.tls_free = cp->inner->tls_free;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Tests                                                                      */
+/* ------------------------------------------------------------------------- */
+/* Phase poll20: 20 polls on one client; the connection is kept (one connect
+ * seen by the port; integration.py checks the server saw one connection and
+ * one handshake). */
+static void test_keepalive_20_polls(void)
+{
+    tc_counting_port_t cp;
+    int i, ok = 0;
+    tc_counting_port_init(&cp);
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
+                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    for (i = 0; i < 20; i++) {
+        ges_err_t e = tc_get(&tc_client, "job-running", &tc_st);
+        if (e == GES_OK && tc_st.http_status == 200 &&
+            tc_st.job_state == GES_JOB_RUNNING && tc_st.job_progress == 10.0) {
+            ok++;
+        } else {
+            fprintf(stderr, "poll %d: %s (http %d)\n", i + 1, ges_strerror(e),
+                    tc_st.http_status);
+        }
+    }
+    CHECK_EQ(ok, 20);
+    CHECK_EQ(cp.connects, 1);
+    ges_client_free(&tc_client);
+}
+
+/* Phase keepalive5: the server closes after every answer; each poll opens a
+ * new connection (integration.py checks the server resumed the session). */
+static void test_reconnect_5_polls(void)
+{
+    tc_counting_port_t cp;
+    int i, ok = 0;
+    tc_counting_port_init(&cp);
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
+                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    for (i = 0; i < 5; i++) {
+        ges_err_t e = tc_get(&tc_client, "job-keepalive-off", &tc_st);
+        if (e == GES_OK && tc_st.job_state == GES_JOB_SUCCESS) {
+            ok++;
+        } else {
+            fprintf(stderr, "poll %d: %s\n", i + 1, ges_strerror(e));
+        }
+    }
+    CHECK_EQ(ok, 5);
+    CHECK_EQ(cp.connects, 5);
+    ges_client_free(&tc_client);
+}
+
+static void test_success_fields(void)
+{
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_EQ(tc_st.http_status, 200);
+    CHECK_STR(tc_st.job_id, "ff80808167f09aaa0167f19b35ec0305");
+    CHECK_EQ(tc_st.job_state, GES_JOB_SUCCESS);
+    CHECK_EQ(tc_st.begin_epoch, 1543354740);
+    CHECK_EQ(tc_st.end_epoch, 1543354796);
+    CHECK_EQ(tc_st.sets[GES_SET_VERTEXSET].count, 1);
+    CHECK(ges_job_truncated(&tc_st) == 0);
+    ges_client_free(&tc_client);
+}
+
+static void test_unknown_job(void)
+{
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-does-not-exist", &tc_st),
+             GES_ERR_SERVICE);
+    CHECK_EQ(tc_st.http_status, 400);
+    CHECK_STR(tc_st.error_code, "GES.7007");
+    /* The connection survives an error answer. */
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    ges_client_free(&tc_client);
+}
+
+static void test_wrong_token(void)
+{
+    CHECK_EQ(tc_open(&tc_client2, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_port, "wrong-token-for-test_client", TC_TIMEOUT_MS,
+                     0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client2, "job-success", &tc_st), GES_ERR_SERVICE);
+    CHECK_EQ(tc_st.http_status, 401);
+    CHECK_STR(tc_st.error_code, "APIG.0301");
+    ges_client_free(&tc_client2);
+}
+
+static void test_expired_cert(void)
+{
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_expired_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_ERR_TLS_CERT);
+    CHECK((ges_client_cert_flags(&tc_client) & MBEDTLS_X509_BADCERT_EXPIRED)
+          != 0);
+    CHECK_EQ(tc_st.http_status, 0);
+    ges_client_free(&tc_client);
+}
+
+static void test_wrong_name(void)
+{
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_wrongname_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_ERR_TLS_CERT);
+    CHECK((ges_client_cert_flags(&tc_client) &
+           MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
+    ges_client_free(&tc_client);
+}
+
+static void test_deadline(void)
+{
+    struct timespec t0, t1;
+    ges_err_t e;
+    long ms;
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_port, tc_token, 1500, 0), GES_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    e = tc_get(&tc_client, "job-trickle", &tc_st);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = tc_elapsed_ms(&t0, &t1);
+    fprintf(stderr, "test_deadline: job-trickle with 1500 ms: %s after %ld ms\n",
+            ges_strerror(e), ms);
+    CHECK_EQ(e, GES_ERR_TIMEOUT);
+    CHECK(ms < 1500 + 500);
+    CHECK(ms >= 1000); /* it did wait, roughly until its deadline */
+    ges_client_free(&tc_client);
+}
+
+/* Without a clock (wall_clock NULL), certificate dates come from the floor:
+ * none (0) checks no dates; a floor after the expired certificate's end
+ * refuses it; a floor does not make a current certificate fail. */
+static void test_time_floor(void)
+{
+    ges_port_t no_clock = *ges_port_posix();
+    no_clock.wall_clock = NULL;
+
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &no_clock,
+                     tc_expired_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_EQ(ges_client_cert_flags(&tc_client), 0);
+    ges_client_free(&tc_client);
+
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &no_clock,
+                     tc_expired_port, tc_token, TC_TIMEOUT_MS, TC_FLOOR_2023),
+             GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_ERR_TLS_CERT);
+    CHECK((ges_client_cert_flags(&tc_client) & MBEDTLS_X509_BADCERT_EXPIRED)
+          != 0);
+    ges_client_free(&tc_client);
+
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &no_clock, tc_port,
+                     tc_token, TC_TIMEOUT_MS, TC_FLOOR_2023), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    ges_client_free(&tc_client);
+}
+
+/* Two clients, two threads: they share nothing. */
+typedef struct {
+    ges_client_t client;
+    ges_job_status_t st;
+    unsigned char io[2048];
+    int init_ok;
+    int ok;
+} tc_thread_t;
+
+static tc_thread_t tc_threads[2];
+
+static void *tc_thread_main(void *arg)
+{
+    tc_thread_t *t = (tc_thread_t *)arg;
+    int i;
+    t->init_ok = tc_open(&t->client, t->io, sizeof t->io, ges_port_posix(),
+                         tc_port, tc_token, TC_TIMEOUT_MS, 0) == GES_OK;
+    for (i = 0; t->init_ok && i < 10; i++) {
+        if (tc_get(&t->client, "job-success", &t->st) == GES_OK &&
+            t->st.job_state == GES_JOB_SUCCESS &&
+            strcmp(t->st.job_id, "ff80808167f09aaa0167f19b35ec0305") == 0) {
+            t->ok++;
+        }
+    }
+    ges_client_free(&t->client);
+    return NULL;
+}
+
+static void test_two_threads(void)
+{
+    pthread_t th[2];
+    int i, started[2];
+    memset(tc_threads, 0, sizeof tc_threads);
+    for (i = 0; i < 2; i++) {
+        started[i] = pthread_create(&th[i], NULL, tc_thread_main,
+                                    &tc_threads[i]) == 0;
+        CHECK(started[i]);
+    }
+    for (i = 0; i < 2; i++) {
+        if (started[i]) {
+            CHECK(pthread_join(th[i], NULL) == 0);
+        }
+        CHECK(tc_threads[i].init_ok);
+        CHECK_EQ(tc_threads[i].ok, 10);
+    }
+}
+
+/* After ges_client_free neither the client nor the I/O buffer holds the
+ * token; no error text holds it either. */
+static void test_secrets_wiped(void)
+{
+    size_t tlen = strlen(tc_token);
+    int code;
+    memset(tc_io, 0, sizeof tc_io);
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-does-not-exist", &tc_st),
+             GES_ERR_SERVICE);
+    ges_client_free(&tc_client);
+    CHECK(!tc_contains(&tc_client, sizeof tc_client, tc_token, tlen));
+    CHECK(!tc_contains(tc_io, sizeof tc_io, tc_token, tlen));
+    /* The request went out as "X-Auth-Token: <token>": check that header
+     * name is gone too (so the search above looked at a wiped buffer, not
+     * at one the token never reached). */
+    CHECK(!tc_contains(tc_io, sizeof tc_io, "X-Auth-Token", 12));
+    ges_client_free(&tc_client); /* twice is safe */
+    for (code = -100; code <= 0; code++) {
+        const char *s = ges_strerror((ges_err_t)code);
+        CHECK(s != NULL);
+        if (s != NULL) {
+            CHECK(strstr(s, tc_token) == NULL);
+        }
+    }
+}
+
+/* The server closes a kept connection: the next call reconnects. */
+static void test_reconnect_after_server_close(void)
+{
+    tc_counting_port_t cp;
+    tc_counting_port_init(&cp);
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
+                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-keepalive-off", &tc_st), GES_OK);
+    CHECK_EQ(tc_st.job_state, GES_JOB_SUCCESS);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_EQ(tc_st.job_state, GES_JOB_SUCCESS);
+    CHECK_EQ(cp.connects, 2);
+    ges_client_free(&tc_client);
+}
+
+static void test_invalid_args(void)
+{
+    static char long_id[GES_ID_MAX + 2];
+    static unsigned char small_io[GES_IO_BUF_MIN];
+    tc_counting_port_t cp;
+    const char *bad[] = { "", ".", ".." };
+    size_t i;
+
+    memset(long_id, 'a', GES_ID_MAX + 1);
+    long_id[GES_ID_MAX + 1] = '\0';
+    tc_counting_port_init(&cp);
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
+                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(ges_job_get_status(&tc_client, TC_PROJECT, TC_GRAPH, NULL,
+                                &tc_st), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_job_get_status(&tc_client, NULL, TC_GRAPH, "job-success",
+                                &tc_st), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_job_get_status(&tc_client, TC_PROJECT, NULL, "job-success",
+                                &tc_st), GES_ERR_INVALID_ARG);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_EQ(tc_get(&tc_client, bad[i], &tc_st), GES_ERR_INVALID_ARG);
+        CHECK_EQ(ges_job_get_status(&tc_client, bad[i], TC_GRAPH,
+                                    "job-success", &tc_st),
+                 GES_ERR_INVALID_ARG);
+        CHECK_EQ(ges_job_get_status(&tc_client, TC_PROJECT, bad[i],
+                                    "job-success", &tc_st),
+                 GES_ERR_INVALID_ARG);
+    }
+    CHECK_EQ(tc_get(&tc_client, long_id, &tc_st), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_job_get_status(&tc_client, long_id, TC_GRAPH, "job-success",
+                                &tc_st), GES_ERR_INVALID_ARG);
+    CHECK_EQ(cp.connects, 0); /* refused before anything was sent */
+    /* An ID of exactly GES_ID_MAX bytes is allowed (unknown job: 400). */
+    long_id[GES_ID_MAX] = '\0';
+    CHECK_EQ(tc_get(&tc_client, long_id, &tc_st), GES_ERR_SERVICE);
+    CHECK_EQ(tc_st.http_status, 400);
+    CHECK_EQ(cp.connects, 1);
+    ges_client_free(&tc_client);
+
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_port, "abc\r\nX-Injected: 1", TC_TIMEOUT_MS, 0),
+             GES_ERR_INVALID_ARG);
+    ges_client_free(&tc_client); /* safe after a failed init */
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
+                     tc_port, "", TC_TIMEOUT_MS, 0), GES_ERR_INVALID_ARG);
+    ges_client_free(&tc_client);
+    CHECK_EQ(tc_open(&tc_client, tc_io, GES_IO_BUF_MIN - 1, ges_port_posix(),
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_ERR_BUFFER_TOO_SMALL);
+    ges_client_free(&tc_client);
+
+    /* The smallest buffer accepted still gets the right answer. */
+    CHECK_EQ(tc_open(&tc_client, small_io, sizeof small_io, ges_port_posix(),
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_STR(tc_st.job_id, "ff80808167f09aaa0167f19b35ec0305");
+    CHECK_EQ(tc_st.sets[GES_SET_SCHEMA].count, 1);
+    ges_client_free(&tc_client);
+}
+
+int main(int argc, char **argv)
+{
+    const char *phase = argc > 6 ? argv[6] : NULL;
+
+    if (argc < 6 || argc > 7 || tc_parse_port(argv[1], &tc_port) != 0 ||
+        tc_parse_port(argv[4], &tc_expired_port) != 0 ||
+        tc_parse_port(argv[5], &tc_wrongname_port) != 0 ||
+        argv[3][0] == '\0') {
+        fprintf(stderr, "usage: test_client PORT CA_FILE TOKEN EXPIRED_PORT "
+                        "WRONGNAME_PORT [poll20|keepalive5]\n");
+        return 2;
+    }
+    tc_token = argv[3];
+    if (tc_load_ca(argv[2]) != 0) {
+        fprintf(stderr, "test_client: cannot read the CA file\n");
+        return 2;
+    }
+
+    if (phase != NULL) {
+        if (strcmp(phase, "poll20") == 0) {
+            RUN(test_keepalive_20_polls);
+        } else if (strcmp(phase, "keepalive5") == 0) {
+            RUN(test_reconnect_5_polls);
+        } else {
+            fprintf(stderr, "test_client: unknown phase\n");
+            return 2;
+        }
+        return harness_done();
+    }
+
+    RUN(test_success_fields);
+    RUN(test_keepalive_20_polls);
+    RUN(test_reconnect_5_polls);
+    RUN(test_unknown_job);
+    RUN(test_wrong_token);
+    RUN(test_expired_cert);
+    RUN(test_wrong_name);
+    RUN(test_deadline);
+    RUN(test_time_floor);
+    RUN(test_two_threads);
+    RUN(test_secrets_wiped);
+    RUN(test_reconnect_after_server_close);
+    RUN(test_invalid_args);
+    return harness_done();
+}
