@@ -1364,12 +1364,40 @@ typedef struct {
     uint16_t line_len;
     char line[48];        /* every line we act on fits */
     uint32_t retry_after; /* Retry-After in seconds, 0 if none */
+    int64_t date;         /* Date as UTC seconds, -1 if none or invalid */
 } ges__http_t;
 
 static void ges__http_init(ges__http_t *h, ges_parser_t *json)
 {
     memset(h, 0, sizeof *h);
     h->json = json;
+    h->date = -1;
+}
+
+/* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", to UTC seconds; -1 if it is
+ * not one. (The obsolete RFC 850 and asctime forms are not accepted.) */
+static int64_t ges__http_date(const char *v, size_t n)
+{
+    static const char mon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    char iso[20];
+    int64_t t;
+    unsigned m;
+    if (n != 29 || v[3] != ',' || v[4] != ' ' || v[7] != ' ' || v[11] != ' ' ||
+        v[16] != ' ' || memcmp(v + 25, " GMT", 4) != 0) {
+        return -1;
+    }
+    for (m = 0; m < 12 && memcmp(mon + 3 * m, v + 8, 3) != 0; m++) {}
+    if (m == 12) return -1;
+    /* reuse the strict ISO parser: yyyy-MM-ddTHH:mm:ss */
+    memcpy(iso, v + 12, 4);
+    iso[4] = '-';
+    iso[5] = (char)('0' + (m + 1) / 10);
+    iso[6] = (char)('0' + (m + 1) % 10);
+    iso[7] = '-';
+    memcpy(iso + 8, v + 5, 2);
+    iso[10] = 'T';
+    memcpy(iso + 11, v + 17, 8);
+    return ges_parse_time(iso, 19, &t) == GES_OK ? t : -1;
 }
 
 /* OWS-trimmed value of a "name: value" line, lower-case name compare. */
@@ -1507,6 +1535,8 @@ static ges_err_t ges__http_header(ges__http_t *h)
     } else if (ges__hdr_is(h->line, n, "connection", &v, &vl)) {
         if (h->line_over || ges__has_token(v, vl, "close")) h->close = 1;
         if (!h->line_over && ges__has_token(v, vl, "keep-alive")) h->keep_alive = 1;
+    } else if (ges__hdr_is(h->line, n, "date", &v, &vl)) {
+        h->date = h->line_over ? -1 : ges__http_date(v, vl);
     } else if (ges__hdr_is(h->line, n, "retry-after", &v, &vl)) {
         if (!h->line_over && ges__parse_uint(v, vl, 10, 86400, &x) == 1) {
             h->retry_after = (uint32_t)x;
@@ -1736,37 +1766,462 @@ static int ges__id_ok(const char *id)
     return n >= 1 && n <= GES_ID_MAX && strcmp(id, ".") != 0 && strcmp(id, "..") != 0;
 }
 
-/* The whole request. IDs were checked by ges__id_ok(), host and token at
- * init, so nothing here can break a line. */
-static ges_err_t ges__write_request(ges__wr_t *w, const char *host,
-                                    unsigned port, const char *token,
-                                    const char *project, const char *graph,
-                                    const char *job)
+/* How a request authenticates: a token, or AK/SK headers already signed. */
+typedef struct {
+    const char *token;          /* X-Auth-Token, or NULL for AK/SK */
+    const char *sdk_date;       /* AK/SK: X-Sdk-Date */
+    const char *project_hdr;    /* AK/SK: X-Project-Id, or NULL */
+    const char *security_token; /* AK/SK: X-Security-Token, or NULL */
+    const char *authorization;  /* AK/SK: the Authorization value */
+} ges__auth_t;
+
+/* "host" or "host:port" as the Host header says it (port omitted at 443). */
+static void ges__host_value(const char *host, unsigned port, char *out, size_t cap)
 {
     char num[8];
-    size_t i = sizeof num;
-    ges__wr_s(w, "GET /v1.0/");
-    ges__wr_seg(w, project);
-    ges__wr_s(w, "/graphs/");
-    ges__wr_seg(w, graph);
-    ges__wr_s(w, "/jobs/");
-    ges__wr_seg(w, job);
-    ges__wr_s(w, "/status HTTP/1.1\r\nHost: ");
-    ges__wr_s(w, host);
+    size_t i = sizeof num, n = strlen(host);
+    if (n >= cap) n = cap - 1;
+    memcpy(out, host, n);
     if (port != 443) {
         do {
             num[--i] = (char)('0' + port % 10);
             port /= 10;
         } while (port);
         num[--i] = ':';
-        ges__wr(w, num + i, sizeof num - i);
+        if (n + sizeof num - i < cap) {
+            memcpy(out + n, num + i, sizeof num - i);
+            n += sizeof num - i;
+        }
     }
-    ges__wr_s(w, "\r\nUser-Agent: ges_job/" GES_VERSION_STRING
-                 "\r\nAccept: application/json\r\nX-Auth-Token: ");
-    ges__wr_s(w, token);
-    ges__wr_s(w, "\r\n\r\n");
+    out[n] = '\0';
+}
+
+static void ges__wr_hdr(ges__wr_t *w, const char *name, const char *value)
+{
+    ges__wr_s(w, name);
+    ges__wr_s(w, value);
+    ges__wr_s(w, "\r\n");
+}
+
+/* The whole request. IDs were checked by ges__id_ok(), host and secrets at
+ * init, so nothing here can break a line. */
+static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigned port,
+                                         const ges__auth_t *a, const char *project,
+                                         const char *graph, const char *job)
+{
+    char hv[GES_HOST_MAX + 8];
+    ges__host_value(host, port, hv, sizeof hv);
+    ges__wr_s(w, "GET /v1.0/");
+    ges__wr_seg(w, project);
+    ges__wr_s(w, "/graphs/");
+    ges__wr_seg(w, graph);
+    ges__wr_s(w, "/jobs/");
+    ges__wr_seg(w, job);
+    ges__wr_s(w, "/status HTTP/1.1\r\n");
+    ges__wr_hdr(w, "Host: ", hv);
+    ges__wr_s(w, "User-Agent: ges_job/" GES_VERSION_STRING
+                 "\r\nAccept: application/json\r\n");
+    if (a->token != NULL) {
+        ges__wr_hdr(w, "X-Auth-Token: ", a->token);
+    } else {
+        ges__wr_hdr(w, "X-Sdk-Date: ", a->sdk_date);
+        if (a->project_hdr) ges__wr_hdr(w, "X-Project-Id: ", a->project_hdr);
+        if (a->security_token) ges__wr_hdr(w, "X-Security-Token: ", a->security_token);
+        ges__wr_hdr(w, "Authorization: ", a->authorization);
+    }
+    ges__wr_s(w, "\r\n");
     ges__wr_flush(w);
     return w->err;
+}
+
+/* The token flavour (what tests and fuzzers drive). */
+static ges_err_t ges__write_request(ges__wr_t *w, const char *host, unsigned port,
+                                    const char *token, const char *project,
+                                    const char *graph, const char *job)
+{
+    ges__auth_t a;
+    memset(&a, 0, sizeof a);
+    a.token = token;
+    return ges__write_request_auth(w, host, port, &a, project, graph, job);
+}
+
+/* ------------------------------------------------------------------------- */
+/* 4c. AK/SK request signing (SDK-HMAC-SHA256)                                */
+/*                                                                           */
+/* The canonical request is never built in memory: each part goes straight  */
+/* into SHA-256 as it is produced, so signing needs a few hundred bytes of   */
+/* stack whatever the lengths of the path, query or security token.          */
+/* ------------------------------------------------------------------------- */
+#include <mbedtls/sha256.h>
+
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define GES__SHA_START(c) mbedtls_sha256_starts((c), 0)
+#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update((c), (p), (n))
+#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish((c), (o))
+#else
+#define GES__SHA_START(c) mbedtls_sha256_starts_ret((c), 0)
+#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update_ret((c), (p), (n))
+#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish_ret((c), (o))
+#endif
+
+/* Where the canonical request goes: SHA-256, or a test's buffer. */
+typedef struct {
+    void (*put)(void *ctx, const char *s, size_t n);
+    void *ctx;
+} ges__emit_t;
+
+static void ges__sha_str(const ges__emit_t *h, const char *s, size_t n)
+{
+    h->put(h->ctx, s, n);
+}
+
+static void ges__sha_put(void *ctx, const char *s, size_t n)
+{
+    (void)GES__SHA_UPDATE((mbedtls_sha256_context *)ctx, (const unsigned char *)s, n);
+}
+
+static void ges__hex(const unsigned char *b, size_t n, char *out)
+{
+    static const char hx[] = "0123456789abcdef";
+    size_t i;
+    for (i = 0; i < n; i++) {
+        out[2 * i] = hx[b[i] >> 4];
+        out[2 * i + 1] = hx[b[i] & 15];
+    }
+}
+
+/* Percent-decode one byte of s[0..n) at *i (a malformed escape is taken
+ * literally, as the reference signers do). */
+static unsigned char ges__pct_next(const char *s, size_t n, size_t *i)
+{
+    unsigned char c = (unsigned char)s[*i];
+    if (c == '%' && *i + 2 < n && ges__hexval((unsigned char)s[*i + 1]) >= 0 &&
+        ges__hexval((unsigned char)s[*i + 2]) >= 0) {
+        c = (unsigned char)(ges__hexval((unsigned char)s[*i + 1]) * 16 +
+                            ges__hexval((unsigned char)s[*i + 2]));
+        *i += 3;
+        return c;
+    }
+    (*i)++;
+    return c;
+}
+
+/* Hash s[0..n) percent-encoded outside A-Za-z0-9-_.~ (upper-case hex);
+ * decoded first when `decode`. */
+static void ges__sha_enc(const ges__emit_t *h, const char *s, size_t n, int decode)
+{
+    static const char hx[] = "0123456789ABCDEF";
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = decode ? ges__pct_next(s, n, &i) : (unsigned char)s[i++];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || ges__is_digit(c) ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            ges__sha_str(h, (const char *)&c, 1);
+        } else {
+            char e[3];
+            e[0] = '%';
+            e[1] = hx[c >> 4];
+            e[2] = hx[c & 15];
+            ges__sha_str(h, e, 3);
+        }
+    }
+}
+
+/* Compare two percent-encoded strings by their decoded bytes. */
+static int ges__pct_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    size_t i = 0, j = 0;
+    while (i < an && j < bn) {
+        unsigned char x = ges__pct_next(a, an, &i), y = ges__pct_next(b, bn, &j);
+        if (x != y) return x < y ? -1 : 1;
+    }
+    return (i < an) - (j < bn);
+}
+
+static int ges__ci_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = ges__lower((unsigned char)*a), y = ges__lower((unsigned char)*b);
+        if (x != y || x == 0) return x - y;
+    }
+}
+
+/* HMAC-SHA256 (RFC 2104) over one message, without mbedtls_md (which
+ * allocates its context). The padded key is wiped. */
+static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char *msg,
+                      size_t mlen, unsigned char out[32])
+{
+    unsigned char k[64], pad[64];
+    mbedtls_sha256_context h;
+    size_t i;
+    memset(k, 0, sizeof k);
+    mbedtls_sha256_init(&h);
+    if (klen > sizeof k) {
+        (void)GES__SHA_START(&h);
+        (void)GES__SHA_UPDATE(&h, key, klen);
+        (void)GES__SHA_FINISH(&h, k);
+    } else if (klen > 0) {
+        memcpy(k, key, klen);
+    }
+    for (i = 0; i < 64; i++) pad[i] = (unsigned char)(k[i] ^ 0x36);
+    (void)GES__SHA_START(&h);
+    (void)GES__SHA_UPDATE(&h, pad, 64);
+    (void)GES__SHA_UPDATE(&h, msg, mlen);
+    (void)GES__SHA_FINISH(&h, out);
+    for (i = 0; i < 64; i++) pad[i] = (unsigned char)(k[i] ^ 0x5c);
+    (void)GES__SHA_START(&h);
+    (void)GES__SHA_UPDATE(&h, pad, 64);
+    (void)GES__SHA_UPDATE(&h, out, 32);
+    (void)GES__SHA_FINISH(&h, out);
+    mbedtls_sha256_free(&h);
+    ges__wipe(k, sizeof k);
+    ges__wipe(pad, sizeof pad);
+}
+
+#define GES__SIGN_MAX_HEADERS 8
+#define GES__SIGN_MAX_QUERY 16
+#define GES__SIGN_MAX_SEGMENTS 32
+
+/* The canonical request of `r`, emitted piece by piece to `h`; the signed
+ * header names, sorted, go to hd[0..*nh). The path comes as segments: raw
+ * ones (the client's IDs) are encoded, the public API's (from a wire path)
+ * decoded first. */
+static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
+                            const size_t *seglen, size_t nseg, int seg_decode,
+                            const ges__emit_t *h, const ges_sign_header_t **hd,
+                            ges_sign_header_t *fixed, size_t *nhp)
+{
+    struct { const char *k, *v; size_t kn, vn; } q[GES__SIGN_MAX_QUERY];
+    size_t nh = 0, nq = 0, i, j;
+    unsigned char dig[32];
+    ges_sign_header_t *host_h = &fixed[0], *date_h = &fixed[1];
+
+    if (r->n_headers > GES__SIGN_MAX_HEADERS) return GES_ERR_INVALID_ARG;
+    /* Signed headers: host, x-sdk-date and the caller's, sorted by name. */
+    host_h->name = "host";
+    host_h->value = r->host;
+    date_h->name = "x-sdk-date";
+    date_h->value = r->sdk_date;
+    if (r->host != NULL) hd[nh++] = host_h;
+    hd[nh++] = date_h;
+    for (i = 0; i < r->n_headers; i++) {
+        if (r->headers[i].name == NULL || r->headers[i].value == NULL) return GES_ERR_INVALID_ARG;
+        hd[nh++] = &r->headers[i];
+    }
+    for (i = 1; i < nh; i++) {
+        const ges_sign_header_t *x = hd[i];
+        for (j = i; j > 0 && ges__ci_cmp(hd[j - 1]->name, x->name) > 0; j--) hd[j] = hd[j - 1];
+        hd[j] = x;
+    }
+    /* Query parameters: spans of r->query, sorted by decoded key, value. */
+    if (r->query != NULL && r->query[0] != '\0') {
+        const char *s = r->query;
+        while (*s) {
+            const char *amp = strchr(s, '&'), *eq;
+            size_t n = amp ? (size_t)(amp - s) : strlen(s);
+            if (n > 0) {
+                size_t kn, vn;
+                const char *v;
+                if (nq == GES__SIGN_MAX_QUERY) return GES_ERR_INVALID_ARG;
+                eq = (const char *)memchr(s, '=', n);
+                kn = eq ? (size_t)(eq - s) : n;
+                v = eq ? eq + 1 : s + n;
+                vn = eq ? n - kn - 1 : 0;
+                /* insertion sort: by decoded key, then value */
+                for (j = nq; j > 0; j--) {
+                    int c = ges__pct_cmp(q[j - 1].k, q[j - 1].kn, s, kn);
+                    if (c < 0 || (c == 0 && ges__pct_cmp(q[j - 1].v, q[j - 1].vn, v, vn) <= 0)) {
+                        break;
+                    }
+                    q[j] = q[j - 1];
+                }
+                q[j].k = s;
+                q[j].kn = kn;
+                q[j].v = v;
+                q[j].vn = vn;
+                nq++;
+            }
+            s += n + (amp != NULL);
+        }
+    }
+
+    /* CanonicalRequest, six parts joined by newlines. */
+    ges__sha_str(h, r->method, strlen(r->method));
+    ges__sha_str(h, "\n", 1);
+    for (i = 0; i < nseg; i++) {
+        ges__sha_str(h, "/", 1);
+        ges__sha_enc(h, seg[i], seglen[i], seg_decode);
+    }
+    ges__sha_str(h, "/\n", 2); /* the trailing slash only the signature sees */
+    for (i = 0; i < nq; i++) {
+        if (i) ges__sha_str(h, "&", 1);
+        ges__sha_enc(h, q[i].k, q[i].kn, 1);
+        ges__sha_str(h, "=", 1);
+        ges__sha_enc(h, q[i].v, q[i].vn, 1);
+    }
+    ges__sha_str(h, "\n", 1);
+    for (i = 0; i < nh; i++) {
+        const char *v = hd[i]->value, *e;
+        for (e = hd[i]->name; *e; e++) {
+            char lc = (char)ges__lower((unsigned char)*e);
+            ges__sha_str(h, &lc, 1);
+        }
+        ges__sha_str(h, ":", 1);
+        while (*v == ' ' || *v == '\t') v++;
+        e = v + strlen(v);
+        while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
+        ges__sha_str(h, v, (size_t)(e - v));
+        ges__sha_str(h, "\n", 1);
+    }
+    ges__sha_str(h, "\n", 1);
+    for (i = 0; i < nh; i++) {
+        const char *e;
+        if (i) ges__sha_str(h, ";", 1);
+        for (e = hd[i]->name; *e; e++) {
+            char lc = (char)ges__lower((unsigned char)*e);
+            ges__sha_str(h, &lc, 1);
+        }
+    }
+    ges__sha_str(h, "\n", 1);
+    {
+        /* hex SHA-256 of the body (of nothing, for a GET) */
+        mbedtls_sha256_context b;
+        char hx[64];
+        mbedtls_sha256_init(&b);
+        (void)GES__SHA_START(&b);
+        if (r->body_len) (void)GES__SHA_UPDATE(&b, r->body, r->body_len);
+        (void)GES__SHA_FINISH(&b, dig);
+        mbedtls_sha256_free(&b);
+        ges__hex(dig, 32, hx);
+        ges__sha_str(h, hx, 64);
+    }
+    *nhp = nh;
+    return GES_OK;
+}
+
+/* Sign: hash the canonical request, HMAC the string to sign, write the
+ * Authorization value. */
+static ges_err_t ges__sign(const ges_sign_request_t *r, const char *const *seg,
+                           const size_t *seglen, size_t nseg, int seg_decode,
+                           char *auth, size_t cap, size_t *auth_len)
+{
+    const ges_sign_header_t *hd[GES__SIGN_MAX_HEADERS + 2];
+    ges_sign_header_t fixed[2];
+    mbedtls_sha256_context sha;
+    ges__emit_t h;
+    size_t nh = 0, i, j, need;
+    unsigned char dig[32];
+    char sts[15 + 1 + 16 + 1 + 64]; /* algorithm, date, hash: no NUL */
+    static const char algo[] = "SDK-HMAC-SHA256";
+    ges_err_t err;
+
+    if (strlen(r->sdk_date) != 16) return GES_ERR_INVALID_ARG;
+    mbedtls_sha256_init(&sha);
+    (void)GES__SHA_START(&sha);
+    h.put = ges__sha_put;
+    h.ctx = &sha;
+    err = ges__canon(r, seg, seglen, nseg, seg_decode, &h, hd, fixed, &nh);
+    (void)GES__SHA_FINISH(&sha, dig);
+    mbedtls_sha256_free(&sha);
+    if (err != GES_OK) return err;
+
+    /* StringToSign and the signature. */
+    memcpy(sts, algo, 15);
+    sts[15] = '\n';
+    memcpy(sts + 16, r->sdk_date, 16);
+    sts[32] = '\n';
+    ges__hex(dig, 32, sts + 33);
+    ges__hmac((const unsigned char *)r->sk, strlen(r->sk), (const unsigned char *)sts,
+              sizeof sts, dig);
+
+    /* "SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex" */
+    need = 15 + 8 + strlen(r->ak) + 16 + 13 + 64;
+    for (i = 0; i < nh; i++) need += strlen(hd[i]->name) + (i > 0);
+    if (need + 1 > cap) {
+        ges__wipe(dig, sizeof dig);
+        return GES_ERR_BUFFER_TOO_SMALL;
+    }
+    j = 0;
+#define GES__PUT(s, n) (memcpy(auth + j, (s), (n)), j += (n))
+    GES__PUT(algo, 15);
+    GES__PUT(" Access=", 8);
+    GES__PUT(r->ak, strlen(r->ak));
+    GES__PUT(", SignedHeaders=", 16);
+    for (i = 0; i < nh; i++) {
+        const char *e;
+        if (i) auth[j++] = ';';
+        for (e = hd[i]->name; *e; e++) auth[j++] = (char)ges__lower((unsigned char)*e);
+    }
+    GES__PUT(", Signature=", 12);
+    ges__hex(dig, 32, auth + j);
+    j += 64;
+#undef GES__PUT
+    auth[j] = '\0';
+    if (auth_len) *auth_len = j;
+    ges__wipe(dig, sizeof dig);
+    return GES_OK;
+}
+
+/* see ges_job.h */
+ges_err_t ges_sdk_date(int64_t t, char out[17])
+{
+    int64_t days, z, era, y;
+    unsigned doe, yoe, doy, mp, d, m, sec;
+    if (out == NULL) return GES_ERR_INVALID_ARG;
+    out[0] = '\0';
+    if (t < 0 || t > 253402300799) return GES_ERR_INVALID_ARG; /* 1970..9999 */
+    days = t / 86400;
+    sec = (unsigned)(t % 86400);
+    /* civil from days (the inverse of ges__days_from_civil) */
+    z = days + 719468;
+    era = z / 146097;
+    doe = (unsigned)(z - era * 146097);
+    yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    y = (int64_t)yoe + era * 400;
+    doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    {
+        unsigned v[7], i;
+        char *o = out;
+        v[0] = (unsigned)(y / 100); v[1] = (unsigned)(y % 100); v[2] = m; v[3] = d;
+        v[4] = sec / 3600; v[5] = sec / 60 % 60; v[6] = sec % 60;
+        for (i = 0; i < 7; i++) {
+            if (i == 4) *o++ = 'T';
+            *o++ = (char)('0' + v[i] / 10);
+            *o++ = (char)('0' + v[i] % 10);
+        }
+        *o++ = 'Z';
+        *o = '\0';
+    }
+    return GES_OK;
+}
+
+/* see ges_job.h */
+ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
+                           size_t *auth_len)
+{
+    const char *seg[GES__SIGN_MAX_SEGMENTS];
+    size_t seglen[GES__SIGN_MAX_SEGMENTS], nseg = 0;
+    const char *p;
+    if (auth != NULL && cap > 0) auth[0] = '\0';
+    if (r == NULL || auth == NULL || r->method == NULL || r->path == NULL ||
+        r->path[0] != '/' || r->sdk_date == NULL || r->ak == NULL || r->sk == NULL ||
+        (r->body == NULL && r->body_len != 0)) {
+        return GES_ERR_INVALID_ARG;
+    }
+    /* "/a/b/" splits into a, b (the trailing slash is added back). */
+    for (p = r->path + 1; *p;) {
+        const char *sl = strchr(p, '/');
+        size_t n = sl ? (size_t)(sl - p) : strlen(p);
+        if (nseg == GES__SIGN_MAX_SEGMENTS) return GES_ERR_INVALID_ARG;
+        seg[nseg] = p;
+        seglen[nseg++] = n;
+        p += n + (sl != NULL);
+    }
+    return ges__sign(r, seg, seglen, nseg, 1, auth, cap, auth_len);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1899,6 +2354,19 @@ static ges_err_t ges__connect(ges_client_t *c)
     return GES_OK;
 }
 
+/* UTC seconds for X-Sdk-Date: the server's time once adopted (carried on
+ * by the monotonic clock), else the port's wall clock, else the floor. */
+static int64_t ges__utc_now(const ges_client_t *c)
+{
+    const ges_port_t *pt = c->cfg.platform;
+    int64_t t;
+    if (c->has_time_base) {
+        return c->time_base + (int64_t)((uint32_t)(pt->now_ms(pt->ctx) - c->time_base_ms) / 1000u);
+    }
+    t = pt->wall_clock ? pt->wall_clock(pt->ctx) : -1;
+    return t >= 0 ? t : c->cfg.time_floor;
+}
+
 static ges_err_t ges__tls_sink(void *ctx, const unsigned char *p, size_t n)
 {
     ges_client_t *c = (ges_client_t *)ctx;
@@ -1927,9 +2395,50 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
     w.cap = c->cfg.io_buf_len;
     w.len = 0;
     w.err = GES_OK;
-    e = ges__write_request(&w, c->host, c->cfg.port, c->cfg.token, project,
-                           graph, job);
-    ges__wipe(c->cfg.io_buf, c->cfg.io_buf_len); /* it held the token */
+    if (c->cfg.token != NULL) {
+        e = ges__write_request(&w, c->host, c->cfg.port, c->cfg.token, project,
+                               graph, job);
+    } else {
+        /* AK/SK: sign host and x-sdk-date (and what else is sent). */
+        static const char *const fixed[] = {"v1.0", "graphs", "jobs", "status"};
+        const char *seg[7];
+        size_t len[7], i;
+        char date[17], hv[GES_HOST_MAX + 8];
+        char authz[15 + 8 + GES_AKSK_MAX + 16 + 45 + 12 + 64 + 1];
+        ges_sign_header_t extra[2];
+        ges_sign_request_t r;
+        ges__auth_t a;
+        seg[0] = fixed[0]; seg[1] = project; seg[2] = fixed[1]; seg[3] = graph;
+        seg[4] = fixed[2]; seg[5] = job; seg[6] = fixed[3];
+        for (i = 0; i < 7; i++) len[i] = strlen(seg[i]);
+        memset(&r, 0, sizeof r);
+        memset(&a, 0, sizeof a);
+        (void)ges_sdk_date(ges__utc_now(c), date);
+        ges__host_value(c->host, c->cfg.port, hv, sizeof hv);
+        r.method = "GET";
+        r.host = hv;
+        r.sdk_date = date;
+        r.ak = c->cfg.ak;
+        r.sk = c->cfg.sk;
+        r.headers = extra;
+        if (c->cfg.project_id_header) {
+            extra[r.n_headers].name = "x-project-id";
+            extra[r.n_headers++].value = c->cfg.project_id_header;
+        }
+        if (c->cfg.security_token) {
+            extra[r.n_headers].name = "x-security-token";
+            extra[r.n_headers++].value = c->cfg.security_token;
+        }
+        e = ges__sign(&r, seg, len, 7, 0, authz, sizeof authz, NULL);
+        a.sdk_date = date;
+        a.project_hdr = c->cfg.project_id_header;
+        a.security_token = c->cfg.security_token;
+        a.authorization = authz;
+        if (e == GES_OK) e = ges__write_request_auth(&w, c->host, c->cfg.port, &a,
+                                                     project, graph, job);
+        ges__wipe(authz, sizeof authz);
+    }
+    ges__wipe(c->cfg.io_buf, c->cfg.io_buf_len); /* it held the secrets */
     return e;
 }
 
@@ -1975,6 +2484,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     }
     *reusable = !h.close;
     c->retry_after_s = h.retry_after;
+    c->server_date = h.date;
     return ges__http_end(&h, 1);
 }
 
@@ -1986,13 +2496,28 @@ static int ges__args_ok(const ges_client_t *c, const char *project_id,
            ges__id_ok(graph_id) && ges__id_ok(job_id);
 }
 
+/* A 401 from the API gateway saying an AK/SK signature is too old or too
+ * new, with a usable Date header. */
+static int ges__clock_rejected(const ges_client_t *c, const ges_job_status_t *st)
+{
+    static const char needle[] = "signature expired";
+    size_t i, n = st->len[GES_FI_ERROR_MESSAGE], k = sizeof needle - 1;
+    if (c->cfg.token != NULL || st->http_status != 401 || c->server_date < 0) return 0;
+    for (i = 0; i + k <= n; i++) {
+        size_t j;
+        for (j = 0; j < k && ges__lower((unsigned char)st->error_message[i + j]) == needle[j]; j++) {}
+        if (j == k) return 1;
+    }
+    return 0;
+}
+
 /* One poll, ending by `deadline` (a now_ms value). */
 static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
                                  const char *graph_id, const char *job_id,
                                  ges_job_status_t *out, uint32_t deadline)
 {
     ges_err_t e;
-    int attempt;
+    int attempt, skew_retried = 0;
     ges_job_status_init(out);
     c->deadline = deadline;
     c->tls_err = 0;
@@ -2012,6 +2537,16 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
          * so the GET can be sent again, once, on a new connection. */
         if (!fresh && !got && attempt == 0 &&
             (e == GES_ERR_NET_CLOSED || e == GES_ERR_NET_RECV || e == GES_ERR_NET_SEND)) {
+            continue;
+        }
+        if (e == GES_ERR_SERVICE && !skew_retried && ges__clock_rejected(c, out)) {
+            /* Our clock is off (no RTC, or a drifting one): take the
+             * gateway's time from its Date header and sign again, once. */
+            const ges_port_t *pt = c->cfg.platform;
+            c->time_base = c->server_date;
+            c->time_base_ms = pt->now_ms(pt->ctx);
+            c->has_time_base = 1;
+            skew_retried = 1;
             continue;
         }
         if (e != GES_OK && e != GES_ERR_SERVICE) ges__status_reset(out);
@@ -2180,6 +2715,30 @@ static int ges__token_ok(const char *t)
     return n >= 1 && n <= GES_TOKEN_MAX;
 }
 
+static int ges__short_ok(const char *s, size_t max)
+{
+    size_t n;
+    if (s == NULL) return 0;
+    for (n = 0; s[n]; n++) {
+        if ((unsigned char)s[n] < 0x21 || (unsigned char)s[n] > 0x7E) return 0;
+    }
+    return n >= 1 && n <= max;
+}
+
+/* Exactly one way to authenticate, and nothing that could break a header. */
+static int ges__auth_ok(const ges_client_config_t *cfg)
+{
+    if (cfg->project_id_header != NULL && !ges__short_ok(cfg->project_id_header, GES_ID_MAX)) {
+        return 0;
+    }
+    if (cfg->token != NULL) {
+        return cfg->ak == NULL && cfg->sk == NULL && cfg->security_token == NULL &&
+               ges__token_ok(cfg->token);
+    }
+    return ges__short_ok(cfg->ak, GES_AKSK_MAX) && ges__short_ok(cfg->sk, GES_AKSK_MAX) &&
+           (cfg->security_token == NULL || ges__token_ok(cfg->security_token));
+}
+
 /* see ges_job.h */
 ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
 {
@@ -2189,7 +2748,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     memset(c, 0, sizeof *c);
     if (cfg == NULL) return GES_ERR_INVALID_ARG;
     pt = cfg->platform;
-    if (!ges__host_ok(cfg->host) || !ges__token_ok(cfg->token) || pt == NULL ||
+    if (!ges__host_ok(cfg->host) || !ges__auth_ok(cfg) || pt == NULL ||
         !pt->net_connect || !pt->net_send || !pt->net_recv || !pt->net_close ||
         !pt->now_ms || !pt->sleep_ms || !pt->entropy || cfg->ca_pem == NULL ||
         cfg->ca_pem_len == 0 || cfg->io_buf == NULL || cfg->port == 0 ||
@@ -2198,6 +2757,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     }
     if (cfg->io_buf_len < GES_IO_BUF_MIN) return GES_ERR_BUFFER_TOO_SMALL;
     c->cfg = *cfg;
+    c->server_date = -1;
     memcpy(c->host, cfg->host, strlen(cfg->host) + 1);
     c->initialised = 1;
     mbedtls_ssl_init(&c->ssl);

@@ -147,6 +147,10 @@
 #ifndef GES_TOKEN_MAX
 #define GES_TOKEN_MAX 32768UL
 #endif
+/** Longest access key (AK) and secret key (SK) accepted. Default 128. */
+#ifndef GES_AKSK_MAX
+#define GES_AKSK_MAX 128
+#endif
 /** Longest endpoint host name. Range 16..253. Default 128. */
 #ifndef GES_HOST_MAX
 #define GES_HOST_MAX 128
@@ -629,8 +633,25 @@ typedef struct {
     uint16_t port;
     /** IAM token (X-Auth-Token): printable ASCII only, at most GES_TOKEN_MAX
      *  bytes, NUL-terminated. Not copied: it must stay valid, unchanged,
-     *  until ges_client_free(). The library never logs it. */
+     *  until ges_client_free(). The library never logs it. Either a token
+     *  or ak + sk, not both. */
     const char *token;
+    /** AK/SK signing (SDK-HMAC-SHA256) instead of a token: every request
+     *  carries X-Sdk-Date and an Authorization header signed over host and
+     *  x-sdk-date (plus x-project-id / x-security-token when set). Printable
+     *  ASCII, at most GES_AKSK_MAX bytes; not copied, must outlive the
+     *  client. The time comes from platform->wall_clock, else time_floor;
+     *  when the gateway answers 401 "signature expired" with a Date header,
+     *  the client adopts that time (carried on by now_ms) and signs the
+     *  request again, once, so devices without a real-time clock heal. */
+    const char *ak;
+    const char *sk;
+    /** Optional: the security token of temporary AK/SK credentials, sent and
+     *  signed as X-Security-Token (rules as for `token`). */
+    const char *security_token;
+    /** Optional: sent and signed as X-Project-Id (AK/SK only; at most
+     *  GES_ID_MAX printable bytes). */
+    const char *project_id_header;
     /** Trusted CA certificates, PEM (including its terminating NUL in
      *  ca_pem_len, as mbedtls_x509_crt_parse wants) or DER. Parsed at init;
      *  the bytes are not needed afterwards. Verification cannot be turned
@@ -674,6 +695,10 @@ typedef struct {
     int tls_err;                /* last mbedTLS error code, 0 if none */
     int net_status;             /* last port status (timeout/error/closed) */
     uint32_t retry_after_s;     /* Retry-After of the last answer, 0 if none */
+    int64_t server_date;        /* Date of the last answer, -1 if none */
+    int64_t time_base;          /* adopted server time (AK/SK), UTC seconds */
+    uint32_t time_base_ms;      /* now_ms when it was adopted */
+    uint8_t has_time_base;
     uint8_t connected;          /* socket and TLS session are up */
     uint8_t has_session;        /* a saved session can be resumed */
     uint8_t initialised;
@@ -773,6 +798,49 @@ void ges_wait_config_init(ges_wait_config_t *wc);
 ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
                        const char *graph_id, const char *job_id,
                        const ges_wait_config_t *wc, ges_job_status_t *out);
+
+/* ------------------------------------------------------------------------- */
+/* AK/SK request signing, on its own                                          */
+/* ------------------------------------------------------------------------- */
+/** A header to sign besides host and x-sdk-date (name in any case). */
+typedef struct {
+    const char *name;
+    const char *value;
+} ges_sign_header_t;
+
+/** A request to sign with Huawei Cloud's SDK-HMAC-SHA256. */
+typedef struct {
+    const char *method;     /**< "GET", "POST"... (upper case, as sent) */
+    const char *host;       /**< Host header value, "host[:port]"; signed.
+                                 NULL: host is not signed */
+    const char *path;       /**< path as sent, starting with '/', percent-
+                                 encoded or not (segments are decoded, then
+                                 encoded canonically; the trailing slash the
+                                 canonical URI needs is added here) */
+    const char *query;      /**< query string without '?', or NULL */
+    const char *sdk_date;   /**< X-Sdk-Date value, "YYYYMMDDTHHMMSSZ" */
+    const ges_sign_header_t *headers; /**< further signed headers (at most 8) */
+    size_t n_headers;
+    const unsigned char *body; /**< request body (NULL if body_len is 0) */
+    size_t body_len;
+    const char *ak;         /**< access key */
+    const char *sk;         /**< secret key; the HMAC key copies are wiped */
+} ges_sign_request_t;
+
+/**
+ * Compute the Authorization header value
+ * "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=hex"
+ * for `r`, into `auth` (NUL-terminated). Allocates nothing: the canonical
+ * request is hashed as it is produced. Query: at most 16 parameters, sorted
+ * by key then value; path: at most 32 segments.
+ * @return GES_OK; GES_ERR_INVALID_ARG; GES_ERR_BUFFER_TOO_SMALL (auth is
+ *         then "").
+ */
+ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
+                           size_t *auth_len);
+
+/** Format UTC seconds (1970..9999) as X-Sdk-Date, "YYYYMMDDTHHMMSSZ". */
+ges_err_t ges_sdk_date(int64_t utc_seconds, char out[17]);
 
 /** mbedTLS error code of the last TLS failure (negative), 0 if none. */
 int ges_client_tls_error(const ges_client_t *c);

@@ -87,8 +87,10 @@ static const char TAGS[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 static const unit_t U_PAD = U("z", "z");
 
 /* The s-th character of the long string tagged `tag` (an upper-case
- * letter, which starts the string so that fields cannot be mixed up). */
-static unit_t lunit(char tag, uint32_t s)
+ * letter, which starts the string so that fields cannot be mixed up), whose
+ * sequence starts `shift` characters late (a shift moves the character
+ * boundaries off the multiples of 8, so bounds fall inside characters). */
+static unit_t lunit(char tag, uint32_t shift, uint32_t s)
 {
     unit_t u;
     if (s == 0) {
@@ -96,6 +98,7 @@ static unit_t lunit(char tag, uint32_t s)
         u.el = u.dl = 1;
         return u;
     }
+    s += shift;
     if (s <= N_HEAD) return U_HEAD[s - 1];
     return U_CYC[(s - 1 - N_HEAD) % N_CYC];
 }
@@ -105,13 +108,14 @@ static unit_t lunit(char tag, uint32_t s)
 typedef struct {
     char tag;
     int pad;
-    uint32_t len, wire, s;
+    uint32_t len, shift, wire, s;
 } lstr_t;
 
-static void lstr_start(lstr_t *l, char tag, uint32_t len)
+static void lstr_start(lstr_t *l, char tag, uint32_t shift, uint32_t len)
 {
     memset(l, 0, sizeof *l);
     l->tag = tag;
+    l->shift = shift;
     l->len = len;
 }
 
@@ -120,7 +124,7 @@ static int lstr_next(lstr_t *l, unit_t *u)
 {
     if (l->wire >= l->len) return 0;
     if (!l->pad) {
-        *u = lunit(l->tag, l->s);
+        *u = lunit(l->tag, l->shift, l->s);
         if (l->wire + u->el > l->len) l->pad = 1;
     }
     if (l->pad) *u = U_PAD;
@@ -131,13 +135,13 @@ static int lstr_next(lstr_t *l, unit_t *u)
 
 /* What a field bounded at `bound` holds after decoding the long string: the
  * characters that fit, whole; *trunc when one did not. Returns the length. */
-static size_t lstr_expect(char tag, uint32_t len, size_t bound, char *out,
-                          int *trunc)
+static size_t lstr_expect(char tag, uint32_t shift, uint32_t len, size_t bound,
+                          char *out, int *trunc)
 {
     lstr_t l;
     unit_t u;
     size_t n = 0;
-    lstr_start(&l, tag, len);
+    lstr_start(&l, tag, shift, len);
     *trunc = 0;
     while (lstr_next(&l, &u)) {
         if (n + u.dl > bound) {
@@ -161,6 +165,7 @@ static size_t lstr_expect(char tag, uint32_t len, size_t bound, char *out,
 #define GEN_V2          8u /* snake_case member names */
 #define GEN_EXTRA      16u /* unknown members inside some entries */
 #define GEN_SPACES     32u /* white space between tokens */
+#define GEN_SHIFT      64u /* long strings' characters off the 8-byte grid */
 
 enum { M_STR, M_RAW, M_DETAIL };
 
@@ -259,6 +264,12 @@ static const char *gsp(const gen_t *g)
     return (g->flags & GEN_SPACES) ? " \r\n\t" : "";
 }
 
+/* Shift of the long string tagged `tag`. */
+static uint32_t gshift(const gen_t *g, char tag)
+{
+    return (g->flags & GEN_SHIFT) ? 1u + (uint32_t)tag % 6u : 0u;
+}
+
 static int vtx_long(const gen_t *g, uint32_t i)
 {
     return (g->flags & GEN_LONG_PATHS) &&
@@ -303,7 +314,7 @@ static void gen_step(gen_t *g)
             g->step = G_SCHEMA;
         } else if (g->flags & m->long_when) {
             tcat(g, "\"");
-            lstr_start(&g->ls, m->tag, g->long_len);
+            lstr_start(&g->ls, m->tag, gshift(g, m->tag), g->long_len);
             g->in_long = 1;
             g->step = G_TOP_QUOTE;
         } else {
@@ -340,7 +351,8 @@ static void gen_step(gen_t *g)
         }
         tcat(g, "%s%s{\"path\":%s\"", g->j ? "," : "", sp, sp);
         if (vtx_long(g, g->j)) {
-            lstr_start(&g->ls, TAGS[g->j % 26], g->long_len);
+            lstr_start(&g->ls, TAGS[g->j % 26], gshift(g, TAGS[g->j % 26]),
+                       g->long_len);
             g->in_long = 1;
         } else {
             tcat(g, "obs://ges-bucket/vertex/p%06u.csv", (unsigned)g->j);
@@ -474,7 +486,8 @@ static void expect_entry(const gen_t *g, int schema, uint32_t i, ges_job_file_t 
     }
     if (vtx_long(g, i)) {
         int tr;
-        e->len[GES_FE_PATH] = (uint16_t)lstr_expect(TAGS[i % 26], g->long_len,
+        char tag = TAGS[i % 26];
+        e->len[GES_FE_PATH] = (uint16_t)lstr_expect(tag, gshift(g, tag), g->long_len,
                                                     GES_PATH_MAX, e->path, &tr);
         if (tr) e->truncated |= GES_FF_PATH;
     } else {
@@ -523,7 +536,8 @@ static void gen_expect(const gen_t *g, ges_job_status_t *st)
             int is_long = (g->flags & t->long_when) != 0;
             if (is_long) {
                 int tr;
-                st->len[t->fi] = (uint16_t)lstr_expect(t->tag, g->long_len, bound, f, &tr);
+                st->len[t->fi] = (uint16_t)lstr_expect(t->tag, gshift(g, t->tag),
+                                                       g->long_len, bound, f, &tr);
                 if (tr) st->truncated |= bit;
             } else if (t->val == NULL) {
                 st->null |= bit;
@@ -834,8 +848,8 @@ static void test_generator(void)
     CHECK(total > 9ull * 1024 * 1024 && total < 11ull * 1024 * 1024);
     /* 4 KiB reads and 1..97-byte reads give the same stream (on a smaller
      * answer with every feature) */
-    gen_init(&g1, 40, 3, 300, BIG_FLAGS | GEN_LONG_SHORTS | GEN_SPACES);
-    gen_init(&g2, 40, 3, 300, BIG_FLAGS | GEN_LONG_SHORTS | GEN_SPACES);
+    gen_init(&g1, 40, 3, 300, BIG_FLAGS | GEN_LONG_SHORTS | GEN_SPACES | GEN_SHIFT);
+    gen_init(&g2, 40, 3, 300, BIG_FLAGS | GEN_LONG_SHORTS | GEN_SPACES | GEN_SHIFT);
     n1 = gen_fill(&g1, a, sizeof a);
     for (n2 = 0, i = 1; n2 < sizeof b; i = i % 97 + 1) {
         size_t k = gen_fill(&g2, b + n2, i < sizeof b - n2 ? i : sizeof b - n2);
@@ -853,7 +867,7 @@ static void test_generator(void)
         uint32_t len;
         for (len = 0; len < 200; len++) {
             size_t w = 0;
-            lstr_start(&l, 'Q', len);
+            lstr_start(&l, 'Q', len % 5, len);
             while (lstr_next(&l, &u)) w += u.el;
             CHECK_EQ(w, len);
         }
@@ -1029,13 +1043,13 @@ static void test_property(void)
         {1, 3, 40, GEN_LONG_SHORTS | GEN_SPACES},
         {2, 0, 41, GEN_LONG_SHORTS | GEN_LONG_PATHS},
         {4, 3, 44, GEN_LONG_SHORTS | GEN_V2},
-        {3, 2, 57, GEN_LONG_SHORTS | GEN_EXTRA},
+        {3, 2, 57, GEN_LONG_SHORTS | GEN_EXTRA | GEN_SHIFT},
         {5, 1, 58, GEN_LONG_SHORTS | GEN_LONG_TEXT | GEN_LONG_PATHS},
         {6, 1, 112, GEN_LONG_TEXT},
-        {4, 2, 113, GEN_LONG_TEXT | GEN_LONG_PATHS | GEN_V2},
+        {4, 2, 113, GEN_LONG_TEXT | GEN_LONG_PATHS | GEN_V2 | GEN_SHIFT},
         {7, 0, 114, GEN_LONG_PATHS | GEN_EXTRA},
         {2, 1, 225, GEN_LONG_PATHS | GEN_SPACES},
-        {2, 1, 230, GEN_LONG_TEXT | GEN_LONG_PATHS},
+        {2, 1, 230, GEN_LONG_TEXT | GEN_LONG_PATHS | GEN_SHIFT},
         {3, 1, 450, GEN_LONG_TEXT},
         {10, 3, 460, GEN_LONG_PATHS | GEN_EXTRA | GEN_V2},
         {8, 3, 0, GEN_LONG_PATHS | GEN_LONG_TEXT},
@@ -1074,7 +1088,7 @@ static void test_property(void)
     /* random shapes, sampled splits */
     for (i = 0; i < 300; i++) {
         static const unsigned fl[] = {GEN_LONG_TEXT, GEN_LONG_SHORTS, GEN_LONG_PATHS,
-                                      GEN_V2, GEN_EXTRA, GEN_SPACES};
+                                      GEN_V2, GEN_EXTRA, GEN_SPACES, GEN_SHIFT};
         uint32_t nv = lcg_next(&seed) % 11, ns = lcg_next(&seed) % 4;
         uint32_t ll = lcg_next(&seed) % 600;
         unsigned flags = 0, b;
@@ -1110,7 +1124,7 @@ static void test_property(void)
         }
     }
     /* a small generated answer with long strings, corrupted */
-    n = gen_doc(doc, sizeof doc, 2, 1, 60, GEN_LONG_SHORTS | GEN_LONG_PATHS);
+    n = gen_doc(doc, sizeof doc, 2, 1, 60, GEN_LONG_SHORTS | GEN_LONG_PATHS | GEN_SHIFT);
     for (pos = 0; pos < n; pos += 3) {
         static char bad[4096];
         if (n > sizeof bad) break;
