@@ -3,6 +3,8 @@
 CC      ?= cc
 CSTD    ?= -std=c99
 WARN    ?= -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wvla
+# The library, the port and the CLI also pass the strict set (issue 6).
+STRICT  ?= -Wconversion -Wcast-qual
 OPT     ?= -O2 -g
 CFLAGS  ?= $(OPT)
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. -Iport/posix
@@ -21,16 +23,16 @@ $(B):
 	@mkdir -p $(B)
 
 $(B)/ges_job.o: ges_job.c ges_job.h | $(B)
-	$(CC) $(ALL_CFLAGS) -c ges_job.c -o $@
+	$(CC) $(ALL_CFLAGS) $(STRICT) -c ges_job.c -o $@
 
 $(B)/ges_port_posix.o: port/posix/ges_port_posix.c port/posix/ges_port_posix.h ges_job.h | $(B)
-	$(CC) $(ALL_CFLAGS) -c port/posix/ges_port_posix.c -o $@
+	$(CC) $(ALL_CFLAGS) $(STRICT) -c port/posix/ges_port_posix.c -o $@
 
 $(B)/libges_job.a: $(LIB_OBJS)
 	rm -f $@ && ar rcs $@ $(LIB_OBJS)
 
 $(B)/ges_job_status: examples/ges_job_status.c $(B)/libges_job.a
-	$(CC) $(ALL_CFLAGS) examples/ges_job_status.c $(B)/libges_job.a $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(STRICT) examples/ges_job_status.c $(B)/libges_job.a $(LDLIBS) -o $@
 
 # Unit tests include ges_job.c themselves, to reach its internals.
 $(B)/test_parse: tests/test_parse.c tests/harness.h ges_job.c ges_job.h | $(B)
@@ -63,3 +65,7 @@ demo: deps
 
 clean:
 	rm -rf $(B)
+
+# More targets (sanitizers, valgrind, analysers, coverage, fuzzing, mbedTLS
+# from source, cross builds, benchmarks) live beside the tests they drive.
+include $(wildcard tests/mk/*.mk)

@@ -54,6 +54,9 @@
 #if GES_HTTP_HEADERS_MAX < 256 || GES_HTTP_HEADERS_MAX > 1048576
 #error "GES_HTTP_HEADERS_MAX must be in 256..1048576"
 #endif
+#if GES_BODY_MAX < 1024
+#error "GES_BODY_MAX must be at least 1024"
+#endif
 #if GES_HOST_MAX < 16 || GES_HOST_MAX > 253
 #error "GES_HOST_MAX must be in 16..253"
 #endif
@@ -667,6 +670,7 @@ static ges_job_state_t ges__job_state(const char *s, size_t n)
     return GES_JOB_UNKNOWN;
 }
 
+#if GES_PATHS_MAX > 0
 static ges_file_state_t ges__file_state(const char *s, size_t n)
 {
     if (ges__eq(s, n, "success")) return GES_FILE_SUCCESS;
@@ -674,6 +678,7 @@ static ges_file_state_t ges__file_state(const char *s, size_t n)
     if (ges__eq(s, n, "partFailed")) return GES_FILE_PART_FAILED;
     return GES_FILE_UNKNOWN;
 }
+#endif
 
 /* A string value is complete in d: terminate it, flag a cut, and derive
  * what depends on it (status enums, epochs). */
@@ -1351,6 +1356,7 @@ typedef struct {
     ges_parser_t *json;
     uint64_t left;        /* Content-Length or chunk bytes still due */
     uint64_t body;        /* body bytes so far */
+    uint64_t framing;     /* chunk-size lines and CRLFs so far */
     unsigned long hdr;    /* status-line and header bytes so far */
     int status;           /* HTTP status of the final answer */
     uint8_t st;
@@ -1569,6 +1575,8 @@ static ges_err_t ges__http_line_byte(ges__http_t *h, unsigned char c)
     ges_err_t e;
     if (h->st != H_CHUNK_SIZE) {
         if (++h->hdr > GES_HTTP_HEADERS_MAX) return GES_ERR_HTTP_HEADERS_TOO_LARGE;
+    } else if (++h->framing > GES_BODY_MAX) {
+        return GES_ERR_HTTP_BODY_TOO_LARGE; /* a flood of tiny chunks */
     } else if (h->line_len >= sizeof h->line && h->line_over > 1) {
         return GES_ERR_HTTP_FRAMING; /* chunk extensions without end */
     }
@@ -1634,12 +1642,10 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
             break;
         }
         case H_CHUNK_CR:
-            e = b[i++] == '\r' ? GES_OK : GES_ERR_HTTP_FRAMING;
-            h->st = H_CHUNK_LF;
-            break;
         case H_CHUNK_LF:
-            e = b[i++] == '\n' ? GES_OK : GES_ERR_HTTP_FRAMING;
-            h->st = H_CHUNK_SIZE;
+            e = b[i++] == (h->st == H_CHUNK_CR ? '\r' : '\n') ? GES_OK : GES_ERR_HTTP_FRAMING;
+            if (e == GES_OK && ++h->framing > GES_BODY_MAX) e = GES_ERR_HTTP_BODY_TOO_LARGE;
+            h->st = h->st == H_CHUNK_CR ? H_CHUNK_LF : H_CHUNK_SIZE;
             break;
         default:
             e = ges__http_line_byte(h, b[i++]);
@@ -1737,23 +1743,27 @@ static void ges__wr(ges__wr_t *w, const char *s, size_t n)
 
 static void ges__wr_s(ges__wr_t *w, const char *s) { ges__wr(w, s, strlen(s)); }
 
+/* One byte as a URI path or query needs it: itself when unreserved
+ * (A-Za-z0-9-._~, RFC 3986), else %XX with upper-case hex. Returns 1 or 3. */
+static size_t ges__pct_byte(unsigned char c, char out[3])
+{
+    static const char hex[] = "0123456789ABCDEF";
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || ges__is_digit(c) ||
+        c == '-' || c == '.' || c == '_' || c == '~') {
+        out[0] = (char)c;
+        return 1;
+    }
+    out[0] = '%';
+    out[1] = hex[c >> 4];
+    out[2] = hex[c & 15];
+    return 3;
+}
+
 /* A path segment, percent-encoded outside the unreserved set. */
 static void ges__wr_seg(ges__wr_t *w, const char *id)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (; *id; id++) {
-        unsigned char c = (unsigned char)*id;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-            ges__is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            ges__wr(w, id, 1);
-        } else {
-            char e[3];
-            e[0] = '%';
-            e[1] = hex[c >> 4];
-            e[2] = hex[c & 15];
-            ges__wr(w, e, 3);
-        }
-    }
+    char e[3];
+    for (; *id; id++) ges__wr(w, e, ges__pct_byte((unsigned char)*id, e));
 }
 
 /* An ID is 1..GES_ID_MAX bytes and not "." or ".." (which a server or a
@@ -1910,20 +1920,11 @@ static unsigned char ges__pct_next(const char *s, size_t n, size_t *i)
  * decoded first when `decode`. */
 static void ges__sha_enc(const ges__emit_t *h, const char *s, size_t n, int decode)
 {
-    static const char hx[] = "0123456789ABCDEF";
     size_t i = 0;
+    char e[3];
     while (i < n) {
         unsigned char c = decode ? ges__pct_next(s, n, &i) : (unsigned char)s[i++];
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || ges__is_digit(c) ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            ges__sha_str(h, (const char *)&c, 1);
-        } else {
-            char e[3];
-            e[0] = '%';
-            e[1] = hx[c >> 4];
-            e[2] = hx[c & 15];
-            ges__sha_str(h, e, 3);
-        }
+        ges__sha_str(h, e, ges__pct_byte(c, e));
     }
 }
 

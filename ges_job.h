@@ -130,9 +130,12 @@
 #ifndef GES_JSON_MAX_DEPTH
 #define GES_JSON_MAX_DEPTH 32
 #endif
-/** Longest response body read, in bytes, whatever its framing; longer is
- *  GES_ERR_HTTP_BODY_TOO_LARGE. The body is parsed as it arrives, so this is
- *  a limit on work, not on memory. Default 32 MiB. */
+/** Most body bytes read, whatever the framing; more is
+ *  GES_ERR_HTTP_BODY_TOO_LARGE. Chunked framing (size lines, CRLFs) has the
+ *  same budget of its own, so a flood of 1-byte chunks cannot stretch what
+ *  is read past twice this. The body is parsed as it arrives,
+ *  so this is a limit on work and time, not on memory. At least 1024.
+ *  Default 32 MiB. */
 #ifndef GES_BODY_MAX
 #define GES_BODY_MAX (32UL * 1024UL * 1024UL)
 #endif

@@ -21,10 +21,17 @@
  *     prints and exits as one poll would; 5 when the wait's deadline passed.
  *     Progress goes to stderr only.
  *
+ * Credentials: an IAM token (--token-file or GES_TOKEN), or AK/SK request
+ * signing (--aksk-file or GES_AK + GES_SK, optionally with a security token
+ * for temporary credentials). An explicit file wins over the environment;
+ * two explicit sources, or GES_TOKEN together with GES_AK/GES_SK and no
+ * file, are a usage error.
+ *
  * The program does not allocate: every buffer is static (stdout's too, via
  * setvbuf). Files are read with open()/read() so no stdio buffer ever holds
- * a copy of the token. The token buffer is wiped on every way out of main().
- * The token is never printed, and no error message echoes an argument.
+ * a copy of a secret. The secret buffers (token, AK, SK, security token,
+ * the AK/SK file) are wiped on every way out of main(). No secret is ever
+ * printed, and no error message echoes an argument.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -71,8 +78,15 @@ enum {
 /* ------------------------------------------------------------------------- */
 /* Static storage: nothing in this program comes from the heap               */
 /* ------------------------------------------------------------------------- */
-/* Token plus room for one "\r\n" read from a token file, plus the NUL. */
+/* Token plus room for one "\r\n" read from a token file, plus the NUL. In
+ * AK/SK mode it holds the security token of temporary credentials. */
 static char ges_cli_token[GES_TOKEN_MAX + 3];
+/* AK/SK mode: the access key and the secret key. */
+static char ges_cli_ak[GES_AKSK_MAX + 1];
+static char ges_cli_sk[GES_AKSK_MAX + 1];
+/* The AK/SK file as read: AK, SK and a security token, each with a CR/LF,
+ * plus one byte to notice a file that is too long. */
+static char ges_cli_aksk_file[2 * (GES_AKSK_MAX + 2) + GES_TOKEN_MAX + 2 + 1];
 /* CA bundle plus the NUL mbedtls_x509_crt_parse wants after PEM. */
 static unsigned char ges_cli_ca[GES_CLI_CA_MAX + 1];
 static unsigned char ges_cli_io[4096];   /* the client's one I/O buffer */
@@ -524,6 +538,12 @@ static void usage(FILE *f)
 "                     (of --endpoint and --region, the last one wins)\n"
 "  --token-file FILE  read the IAM token from FILE (default: $GES_TOKEN);\n"
 "                     a token is never taken on the command line\n"
+"  --aksk-file FILE   sign requests with AK/SK (SDK-HMAC-SHA256) instead:\n"
+"                     FILE holds the AK, the SK and, for temporary\n"
+"                     credentials, the security token, one per line\n"
+"                     (default: $GES_AK, $GES_SK, $GES_SECURITY_TOKEN)\n"
+"  --project-id-header ID\n"
+"                     with AK/SK: also send and sign X-Project-Id: ID\n"
 "  --ca-file FILE     trusted CA certificates, PEM or DER, at most 1 MiB\n"
 "                     (default: " GES_CLI_DEFAULT_CA ")\n"
 "  --timeout-ms N     deadline of the request, 1..2147483647 (default 15000);\n"
@@ -536,6 +556,12 @@ static void usage(FILE *f)
 "                     30000 or N if larger, up to 20% shorter at random)\n"
 "  --parse FILE       parse a saved response body instead of asking GES\n"
 "  -h, --help         print this help and exit\n"
+"\n"
+"Credentials: a token (--token-file FILE or $GES_TOKEN), or AK/SK\n"
+"(--aksk-file FILE, or $GES_AK and $GES_SK with $GES_SECURITY_TOKEN for\n"
+"temporary credentials). A file given wins over the environment; both\n"
+"files, or no file and $GES_TOKEN set together with $GES_AK/$GES_SK, is a\n"
+"usage error. Secrets are never taken on the command line or printed.\n"
 "\n"
 "Output: one name=value line per field present and not null, in the order\n"
 "httpStatus (network only), jobId, status, jobType, jobName, relatedGraph,\n"
@@ -565,6 +591,8 @@ static int ges_cli_usage_error(const char *what, const char *detail)
 typedef struct {
     const char *parse_file;   /* non-NULL: --parse mode */
     const char *token_file;
+    const char *aksk_file;
+    const char *project_id_header; /* --project-id-header, or NULL */
     const char *ca_file;
     uint32_t timeout_ms;
     uint32_t wait_ms;         /* --wait: the whole wait; 0 without --wait */
@@ -702,7 +730,13 @@ static int ges_cli_parse_ms(const char *s, uint32_t *out)
 /** Options taking a value, by name. */
 static const char *const ges_cli_value_opts[] = {
     "--parse", "--endpoint", "--region", "--token-file", "--ca-file",
-    "--timeout-ms", "--interval-ms"
+    "--timeout-ms", "--interval-ms", "--aksk-file", "--project-id-header"
+};
+
+/** Options a secret could be mistaken for: refused with a pointer to the
+ *  file and environment ways. */
+static const char *const ges_cli_secret_opts[] = {
+    "--token", "--ak", "--sk", "--security-token", "--aksk"
 };
 
 /** Parse argv into `o`. Returns -1 when all is well, else the exit status
@@ -719,7 +753,7 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *eq, *val = NULL, *why;
-        char name[16];
+        char name[24];
         size_t nlen, k;
         int known = 0;
 
@@ -763,10 +797,15 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
             }
         }
         if (!known) {
-            if (nlen < sizeof name && strcmp(name, "--token") == 0) {
-                return ges_cli_usage_error(
-                    "a token is never taken on the command line",
-                    "use --token-file FILE or GES_TOKEN");
+            for (k = 0; k < sizeof ges_cli_secret_opts /
+                                sizeof ges_cli_secret_opts[0]; k++) {
+                if (nlen < sizeof name &&
+                    strcmp(name, ges_cli_secret_opts[k]) == 0) {
+                    return ges_cli_usage_error(
+                        "secrets are never taken on the command line",
+                        "use --token-file FILE or GES_TOKEN, or --aksk-file FILE "
+                        "or GES_AK and GES_SK");
+                }
             }
             return ges_cli_usage_error("unknown option",
                                        nlen < sizeof name ? name : NULL);
@@ -802,6 +841,13 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
                 return ges_cli_usage_error("empty file name", name);
             }
             o->token_file = val;
+        } else if (strcmp(name, "--aksk-file") == 0) {
+            if (*val == '\0') {
+                return ges_cli_usage_error("empty file name", name);
+            }
+            o->aksk_file = val;
+        } else if (strcmp(name, "--project-id-header") == 0) {
+            o->project_id_header = val; /* checked in network mode */
         } else if (strcmp(name, "--ca-file") == 0) {
             if (*val == '\0') {
                 return ges_cli_usage_error("empty file name", name);
@@ -818,6 +864,10 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
                     "--timeout-ms wants a whole number 1..2147483647", NULL);
             }
         }
+    }
+    if (o->token_file != NULL && o->aksk_file != NULL) {
+        return ges_cli_usage_error(
+            "--token-file and --aksk-file exclude each other: choose one", NULL);
     }
     if (o->interval_ms != 0 && o->wait_ms == 0) {
         return ges_cli_usage_error("--interval-ms needs --wait", NULL);
@@ -931,7 +981,8 @@ static int ges_cli_load_token(const ges_cli_opts_t *o)
         const char *env = getenv("GES_TOKEN");
         if (env == NULL || *env == '\0') {
             return ges_cli_usage_error(
-                "no token: use --token-file FILE or set GES_TOKEN", NULL);
+                "no credentials: use --token-file FILE or --aksk-file FILE, "
+                "or set GES_TOKEN, or GES_AK and GES_SK", NULL);
         }
         len = strlen(env);
         if (len > GES_TOKEN_MAX) {
@@ -952,6 +1003,188 @@ static int ges_cli_load_token(const ges_cli_opts_t *o)
         return GES_CLI_EXIT_USAGE;
     }
     /* Any other byte outside 0x21..0x7E is for ges_client_init to refuse. */
+    return -1;
+}
+
+/** A non-empty environment variable, else NULL (empty counts as unset). */
+static const char *ges_cli_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/** Copy the `n` bytes of a secret into dst (at most `max` bytes, then a
+ *  NUL), refusing an empty one, a long one and bytes outside printable
+ *  ASCII 0x21..0x7E (what the library accepts in a header). `what` names
+ *  the secret in messages; its value never appears. Returns -1 when all is
+ *  well, else the exit status. */
+static int ges_cli_take_secret(char *dst, size_t max, const char *src,
+                               size_t n, const char *what)
+{
+    size_t i;
+    if (n == 0) {
+        fprintf(stderr, GES_CLI_NAME ": %s is empty\n", what);
+        return GES_CLI_EXIT_USAGE;
+    }
+    if (n > max) {
+        fprintf(stderr, GES_CLI_NAME ": %s holds more than %lu bytes\n", what,
+                (unsigned long)max);
+        return GES_CLI_EXIT_USAGE;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c < 0x21 || c > 0x7E) {
+            fprintf(stderr, GES_CLI_NAME ": %s holds a byte outside printable "
+                    "ASCII (space, control or non-ASCII)\n", what);
+            return GES_CLI_EXIT_USAGE;
+        }
+    }
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+    return -1;
+}
+
+/** Fill ges_cli_ak, ges_cli_sk and (third line, if any) ges_cli_token from
+ *  an AK/SK file: "AK\nSK[\nSECURITY_TOKEN]", CR/LF line ends, trailing
+ *  line ends ignored. The file's bytes are wiped once copied. Returns -1
+ *  when all is well, else the exit status. */
+static int ges_cli_load_aksk_file(const char *path)
+{
+    static const char *const what[3] = {
+        "the AK (line 1 of the AK/SK file)",
+        "the SK (line 2 of the AK/SK file)",
+        "the security token (line 3 of the AK/SK file)"
+    };
+    char *dst[3];
+    size_t max[3];
+    const char *line[3];
+    size_t llen[3], len = 0, start = 0, i, nlines = 0;
+    int rc = ges_cli_read_file(path, ges_cli_aksk_file,
+                               sizeof ges_cli_aksk_file - 1, &len);
+
+    dst[0] = ges_cli_ak;
+    dst[1] = ges_cli_sk;
+    dst[2] = ges_cli_token;
+    max[0] = max[1] = GES_AKSK_MAX;
+    max[2] = GES_TOKEN_MAX;
+    if (rc == -1) {
+        fprintf(stderr, GES_CLI_NAME ": cannot read the AK/SK file: %s\n",
+                strerror(errno));
+        rc = GES_CLI_EXIT_USAGE;
+        goto out;
+    }
+    if (rc == -2) {
+        fprintf(stderr, GES_CLI_NAME ": the AK/SK file is too large (AK and SK "
+                "at most %lu bytes each, security token at most %lu)\n",
+                (unsigned long)GES_AKSK_MAX, (unsigned long)GES_TOKEN_MAX);
+        rc = GES_CLI_EXIT_USAGE;
+        goto out;
+    }
+    while (len > 0 && (ges_cli_aksk_file[len - 1] == '\n' ||
+                       ges_cli_aksk_file[len - 1] == '\r')) {
+        len--;
+    }
+    for (i = 0; i <= len; i++) {
+        if (i == len || ges_cli_aksk_file[i] == '\n') {
+            size_t n = i - start;
+            if (n > 0 && ges_cli_aksk_file[start + n - 1] == '\r') {
+                n--;
+            }
+            if (nlines == 3) {
+                nlines = 4;
+                break;
+            }
+            line[nlines] = ges_cli_aksk_file + start;
+            llen[nlines++] = n;
+            start = i + 1;
+        }
+    }
+    if (nlines < 2 || nlines > 3) {
+        fprintf(stderr, GES_CLI_NAME ": the AK/SK file must hold 2 or 3 lines: "
+                "AK, SK and optionally a security token\n");
+        rc = GES_CLI_EXIT_USAGE;
+        goto out;
+    }
+    rc = -1;
+    for (i = 0; i < nlines && rc < 0; i++) {
+        rc = ges_cli_take_secret(dst[i], max[i], line[i], llen[i], what[i]);
+    }
+out:
+    ges_cli_wipe(ges_cli_aksk_file, sizeof ges_cli_aksk_file);
+    return rc;
+}
+
+/** Choose the credentials and load them: an explicit --token-file or
+ *  --aksk-file wins (parse_args refused both); else the environment, where
+ *  GES_TOKEN together with GES_AK or GES_SK is a usage error. *aksk is set
+ *  to 1 for AK/SK (ges_cli_ak, ges_cli_sk, and ges_cli_token holding the
+ *  security token or ""), 0 for a token (ges_cli_token). Returns -1 when
+ *  all is well, else the exit status. */
+static int ges_cli_load_credentials(const ges_cli_opts_t *o, int *aksk)
+{
+    const char *ak, *sk, *sts;
+    int rc;
+
+    *aksk = 0;
+    ges_cli_token[0] = '\0';
+    if (o->token_file != NULL) {
+        return ges_cli_load_token(o);
+    }
+    if (o->aksk_file != NULL) {
+        *aksk = 1;
+        return ges_cli_load_aksk_file(o->aksk_file);
+    }
+    ak = ges_cli_env("GES_AK");
+    sk = ges_cli_env("GES_SK");
+    if (ak == NULL && sk == NULL) {
+        return ges_cli_load_token(o); /* GES_TOKEN, or "no credentials" */
+    }
+    if (ges_cli_env("GES_TOKEN") != NULL) {
+        return ges_cli_usage_error(
+            "both GES_TOKEN and GES_AK/GES_SK are set",
+            "unset one, or choose with --token-file FILE or --aksk-file FILE");
+    }
+    if (ak == NULL || sk == NULL) {
+        return ges_cli_usage_error("GES_AK and GES_SK go together: set both",
+                                   NULL);
+    }
+    *aksk = 1;
+    rc = ges_cli_take_secret(ges_cli_ak, GES_AKSK_MAX, ak, strlen(ak), "GES_AK");
+    if (rc < 0) {
+        rc = ges_cli_take_secret(ges_cli_sk, GES_AKSK_MAX, sk, strlen(sk), "GES_SK");
+    }
+    sts = ges_cli_env("GES_SECURITY_TOKEN");
+    if (rc < 0 && sts != NULL) {
+        rc = ges_cli_take_secret(ges_cli_token, GES_TOKEN_MAX, sts, strlen(sts),
+                                 "GES_SECURITY_TOKEN");
+    }
+    return rc;
+}
+
+/** --project-id-header: with AK/SK only, 1..GES_ID_MAX printable bytes.
+ *  Returns -1 when all is well, else the exit status. */
+static int ges_cli_check_project_header(const char *v, int aksk)
+{
+    size_t i, n;
+    if (v == NULL) {
+        return -1;
+    }
+    if (!aksk) {
+        return ges_cli_usage_error(
+            "--project-id-header goes with AK/SK signing",
+            "use --aksk-file FILE or GES_AK and GES_SK");
+    }
+    n = strlen(v);
+    for (i = 0; i < n; i++) {
+        if ((unsigned char)v[i] < 0x21 || (unsigned char)v[i] > 0x7E) {
+            break;
+        }
+    }
+    if (n == 0 || n > GES_ID_MAX || i < n) {
+        fprintf(stderr, GES_CLI_NAME ": --project-id-header wants 1..%d "
+                "printable ASCII bytes, no spaces\n", GES_ID_MAX);
+        return GES_CLI_EXIT_USAGE;
+    }
     return -1;
 }
 
@@ -1171,7 +1404,7 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
     char env_host[GES_HOST_MAX + 1];
     size_t ca_len = 0;
     ges_err_t e;
-    int i, rc;
+    int i, rc, aksk = 0;
 
     for (i = 0; i < 3; i++) {
         size_t n = strlen(o->pos[i]);
@@ -1195,7 +1428,11 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
         }
         host = env_host;
     }
-    rc = ges_cli_load_token(o);
+    rc = ges_cli_load_credentials(o, &aksk);
+    if (rc >= 0) {
+        return rc;
+    }
+    rc = ges_cli_check_project_header(o->project_id_header, aksk);
     if (rc >= 0) {
         return rc;
     }
@@ -1207,7 +1444,14 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
     ges_client_config_init(&cfg);
     cfg.host = host;
     cfg.port = port;
-    cfg.token = ges_cli_token;
+    if (aksk) {
+        cfg.ak = ges_cli_ak;
+        cfg.sk = ges_cli_sk;
+        cfg.security_token = ges_cli_token[0] != '\0' ? ges_cli_token : NULL;
+        cfg.project_id_header = o->project_id_header;
+    } else {
+        cfg.token = ges_cli_token;
+    }
     cfg.ca_pem = ges_cli_ca;
     cfg.ca_pem_len = ca_len;
     cfg.platform = ges_port_posix();
@@ -1270,5 +1514,8 @@ int main(int argc, char **argv)
     }
     /* Every way out of the program passes here. */
     ges_cli_wipe(ges_cli_token, sizeof ges_cli_token);
+    ges_cli_wipe(ges_cli_ak, sizeof ges_cli_ak);
+    ges_cli_wipe(ges_cli_sk, sizeof ges_cli_sk);
+    ges_cli_wipe(ges_cli_aksk_file, sizeof ges_cli_aksk_file);
     return rc;
 }

@@ -28,6 +28,9 @@ SIM = os.path.join(HERE, "sim", "ges_sim.py")
 SIM_START_TIMEOUT = 30.0
 
 RESULTS = {"passed": 0, "failed": 0}
+# GES_TEST_INSTRUMENTED=1 (set by tests/mk/hardening.mk: sanitizers, gcov): tight upper time
+# bounds are not checked; lower bounds and everything else still are.
+INSTRUMENTED = os.environ.get("GES_TEST_INSTRUMENTED", "") not in ("", "0")
 
 
 # ---------------------------------------------------------------------------
@@ -247,7 +250,7 @@ def case_running_deadline(cli, sim, base, token):
     c.runs.append(r)
     common_checks(c, r, token)
     c.eq(r.rc, 5, "exit status")
-    c.check(r.elapsed <= 3.0, "took %.2f s, want at most 1.5 s + 1.5 s margin" % r.elapsed)
+    c.check(INSTRUMENTED or r.elapsed <= 3.0, "took %.2f s, want at most 1.5 s + 1.5 s margin" % r.elapsed)
     c.check(r.elapsed >= 1.4, "took %.2f s: stopped before the 1.5 s deadline" % r.elapsed)
     c.check(r.out.splitlines()[:1] == ["httpStatus=200"],
             "stdout does not start with httpStatus=200")
@@ -270,7 +273,7 @@ def case_503_retry(cli, sim, base, token):
     c.eq(r.field("status"), "success", "status")
     c.eq(r.field("httpStatus"), "200", "httpStatus")
     c.check(r.elapsed >= 1.9, "took %.2f s: Retry-After: 1 (twice) not honoured" % r.elapsed)
-    c.check(r.elapsed < 10, "took %.2f s" % r.elapsed)
+    c.check(INSTRUMENTED or r.elapsed < 10, "took %.2f s" % r.elapsed)
     c.check(re.search(r"retry", r.err, re.I) is not None, "stderr does not mention the retry")
     c.check("503" in r.err, "stderr does not name HTTP 503")
     st = sim.stats()
@@ -307,7 +310,7 @@ def case_unknown_job(cli, sim, base, token):
     c.runs.append(r)
     common_checks(c, r, token)
     c.eq(r.rc, 3, "exit status")
-    c.check(r.elapsed < 1.0, "took %.2f s: a 400 GES.7007 must not be retried" % r.elapsed)
+    c.check(INSTRUMENTED or r.elapsed < 1.0, "took %.2f s: a 400 GES.7007 must not be retried" % r.elapsed)
     c.eq(r.field("httpStatus"), "400", "httpStatus")
     c.eq(r.field("errorCode"), "GES.7007", "errorCode")
     c.check(r.out.splitlines()[:1] == ["httpStatus=400"], "httpStatus is not first")
@@ -322,7 +325,7 @@ def case_wrong_token(cli, sim, base_wrong, token):
     c.runs.append(r)
     common_checks(c, r, token)
     c.eq(r.rc, 3, "exit status")
-    c.check(r.elapsed < 1.0, "took %.2f s: a 401 must not be retried" % r.elapsed)
+    c.check(INSTRUMENTED or r.elapsed < 1.0, "took %.2f s: a 401 must not be retried" % r.elapsed)
     c.eq(r.field("httpStatus"), "401", "httpStatus")
     c.finish()
 

@@ -1569,6 +1569,27 @@ static void test_body_limit_chunked(void)
     CHECK_EQ(big.st.http_status, 500);
 }
 
+/* A flood of 1-byte chunks with long extensions: the framing has its own
+ * GES_BODY_MAX budget, so the bytes read stay under about twice the bound
+ * (without it, ~53 wire bytes per body byte would pass). */
+static void test_body_limit_chunk_framing_flood(void)
+{
+    static const char one[] = "1;padding-padding-padding-padding-padding\r\n \r\n";
+    unsigned long long wire = 0, rounds = 0;
+    big_start();
+    big_feed_s("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n");
+    while (big.err == GES_OK && rounds < 100000000ull) {
+        big_feed(one, sizeof one - 1);
+        wire += sizeof one - 1;
+        rounds++;
+    }
+    CHECK_EQ(big.err, GES_ERR_HTTP_BODY_TOO_LARGE);
+    CHECK(!big.over);
+    CHECK(big.h.framing <= GES_BODY_MAX + 1);
+    CHECK(wire <= 2ull * GES_BODY_MAX);
+    CHECK(big.h.body < GES_BODY_MAX / 40); /* refused long before the body bound */
+}
+
 static void test_body_limit_length_and_close(void)
 {
     char t[128];
@@ -1791,6 +1812,7 @@ int main(void)
     RUN(test_err_after_partial_body);
     RUN(test_body_limit_chunk_size);
     RUN(test_body_limit_chunked);
+    RUN(test_body_limit_chunk_framing_flood);
     RUN(test_body_limit_length_and_close);
     RUN(test_feed_edges);
     RUN(test_parse_response);

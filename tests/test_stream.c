@@ -821,6 +821,11 @@ static void big_framed(int mode)
         CHECK_EQ(used, n);
         if (used != n) break;
     }
+    if (total > GES_BODY_MAX) { /* a build with a smaller limit */
+        CHECK_EQ(e, GES_ERR_HTTP_BODY_TOO_LARGE);
+        printf("  %s: refused, over GES_BODY_MAX\n", names[mode]);
+        return;
+    }
     CHECK_EQ(e, GES_OK);
     CHECK_EQ(h.body, total);
     CHECK_EQ(hg.body, total);
@@ -1111,16 +1116,20 @@ static void test_property(void)
     before = prop_parses;
     /* errors split anywhere: every prefix of the seeds, and the seeds with
      * one byte replaced, at every position */
-    for (n = 0; n < sizeof SEED_200 - 1; n++) {
-        prop_doc("seed-200 prefix", SEED_200, n, 0, 2, &seed);
-    }
-    for (pos = 0; pos < sizeof SEED_200 - 1; pos++) {
+    for (i = 0; i < 2; i++) {
+        const char *seed_doc = i ? SEED_400 : SEED_200;
+        size_t len = i ? sizeof SEED_400 - 1 : sizeof SEED_200 - 1, k;
         static const char subst[] = "\"}],\\:1 n\x80\x01{[";
-        for (i = 0; i < sizeof subst - 1; i++) {
-            memcpy(doc, SEED_200, sizeof SEED_200 - 1);
-            if (doc[pos] == subst[i]) continue;
-            doc[pos] = subst[i];
-            prop_doc("seed-200 corrupted", doc, sizeof SEED_200 - 1, 0, 1, &seed);
+        for (n = 0; n < len; n++) {
+            prop_doc("seed prefix", seed_doc, n, 0, 2, &seed);
+        }
+        for (pos = 0; pos < len; pos++) {
+            for (k = 0; k < sizeof subst - 1; k++) {
+                memcpy(doc, seed_doc, len);
+                if (doc[pos] == subst[k]) continue;
+                doc[pos] = subst[k];
+                prop_doc("seed corrupted", doc, len, 0, 1, &seed);
+            }
         }
     }
     /* a small generated answer with long strings, corrupted */

@@ -142,10 +142,10 @@ def parse_size(text):
 # child forked (or vforked, as posix_spawn does) from this script and exec'd
 # would therefore report at least this Python process's own peak (10 to
 # 40 MiB here, growing with the answer it just generated), not the parser's.
-# So the parser is started by a small /bin/sh, which forks it in the
-# background and exits; this script is a child subreaper
-# (PR_SET_CHILD_SUBREAPER), inherits the orphan and reaps it with os.wait4.
-# The floor left is the shell's own size (about 1.5 MiB).
+# So the parser is started from a small /bin/sh subshell, left behind by its
+# shell; this script is a child subreaper (PR_SET_CHILD_SUBREAPER), inherits
+# it and reaps it with os.wait4. The floor left is the shell's own size
+# (about 1.5 MiB).
 
 PR_SET_CHILD_SUBREAPER = 36
 _subreaper = None
@@ -160,33 +160,47 @@ def become_subreaper():
             _subreaper = libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
         except (OSError, AttributeError):
             _subreaper = False
+        if not _subreaper:
+            print("warning: cannot become a child subreaper: each peak RSS "
+                  "below includes this script's own", file=sys.stderr)
     return _subreaper
 
 
 def run_once(cli, path):
     """(exit status, peak RSS KiB, wall s, CPU s, stderr text) of one parse."""
     with tempfile.NamedTemporaryFile(prefix="ges-stream-rss-err-") as err:
-        t0 = time.perf_counter()
         if become_subreaper():
-            r, w = os.pipe()
+            # sh starts a subshell that waits for "go", prints its pid and
+            # exits; once sh is gone (the subshell is ours now) we say go and
+            # the subshell execs the CLI. Were the CLI started at once, it
+            # could end before sh, and sh would reap it: no rusage left.
+            r_pid, w_pid = os.pipe()
+            r_go, w_go = os.pipe()
             sh = os.posix_spawn("/bin/sh", [
-                "sh", "-c", '"$0" --parse "$1" >/dev/null 2>"$2" 3>&- & echo $! >&3',
+                "sh", "-c",
+                '( exec 3>&-; read go <&4; exec "$0" --parse "$1" >/dev/null '
+                '2>"$2" 4<&- ) & echo $! >&3',
                 cli, path, err.name], os.environ,
-                file_actions=[(os.POSIX_SPAWN_DUP2, w, 3)])
-            os.close(w)
-            with os.fdopen(r) as f:
+                file_actions=[(os.POSIX_SPAWN_DUP2, w_pid, 3),
+                              (os.POSIX_SPAWN_DUP2, r_go, 4)])
+            os.close(w_pid)
+            os.close(r_go)
+            with os.fdopen(r_pid) as f:
                 pid = int(f.read().strip())
             os.waitpid(sh, 0)
+            t0 = time.perf_counter()
+            os.write(w_go, b"go\n")
+            os.close(w_go)
         else:
-            print("warning: not a subreaper: the RSS below includes this "
-                  "script's own", file=sys.stderr)
+            t0 = time.perf_counter()
             pid = os.posix_spawn(cli, [cli, "--parse", path], os.environ, file_actions=[
                 (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
                 (os.POSIX_SPAWN_DUP2, err.fileno(), 2),
             ])
         _, status, usage = os.wait4(pid, 0)
         wall = time.perf_counter() - t0
-        text = open(err.name, errors="replace").read().strip()
+        with open(err.name, errors="replace") as f:
+            text = f.read().strip()
     return (os.waitstatus_to_exitcode(status), usage.ru_maxrss, wall,
             usage.ru_utime + usage.ru_stime, text)
 
@@ -224,7 +238,7 @@ def main():
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
             size = len(body)
-            del body  # keep this process small (see run_once)
+            del body
             rss, walls, cpus = [], [], []
             for _ in range(max(1, a.runs)):
                 code, kib, wall, cpu, err = run_once(cli, path)

@@ -20,7 +20,9 @@
  * Checks:
  *   - same error code for A, B and C; same struct (memcmp) always (OK and
  *     SERVICE keep fields, the rest is reset but for http_status); B and C
- *     end in the same reader state (status, close, retry_after);
+ *     end in the same reader state (status, close, retry_after, date);
+ *   - a Date the reader took (>= 0) is an IMF-fixdate present in the
+ *     input (formatted back independently);
  *   - ges__http_feed: used <= n always; used == n unless the answer is
  *     complete or an error stopped it; the reader's line window, header
  *     count and body count stay within their bounds;
@@ -48,6 +50,7 @@ typedef struct {
     int status;
     int close;
     uint32_t retry_after;
+    int64_t date;
 } fz_http_run_t;
 
 static int fz_is_response_err(ges_err_t e)
@@ -136,8 +139,42 @@ static fz_http_run_t fz_feed(const uint8_t *data, size_t n, size_t work_len,
     r.status = h.status;
     r.close = h.close;
     r.retry_after = h.retry_after;
+    r.date = h.date;
     free(work);
     return r;
+}
+
+/* A Date the reader took (UTC seconds >= 0) must be an IMF-fixdate written
+ * in the input: format it back independently and look for it. */
+static void fz_check_date(const uint8_t *d, size_t n, int64_t t)
+{
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char want[32];
+    int64_t days = t / 86400, secs = t % 86400, y = 1970;
+    unsigned m = 0, len, i;
+    static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (;;) {
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (days < 365 + leap) break;
+        days -= 365 + leap;
+        y++;
+    }
+    for (m = 0; m < 12; m++) {
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        unsigned dim = mdays[m] + (m == 1 && leap ? 1u : 0u);
+        if (days < (int64_t)dim) break;
+        days -= dim;
+    }
+    FZ_CHECK(y <= 9999 && m < 12, "Date within years 1970..9999");
+    len = (unsigned)snprintf(want, sizeof want, "%02d %s %04d %02d:%02d:%02d GMT",
+                             (int)days + 1, mon[m], (int)y, (int)(secs / 3600),
+                             (int)(secs / 60 % 60), (int)(secs % 60));
+    for (i = 0; i + len <= n; i++) {
+        if (memcmp(d + i, want, len) == 0) return;
+    }
+    fprintf(stderr, "date %lld is %s\n", (long long)t, want);
+    FZ_CHECK(0, "the Date the reader took is written in the input");
 }
 
 /* ------------------------------------------------------------------------- */
@@ -282,8 +319,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK(rb.err == e, "pieces: same code as ges_job_parse_response");
     FZ_CHECK(memcmp(&a, &b, sizeof a) == 0, "pieces: same struct as ges_job_parse_response");
     FZ_CHECK(rb.status == rc.status && rb.close == rc.close &&
-                 rb.retry_after == rc.retry_after,
+                 rb.retry_after == rc.retry_after && rb.date == rc.date,
              "pieces and one feed end in the same reader state");
+    if (rc.date >= 0) fz_check_date(data, size, rc.date);
     FZ_CHECK(rc.retry_after <= 86400, "Retry-After within its cap");
     FZ_CHECK(a.http_status == 0 || (a.http_status >= 100 && a.http_status <= 999),
              "http_status 0 or a three-digit code");

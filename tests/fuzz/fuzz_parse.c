@@ -184,7 +184,7 @@ static void fz_put_str_member(fz_out_t *o, int *first, const char *v1,
     else fz_put_jstr(o, s, len);
 }
 
-static void fz_put_i64_member(fz_out_t *o, int *first, const char *v1,
+FZ_UNUSED static void fz_put_i64_member(fz_out_t *o, int *first, const char *v1,
                               const char *v2, int64_t v, uint32_t present,
                               uint32_t null, uint32_t bit)
 {

@@ -152,7 +152,10 @@ debian_entry() {
 }
 
 have_source_version() {
-    apt-cache showsrc mbedtls 2>/dev/null | grep -qx "Version: $DEBVER"
+    local v # (no early-exiting grep -q in a pipe: pipefail would see SIGPIPE)
+    v=$(apt-cache showsrc mbedtls 2>/dev/null || true)
+    case "$v" in *"Version: $DEBVER"*) return 0 ;; esac
+    return 1
 }
 
 add_deb_src() {
@@ -168,13 +171,21 @@ add_deb_src() {
                 echo "URIs: $uri"
                 echo "Suites: bookworm trixie"
                 echo "Components: main"
-                [ "$key" != "-" ] && echo "Signed-By: $key"
+                if [ "$key" != "-" ]; then echo "Signed-By: $key"; fi
             } | as_root tee "$file" >/dev/null
         fi
-        log "apt-get update"
-        as_root apt-get update -q >&2 || log "apt-get update failed (continuing)"
     fi
-    have_source_version || { log "no source package mbedtls $DEBVER known to apt"; exit 1; }
+    # Another apt-get update may be rewriting the lists right now: retry.
+    local try
+    for try in 1 2 3; do
+        have_source_version && return 0
+        log "apt-get update (try $try)"
+        as_root apt-get update -q -o DPkg::Lock::Timeout=60 >&2 || log "apt-get update failed"
+        have_source_version && return 0
+        sleep 5
+    done
+    log "no source package mbedtls $DEBVER known to apt"
+    exit 1
 }
 
 fetch_source() {

@@ -4,21 +4,28 @@
 Standard library only (Python 3.11); certificates are made with the `openssl` tool.
 
     python3 tests/sim/ges_sim.py [--dir DIR] [--state-file FILE] [--token TOKEN]
-        [--token-file FILE] [--host 127.0.0.1] [--no-keepalive] [--tls12-only]
-        [--verbose] [--list-jobs]
+        [--token-file FILE] [--ak AK] [--sk SK] [--sts-token TOKEN]
+        [--clock-skew SECONDS] [--host 127.0.0.1] [--no-keepalive] [--tls12-only]
+        [--verbose] [--list-jobs] [--selftest]
 
 At start it writes certificates into DIR, listens on four free ports and prints ONE line of
 JSON (also written atomically to --state-file):
     {"port": P, "ports": {"expired": P1, "wrongname": P2, "selfsigned": P3},
      "ca": "/abs/ca.pem", "other_ca": "/abs/other-ca.pem", "dir": "/abs/dir",
-     "token": "...", "pid": N}
-It runs until SIGTERM/SIGINT, then exits 0.
+     "token": "...", "ak": "...", "sk": "...", "sts_token": null, "clock_skew": 0,
+     "pid": N}
+It runs until SIGTERM/SIGINT, then exits 0. --selftest checks the AK/SK verifier against the
+published vectors (ges-api README section 4.2) and exits 0 (all pass) or 1.
 
 Routes (project_id and graph_id are free; path segments are percent-decoded):
     GET /v1.0/{project_id}/graphs/{graph_id}/jobs/{job_id}/status   camelCase answers
     GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status     snake_case answers
     GET /_sim/stats   counters (no auth)        GET /_sim/reset   zero counters (no auth)
-Auth: X-Auth-Token must equal the token, else 401 APIG.0301. Unknown job: 400 GES.7007.
+Auth: a request with an Authorization header is verified as AK/SK (SDK-HMAC-SHA256,
+independently, with hmac/hashlib); any other must carry X-Auth-Token equal to the token.
+Failures get 401 APIG.0301 (gateway shape). Unknown job: 400 GES.7007.
+"Now" is real time + --clock-skew: the Date header of every answer and the 15-minute
+freshness check of X-Sdk-Date use it.
 "poll N" below is the per-job_id count of authenticated requests since start or last reset.
 
 JOB TABLE (job_id -> behaviour)
@@ -83,6 +90,8 @@ JOB TABLE (job_id -> behaviour)
 """
 
 import argparse
+import calendar
+import hashlib
 import hmac
 import json
 import os
@@ -100,9 +109,11 @@ import threading
 import time
 from email.utils import formatdate
 from http import HTTPStatus
-from urllib.parse import unquote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 DEFAULT_TOKEN = "sim-token-0123456789"
+DEFAULT_AK = "sim-ak"
+DEFAULT_SK = "sim-sk-0123456789"
 MAX_HEADER_BYTES = 64 * 1024      # request head limit
 MAX_REQUEST_BODY = 1024 * 1024    # a GET body is read and discarded up to this size
 IDLE_TIMEOUT = 30.0               # keep-alive idle timeout and per-I/O timeout
@@ -111,6 +122,12 @@ STALL_SECONDS = 60.0
 PIECE = 64 * 1024                 # streaming piece size for big bodies
 
 VERBOSE = False
+CLOCK_SKEW = 0.0                  # seconds added to real time: the simulator's "now"
+
+
+def sim_now():
+    """The simulator's notion of the current time (UTC seconds)."""
+    return time.time() + CLOCK_SKEW
 
 
 def log(msg):
@@ -259,6 +276,14 @@ class Stats:
         self.handshake_failures = 0
         self.tls_versions = {}
         self.polls = {}
+        # Authentication of job requests (never any secret: names and reasons only).
+        self.auth_ok = {"token": 0, "aksk": 0}
+        self.auth_rejects = {}        # reason key -> count (see AUTH_REASONS)
+        self.last_auth = None         # "token" / "aksk" of the last job request
+        self.last_auth_result = None  # "ok" or a reason key
+        self.last_signed_headers = None
+        self.last_project_id = None   # X-Project-Id of the last job request, if any
+        self.last_sdk_date = None
 
     def _add(self, ci, sign):
         self.connections += sign
@@ -299,6 +324,19 @@ class Stats:
                 ci.gen, ci.counted = self.gen, True
                 self._add(ci, +1)
 
+    def auth(self, kind, reason, signed_headers=None, project_id=None, sdk_date=None):
+        """Record how one job request authenticated; reason None means accepted."""
+        with self.lock:
+            self.last_auth = kind
+            self.last_auth_result = reason or "ok"
+            self.last_signed_headers = signed_headers
+            self.last_project_id = project_id
+            self.last_sdk_date = sdk_date
+            if reason is None:
+                self.auth_ok[kind] += 1
+            else:
+                self.auth_rejects[reason] = self.auth_rejects.get(reason, 0) + 1
+
     def poll(self, job_id):
         with self.lock:
             n = self.polls.get(job_id, 0) + 1
@@ -316,7 +354,12 @@ class Stats:
                     "resumed": self.resumed, "requests": self.requests,
                     "polls": dict(self.polls),
                     "handshake_failures": self.handshake_failures,
-                    "tls_versions": {k: v for k, v in self.tls_versions.items() if v}}
+                    "tls_versions": {k: v for k, v in self.tls_versions.items() if v},
+                    "auth_ok": dict(self.auth_ok), "auth_rejects": dict(self.auth_rejects),
+                    "last_auth": self.last_auth, "last_auth_result": self.last_auth_result,
+                    "last_signed_headers": self.last_signed_headers,
+                    "last_project_id": self.last_project_id,
+                    "last_sdk_date": self.last_sdk_date}
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,6 +378,7 @@ class Request:
         self.api = None          # "v1" or "v2" once routed
         self.job_id = None
         self.keepalive = False
+        self.body = b""          # request body (Content-Length), for the AK/SK body hash
         self.request_id = secrets.token_hex(16)
 
     def header(self, name):
@@ -409,7 +453,7 @@ class Conn:
                     self._fill()
                 except EOFError:
                     raise HttpError(400, "connection closed inside a request body")
-            self.buf = self.buf[n:]
+            rq.body, self.buf = self.buf[:n], self.buf[n:]
         conn_tokens = {t.strip().lower() for v in rq.header("connection") for t in v.split(",")}
         rq.keepalive = (rq.version == "1.1" and "close" not in conn_tokens
                         and not self.server.no_keepalive)
@@ -472,7 +516,7 @@ def std_headers(rq, ctype="application/json", length=None, keep=True):
     h = [("Content-Type", ctype)]
     if length is not None:
         h.append(("Content-Length", str(length)))
-    h += [("X-Request-Id", rq.request_id), ("Date", formatdate(usegmt=True)),
+    h += [("X-Request-Id", rq.request_id), ("Date", formatdate(sim_now(), usegmt=True)),
           ("Server", "ges-sim"), ("Connection", "keep-alive" if keep else "close")]
     return h
 
@@ -930,6 +974,232 @@ HOSTILE_JOBS = {
 
 
 # --------------------------------------------------------------------------------------------
+# AK/SK verification (SDK-HMAC-SHA256), written from the algorithm in the ges-api README
+# section 4.2 with hashlib/hmac only; it shares no code with the C signer.
+# --------------------------------------------------------------------------------------------
+
+SIGN_ALGORITHM = "SDK-HMAC-SHA256"
+SIGN_MAX_SKEW = 15 * 60           # seconds between X-Sdk-Date and "now" that APIG accepts
+SDK_DATE_RE = re.compile(r"^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$")
+HEX64_RE = re.compile(r"^[0-9a-f]{64}$")
+
+# Why a request was refused: reason key (in /_sim/stats "auth_rejects") -> the sub-message of
+# "Incorrect IAM authentication information: ..." in the 401 APIG.0301 body. Only "expired"
+# says "signature expired", the phrase a client may heal its clock on.
+AUTH_REASONS = {
+    "token": "decrypt token fail",
+    "malformed_authorization": "verify aksk signature fail",
+    "unknown_ak": "verify aksk signature fail",
+    "unsigned_required_header": "verify aksk signature fail",
+    "signed_header_missing": "verify aksk signature fail",
+    "bad_signature": "verify aksk signature fail",
+    "bad_sdk_date": "calc ak sk signature fail:invalid x-sdk-date",
+    "expired": "calc ak sk signature fail:signature expired",
+    "security_token": "verify security token fail",
+}
+
+
+def sign_encode(raw):
+    """Percent-encode bytes outside A-Za-z0-9-_.~, upper-case hex."""
+    return quote(raw, safe="-_.~")
+
+
+def canonical_uri(path):
+    """Each '/'-separated segment percent-decoded, then encoded; a trailing '/' added."""
+    uri = "/".join(sign_encode(unquote_to_bytes(seg.encode("latin-1")))
+                   for seg in path.split("/"))
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def canonical_query_pairs(pairs):
+    """(key, value) byte pairs, sorted by key then value, encoded, joined k=v&k=v."""
+    return "&".join("%s=%s" % (sign_encode(k), sign_encode(v)) for k, v in sorted(pairs))
+
+
+def canonical_query(query):
+    pairs = []
+    for part in query.split("&"):
+        if part:
+            k, _, v = part.partition("=")
+            pairs.append((unquote_to_bytes(k.encode("latin-1")),
+                          unquote_to_bytes(v.encode("latin-1"))))
+    return canonical_query_pairs(pairs)
+
+
+def canonical_request(method, target, headers, body_sha256):
+    """headers: (lower-case name, value) in SignedHeaders order."""
+    path, _, query = target.partition("?")
+    return "\n".join([method, canonical_uri(path), canonical_query(query),
+                      "".join("%s:%s\n" % (n, v.strip()) for n, v in headers),
+                      ";".join(n for n, _ in headers), body_sha256])
+
+
+def string_to_sign(sdk_date, creq):
+    return "%s\n%s\n%s" % (SIGN_ALGORITHM, sdk_date,
+                           hashlib.sha256(creq.encode("latin-1")).hexdigest())
+
+
+def signature(sk, sts):
+    return hmac.new(sk.encode("latin-1"), sts.encode("latin-1"), hashlib.sha256).hexdigest()
+
+
+def parse_authorization(value):
+    """"SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex" -> dict, or None."""
+    algo, sep, rest = value.partition(" ")
+    if algo != SIGN_ALGORITHM or not sep:
+        return None
+    fields = {}
+    for item in rest.split(","):
+        k, eq, v = item.strip().partition("=")
+        if not eq or k in fields:
+            return None
+        fields[k] = v
+    if set(fields) != {"Access", "SignedHeaders", "Signature"} or not fields["Access"]:
+        return None
+    names = fields["SignedHeaders"].split(";")
+    if not all(names) or not HEX64_RE.match(fields["Signature"]):
+        return None
+    fields["names"] = [n.lower() for n in names]
+    return fields
+
+
+def sdk_date_epoch(value):
+    """X-Sdk-Date "YYYYMMDDTHHMMSSZ" to UTC seconds, None if malformed or not a date."""
+    m = SDK_DATE_RE.match(value)
+    if not m:
+        return None
+    try:
+        return calendar.timegm(time.strptime(value, "%Y%m%dT%H%M%SZ"))
+    except ValueError:
+        return None
+
+
+class AuthCheck:
+    """Result of verifying one request."""
+    def __init__(self, reason=None, signed=None, sdk_date=None):
+        self.reason, self.signed, self.sdk_date = reason, signed, sdk_date
+
+
+def verify_aksk(rq, keys, sts_token, now):
+    """Verify rq's SDK-HMAC-SHA256 Authorization against keys {AK: SK}. sts_token: the
+    security token the key pair needs (temporary credentials), or None: then a request
+    carrying X-Security-Token is refused. Returns an AuthCheck (reason None = accepted)."""
+    auths = rq.header("authorization")
+    f = parse_authorization(auths[0]) if len(auths) == 1 else None
+    if f is None:
+        return AuthCheck("malformed_authorization")
+    signed = ";".join(f["names"])
+    sk = keys.get(f["Access"])
+    if sk is None:
+        return AuthCheck("unknown_ak", signed)
+    dates = rq.header("x-sdk-date")
+    sdk_date = dates[0] if len(dates) == 1 else None
+    epoch = sdk_date_epoch(sdk_date) if sdk_date is not None else None
+    if epoch is None:
+        return AuthCheck("bad_sdk_date", signed)
+    if "x-sdk-date" not in f["names"] or "host" not in f["names"]:
+        return AuthCheck("unsigned_required_header", signed, sdk_date)
+    headers = []
+    for name in f["names"]:
+        vals = rq.header(name)
+        if len(vals) != 1:            # absent, or repeated (ambiguous)
+            return AuthCheck("signed_header_missing", signed, sdk_date)
+        headers.append((name, vals[0]))
+    tokens = rq.header("x-security-token")
+    if sts_token is not None:
+        if (len(tokens) != 1 or "x-security-token" not in f["names"]
+                or not hmac.compare_digest(tokens[0].encode("latin-1"),
+                                           sts_token.encode("latin-1"))):
+            return AuthCheck("security_token", signed, sdk_date)
+    elif tokens:
+        return AuthCheck("security_token", signed, sdk_date)
+    content = rq.header("x-sdk-content-sha256")
+    body_sha = content[0] if len(content) == 1 else hashlib.sha256(rq.body).hexdigest()
+    creq = canonical_request(rq.method, rq.target, headers, body_sha)
+    want = signature(sk, string_to_sign(sdk_date, creq))
+    if not hmac.compare_digest(want, f["Signature"]):
+        return AuthCheck("bad_signature", signed, sdk_date)
+    if abs(epoch - now) > SIGN_MAX_SKEW:
+        return AuthCheck("expired", signed, sdk_date)
+    return AuthCheck(None, signed, sdk_date)
+
+
+def selftest():
+    """The published vectors (ges-api README 4.2) through this verifier. Returns failures."""
+    fails = []
+    empty = hashlib.sha256(b"").hexdigest()
+
+    def check(name, got, want):
+        if got != want:
+            fails.append("%s: got %r, want %r" % (name, got, want))
+
+    def req(method, target, headers, body=b""):
+        r = Request(method, target, "1.1", [(k.lower(), v) for k, v in headers])
+        r.body = body
+        return r
+
+    # Go TestSigner_Sign test1: GET /path?limit=1, only x-sdk-date signed.
+    creq = canonical_request("GET", "/path?limit=1", [("x-sdk-date", "20060102T150405Z")], empty)
+    check("go1 canonical", creq,
+          "GET\n/path/\nlimit=1\nx-sdk-date:20060102T150405Z\n\nx-sdk-date\n" + empty)
+    check("go1 hash", hashlib.sha256(creq.encode()).hexdigest(),
+          "85c3b7730f308aee452b16138a42a914397e43a8f0d732dfa521c0ef2afa98a4")
+    check("go1 signature", signature("SecretKey", string_to_sign("20060102T150405Z", creq)),
+          "5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624")
+    # Go test2: POST with a body (trailing newline), Content-Type not signed.
+    body = b'{"Name":"test","Id":1}\n'
+    creq = canonical_request("POST", "/path?key=value", [("x-sdk-date", "20060102T150405Z")],
+                             hashlib.sha256(body).hexdigest())
+    check("go2 signature", signature("SecretKey", string_to_sign("20060102T150405Z", creq)),
+          "cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59")
+    # Python test_signer1: host;x-sdk-date, through the whole verifier (AK known, host and
+    # x-sdk-date signed, fresh at the vector's own time).
+    good = "cfb4171acec81de07d50e53d57eb77edd537414d66ddb1d7d780f128e12cd842"
+    t = calendar.timegm((2020, 6, 8, 2, 39, 0))
+    keys = {"AccessKey": "SecretKey"}
+
+    def py_req(sig, date="20200608T023900Z", extra=()):
+        return req("GET", "/resources?size=1", [
+            ("Host", "service.endpoint.myhuaweicloud.com"), ("X-Sdk-Date", date),
+            ("Authorization", "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=host;x-sdk-date, "
+                              "Signature=" + sig)] + list(extra))
+    check("py1 accepted", verify_aksk(py_req(good), keys, None, t).reason, None)
+    check("py1 +14 min", verify_aksk(py_req(good), keys, None, t + 14 * 60).reason, None)
+    check("py1 wrong SK", verify_aksk(py_req(good), {"AccessKey": "x"}, None, t).reason,
+          "bad_signature")
+    check("py1 unknown AK", verify_aksk(py_req(good), {"Other": "SecretKey"}, None, t).reason,
+          "unknown_ak")
+    check("py1 bit flip", verify_aksk(py_req(good[:-1] + "3"), keys, None, t).reason,
+          "bad_signature")
+    check("py1 +16 min", verify_aksk(py_req(good), keys, None, t + 16 * 60).reason, "expired")
+    check("py1 -20 min", verify_aksk(py_req(good), keys, None, t - 20 * 60).reason, "expired")
+    check("py1 bad date", verify_aksk(py_req(good, "20200608T023900"), keys, None, t).reason,
+          "bad_sdk_date")
+    check("py1 unexpected X-Security-Token",
+          verify_aksk(py_req(good, extra=[("X-Security-Token", "t")]), keys, None, t).reason,
+          "security_token")
+    check("py1 token required", verify_aksk(py_req(good), keys, "t", t).reason,
+          "security_token")
+    # Go TestSigner_canonicalQueryString: sorting, repeated keys, encoding.
+    check("go query", canonical_query_pairs(
+        [(b"enable", b"true"), (b"limit", b"1"), (b"multi", b"1"), (b"multi", b"2"),
+         (b"multi", b"3"), (b"path", b"/tmp/123"),
+         (b"test", '\u4e00 (&=?!#%.*)'.encode("utf-8"))]),
+        "enable=true&limit=1&multi=1&multi=2&multi=3&path=%2Ftmp%2F123&"
+        "test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29")
+    check("go query from the wire", canonical_query(
+        "test=%E4%B8%80%20(%26%3D%3F!%23%25.*)&path=/tmp/123&multi=3&multi=1&multi=2"
+        "&limit=1&enable=true"),
+        "enable=true&limit=1&multi=1&multi=2&multi=3&path=%2Ftmp%2F123&"
+        "test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29")
+    # Path edge cases (as the C unit tests state them): encoded once, slash not doubled.
+    check("uri", canonical_uri("/caf\xc3\xa9/a%2Fb/sp%20ace/x y/"),
+          "/caf%C3%A9/a%2Fb/sp%20ace/x%20y/")
+    check("uri root", canonical_uri("/"), "/")
+    return fails
+
+
+# --------------------------------------------------------------------------------------------
 # Request dispatch
 # --------------------------------------------------------------------------------------------
 
@@ -948,6 +1218,22 @@ def route(target):
 
 def apig_error(rq, msg, code):
     return {"error_msg": msg, "error_code": code, "request_id": rq.request_id}
+
+
+def authenticate(server, rq):
+    """AK/SK when the request has an Authorization header (X-Auth-Token is then ignored),
+    else the token. Records the outcome in the stats; returns None or a reason key."""
+    pids = rq.header("x-project-id")
+    pid = pids[-1] if pids else None
+    if rq.header("authorization"):
+        chk = verify_aksk(rq, server.keys, server.sts_token, sim_now())
+        server.stats.auth("aksk", chk.reason, chk.signed, pid, chk.sdk_date)
+        return chk.reason
+    tokens = rq.header("x-auth-token")
+    ok = len(tokens) == 1 and hmac.compare_digest(tokens[0].encode("latin-1"),
+                                                  server.token.encode("latin-1"))
+    server.stats.auth("token", None if ok else "token", None, pid)
+    return None if ok else "token"
 
 
 def handle(server, c, rq):
@@ -970,12 +1256,12 @@ def handle(server, c, rq):
         log("GET %s -> 404" % path)
         return respond(c, rq, 404, jdump(apig_error(rq, "API not found", "APIG.0101")))
     rq.api, rq.job_id = r
-    tokens = rq.header("x-auth-token")
-    if len(tokens) != 1 or not hmac.compare_digest(tokens[0].encode("latin-1"),
-                                                   server.token.encode("latin-1")):
-        log("GET %s job=%r -> 401" % (rq.api, rq.job_id))
+    reason = authenticate(server, rq)
+    if reason is not None:
+        log("GET %s job=%r -> 401 (%s)" % (rq.api, rq.job_id, reason))
         return respond(c, rq, 401, jdump(apig_error(
-            rq, "Incorrect IAM authentication information: decrypt token fail", "APIG.0301")))
+            rq, "Incorrect IAM authentication information: " + AUTH_REASONS[reason],
+            "APIG.0301")))
     n = server.stats.poll(rq.job_id)
     log("GET %s job=%r poll=%d port=%s" % (rq.api, rq.job_id, n, c.info.port_name))
     if rq.job_id in HOSTILE_JOBS:
@@ -995,6 +1281,8 @@ def handle(server, c, rq):
 class Server:
     def __init__(self, args, token, certs):
         self.token = token
+        self.keys = {args.ak: args.sk}          # AK -> SK
+        self.sts_token = args.sts_token         # None: permanent AK/SK
         self.no_keepalive = args.no_keepalive
         self.stats = Stats()
         self.listeners = {}
@@ -1087,7 +1375,7 @@ def write_state(path, line):
 
 
 def main(argv=None):
-    global VERBOSE
+    global VERBOSE, CLOCK_SKEW
     ap = argparse.ArgumentParser(description="Local HTTPS simulator of GES job status.")
     ap.add_argument("--dir", help="directory for certificates (default: new temp dir, "
                                    "removed at exit)")
@@ -1096,6 +1384,17 @@ def main(argv=None):
     tok.add_argument("--token", help="accepted X-Auth-Token (default %s)" % DEFAULT_TOKEN)
     tok.add_argument("--token-file", help="read the token from this file (trailing newline "
                                           "stripped)")
+    ap.add_argument("--ak", default=DEFAULT_AK,
+                    help="access key accepted for AK/SK signing (default %s)" % DEFAULT_AK)
+    ap.add_argument("--sk", default=DEFAULT_SK,
+                    help="its secret key (default %s)" % DEFAULT_SK)
+    ap.add_argument("--sts-token", help="temporary credentials: AK/SK requests must carry "
+                                        "and sign X-Security-Token equal to this")
+    ap.add_argument("--clock-skew", type=float, default=0.0, metavar="SECONDS",
+                    help="the simulator's now = real time + SECONDS (Date headers and the "
+                         "X-Sdk-Date freshness check); may be negative")
+    ap.add_argument("--selftest", action="store_true",
+                    help="check the AK/SK verifier against the published vectors; exit 0/1")
     ap.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     ap.add_argument("--no-keepalive", action="store_true",
                     help="answer every request with Connection: close")
@@ -1106,7 +1405,14 @@ def main(argv=None):
     if args.list_jobs:
         print(__doc__[__doc__.index("JOB TABLE"):].rstrip())
         return 0
+    if args.selftest:
+        fails = selftest()
+        for f in fails:
+            print("FAIL " + f)
+        print("selftest: %s" % ("ok" if not fails else "%d failed" % len(fails)))
+        return 1 if fails else 0
     VERBOSE = args.verbose
+    CLOCK_SKEW = args.clock_skew
 
     token = args.token if args.token is not None else DEFAULT_TOKEN
     if args.token_file:
@@ -1114,6 +1420,14 @@ def main(argv=None):
             token = f.read().rstrip("\r\n")
     if not token or any(ch in token for ch in "\r\n\x00"):
         sys.stderr.write("ges_sim: the token must be non-empty and hold no CR/LF/NUL\n")
+        return 2
+    for name, v in (("--ak", args.ak), ("--sk", args.sk), ("--sts-token", args.sts_token)):
+        if v is not None and (not v or any(ord(ch) < 0x21 or ord(ch) > 0x7e for ch in v)):
+            sys.stderr.write("ges_sim: %s must be non-empty printable ASCII without spaces\n"
+                             % name)
+            return 2
+    if not -10 * 365 * 86400 < args.clock_skew < 10 * 365 * 86400:
+        sys.stderr.write("ges_sim: --clock-skew must be within 10 years\n")
         return 2
 
     own_dir = args.dir is None
@@ -1136,7 +1450,8 @@ def main(argv=None):
     state = {"port": server.port("main"),
              "ports": {n: server.port(n) for n in ("expired", "wrongname", "selfsigned")},
              "ca": certs["ca"], "other_ca": certs["other_ca"], "dir": d,
-             "token": token, "pid": os.getpid()}
+             "token": token, "ak": args.ak, "sk": args.sk, "sts_token": args.sts_token,
+             "clock_skew": args.clock_skew, "pid": os.getpid()}
     line = json.dumps(state)
     if args.state_file:
         write_state(args.state_file, line)

@@ -1,0 +1,289 @@
+/*
+ * cpu_parse - the CPU cost of parsing the seed's 200 body three ways, for
+ * valgrind --tool=callgrind (tests/bench/cpu_parse.py drives it).
+ *
+ *   cpu_parse MODE [N]      MODE: ges | jsmn | cjson | all; N parses (default 100)
+ *
+ *   ges    ges_job_parse() of the body into a ges_job_status_t
+ *   jsmn   bare jsmn (Debian's <jsmn.h>, JSMN_STATIC, JSMN_STRICT) tokenizing
+ *          the body into 128 tokens: no field is read
+ *   cjson  Debian's cJSON: cJSON_Parse, then reading the fields ges_job_parse
+ *          fills (top-level strings, jobProgress, each jobDetail set's
+ *          entries) into a ges_job_status_t with bounded copies, cJSON_Delete
+ *
+ * Each mode makes one warm-up parse (page faults, lazy symbol binding), then
+ * calls bench_loop_MODE(N), which parses N times. Under
+ *   valgrind --tool=callgrind --toggle-collect=bench_loop_MODE ./cpu_parse MODE N
+ * only that loop is counted, so Ir / N is the cost of one parse.
+ *
+ * Allocations during the N parses are counted in-process: calls to malloc,
+ * calloc, realloc and free from this program and from ges_job.o and jsmn go
+ * through -Wl,--wrap=...; cJSON (a shared library, out of --wrap's reach)
+ * allocates through cJSON_InitHooks() counters. Each run checks the parse
+ * result, so none of the work can be optimised away, and prints one line:
+ *   mode=ges n=100 bytes=614 allocs=0 frees=0 tokens=...
+ *
+ * The body is tests/data/seed-200.json, embedded as a C string at build
+ * time (build/bench/seed_200.h, made by tests/bench/embed.py).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ges_job.h"
+
+#define JSMN_STATIC
+#define JSMN_STRICT
+#include <jsmn.h>
+
+#include <cjson/cJSON.h>
+
+#include "seed_200.h"
+
+#define NOINLINE __attribute__((noinline, noclone))
+#define BENCH_TOKENS 128
+
+/* ------------------------------------------------------------------------- */
+/* Allocation counters                                                        */
+/* ------------------------------------------------------------------------- */
+static int counting;
+static unsigned long n_alloc, n_free;
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__real_realloc(void *p, size_t n);
+void __real_free(void *p);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+void *__wrap_realloc(void *p, size_t n);
+void __wrap_free(void *p);
+
+void *__wrap_malloc(size_t n)
+{
+    if (counting) n_alloc++;
+    return __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+    if (counting) n_alloc++;
+    return __real_calloc(n, m);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+    if (counting) n_alloc++;
+    return __real_realloc(p, n);
+}
+
+void __wrap_free(void *p)
+{
+    if (counting && p != NULL) n_free++;
+    __real_free(p);
+}
+
+/* cJSON's allocator: through the wrapped malloc/free above, so counted. */
+static void *cj_malloc(size_t n) { return malloc(n); }
+static void cj_free(void *p) { free(p); }
+
+/* The three loops are extern (not static) and never cloned, so that callgrind
+ * finds them by these exact names. */
+int bench_loop_ges(const char *body, size_t len, int n);
+int bench_loop_jsmn(const char *body, size_t len, int n);
+int bench_loop_cjson(const char *body, size_t len, int n);
+
+/* ------------------------------------------------------------------------- */
+/* (a) ges_job_parse                                                          */
+/* ------------------------------------------------------------------------- */
+static ges_job_status_t ges_out;
+
+static NOINLINE int parse_ges(const char *body, size_t len)
+{
+    return ges_job_parse(body, len, &ges_out) == GES_OK &&
+           ges_out.job_state == GES_JOB_SUCCESS &&
+           ges_out.sets[GES_SET_SCHEMA].kept == 1;
+}
+
+NOINLINE int bench_loop_ges(const char *body, size_t len, int n)
+{
+    int ok = 1, i;
+    for (i = 0; i < n; i++) ok &= parse_ges(body, len);
+    return ok;
+}
+
+/* ------------------------------------------------------------------------- */
+/* (b) bare jsmn                                                              */
+/* ------------------------------------------------------------------------- */
+static jsmntok_t toks[BENCH_TOKENS];
+static int jsmn_count;
+
+static NOINLINE int parse_jsmn(const char *body, size_t len)
+{
+    jsmn_parser p;
+    jsmn_init(&p);
+    jsmn_count = jsmn_parse(&p, body, len, toks, BENCH_TOKENS);
+    return jsmn_count > 0 && toks[0].type == JSMN_OBJECT;
+}
+
+NOINLINE int bench_loop_jsmn(const char *body, size_t len, int n)
+{
+    int ok = 1, i;
+    for (i = 0; i < n; i++) ok &= parse_jsmn(body, len);
+    return ok;
+}
+
+/* ------------------------------------------------------------------------- */
+/* (c) cJSON, reading the same fields into the same struct                    */
+/* ------------------------------------------------------------------------- */
+static ges_job_status_t cj_out;
+
+/* Copy a string member into dst[cap + 1]; set the present/null bits. */
+static void cj_str(const cJSON *obj, const char *name, char *dst, size_t cap,
+                   uint32_t bit, uint32_t *present, uint32_t *null)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    size_t n;
+    if (v == NULL) return;
+    *present |= bit;
+    if (cJSON_IsNull(v)) {
+        *null |= bit;
+        return;
+    }
+    if (!cJSON_IsString(v)) return;
+    n = strlen(v->valuestring);
+    if (n > cap) n = cap;
+    memcpy(dst, v->valuestring, n);
+    dst[n] = '\0';
+}
+
+static void cj_set(const cJSON *detail, const char *name, ges_job_fileset_t *set,
+                   uint32_t bit, uint32_t *present)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(detail, name), *e;
+    if (!cJSON_IsArray(arr)) return;
+    *present |= bit;
+    cJSON_ArrayForEach(e, arr) {
+        ges_job_file_t *f;
+        const cJSON *n;
+        set->count++;
+        if (set->kept >= GES_PATHS_MAX) continue;
+        f = &set->entries[set->kept++];
+        cj_str(e, "path", f->path, GES_PATH_MAX, GES_FF_PATH, &f->present, &f->null);
+        cj_str(e, "log", f->log, GES_PATH_MAX, GES_FF_LOG, &f->present, &f->null);
+        cj_str(e, "status", f->status, GES_STATUS_MAX, GES_FF_STATUS, &f->present, &f->null);
+        cj_str(e, "cause", f->cause, GES_CAUSE_MAX, GES_FF_CAUSE, &f->present, &f->null);
+        f->file_state = strcmp(f->status, "success") == 0 ? GES_FILE_SUCCESS : GES_FILE_UNKNOWN;
+        n = cJSON_GetObjectItemCaseSensitive(e, "totalLines");
+        if (cJSON_IsNumber(n)) f->total_lines = (int64_t)n->valuedouble;
+        n = cJSON_GetObjectItemCaseSensitive(e, "failedLines");
+        if (cJSON_IsNumber(n)) f->failed_lines = (int64_t)n->valuedouble;
+        n = cJSON_GetObjectItemCaseSensitive(e, "successfulLines");
+        if (cJSON_IsNumber(n)) f->successful_lines = (int64_t)n->valuedouble;
+    }
+}
+
+static NOINLINE int parse_cjson(const char *body, size_t len)
+{
+    ges_job_status_t *o = &cj_out;
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    const cJSON *v, *detail;
+    int ok;
+    memset(o, 0, sizeof *o); /* as ges_job_parse starts from a reset struct */
+    if (root == NULL) return 0;
+    cj_str(root, "jobId", o->job_id, GES_ID_MAX, GES_F_JOB_ID, &o->present, &o->null);
+    cj_str(root, "status", o->status, GES_STATUS_MAX, GES_F_STATUS, &o->present, &o->null);
+    cj_str(root, "jobType", o->job_type, GES_NAME_MAX, GES_F_JOB_TYPE, &o->present, &o->null);
+    cj_str(root, "jobName", o->job_name, GES_NAME_MAX, GES_F_JOB_NAME, &o->present, &o->null);
+    cj_str(root, "relatedGraph", o->related_graph, GES_NAME_MAX, GES_F_RELATED_GRAPH,
+           &o->present, &o->null);
+    cj_str(root, "beginTime", o->begin_time, GES_TIME_MAX, GES_F_BEGIN_TIME, &o->present,
+           &o->null);
+    cj_str(root, "endTime", o->end_time, GES_TIME_MAX, GES_F_END_TIME, &o->present, &o->null);
+    cj_str(root, "failReason", o->fail_reason, GES_TEXT_MAX, GES_F_FAIL_REASON, &o->present,
+           &o->null);
+    cj_str(root, "errorCode", o->error_code, GES_CODE_MAX, GES_F_ERROR_CODE, &o->present,
+           &o->null);
+    cj_str(root, "errorMessage", o->error_message, GES_TEXT_MAX, GES_F_ERROR_MESSAGE,
+           &o->present, &o->null);
+    o->job_state = strcmp(o->status, "success") == 0 ? GES_JOB_SUCCESS : GES_JOB_UNKNOWN;
+    v = cJSON_GetObjectItemCaseSensitive(root, "jobProgress");
+    if (cJSON_IsNumber(v)) {
+        o->present |= GES_F_JOB_PROGRESS;
+        o->job_progress = v->valuedouble;
+    }
+    detail = cJSON_GetObjectItemCaseSensitive(root, "jobDetail");
+    if (cJSON_IsObject(detail)) {
+        o->present |= GES_F_JOB_DETAIL;
+        cj_set(detail, "schemaPath", &o->sets[GES_SET_SCHEMA], GES_F_SET(GES_SET_SCHEMA),
+               &o->present);
+        cj_set(detail, "edgesetPath", &o->sets[GES_SET_EDGESET], GES_F_SET(GES_SET_EDGESET),
+               &o->present);
+        cj_set(detail, "vertexsetPath", &o->sets[GES_SET_VERTEXSET],
+               GES_F_SET(GES_SET_VERTEXSET), &o->present);
+    }
+    cJSON_Delete(root);
+    ok = o->job_state == GES_JOB_SUCCESS && o->sets[GES_SET_SCHEMA].kept == 1;
+    return ok;
+}
+
+NOINLINE int bench_loop_cjson(const char *body, size_t len, int n)
+{
+    int ok = 1, i;
+    for (i = 0; i < n; i++) ok &= parse_cjson(body, len);
+    return ok;
+}
+
+/* ------------------------------------------------------------------------- */
+static int run(const char *mode, int n)
+{
+    int ok;
+    const char *body = SEED_200;
+    size_t len = SEED_200_LEN;
+    if (strcmp(mode, "ges") == 0) {
+        ok = parse_ges(body, len); /* warm-up */
+        counting = 1;
+        ok &= bench_loop_ges(body, len, n);
+    } else if (strcmp(mode, "jsmn") == 0) {
+        ok = parse_jsmn(body, len);
+        counting = 1;
+        ok &= bench_loop_jsmn(body, len, n);
+    } else if (strcmp(mode, "cjson") == 0) {
+        cJSON_Hooks h;
+        h.malloc_fn = cj_malloc;
+        h.free_fn = cj_free;
+        cJSON_InitHooks(&h);
+        ok = parse_cjson(body, len);
+        counting = 1;
+        ok &= bench_loop_cjson(body, len, n);
+    } else {
+        fprintf(stderr, "cpu_parse: unknown mode %s\n", mode);
+        return 2;
+    }
+    counting = 0;
+    printf("mode=%s n=%d bytes=%u ok=%d allocs=%lu frees=%lu allocs_per_parse=%.2f",
+           mode, n, SEED_200_LEN, ok, n_alloc, n_free, n > 0 ? (double)n_alloc / n : 0.0);
+    if (strcmp(mode, "jsmn") == 0) printf(" tokens=%d", jsmn_count);
+    printf("\n");
+    n_alloc = n_free = 0;
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    int n = 100;
+    if (argc < 2 || argc > 3) {
+        fprintf(stderr, "usage: cpu_parse ges|jsmn|cjson|all [N]\n");
+        return 2;
+    }
+    if (argc == 3) n = atoi(argv[2]);
+    if (n < 0) n = 0;
+    if (strcmp(argv[1], "all") == 0) {
+        int r = run("ges", n);
+        if (r == 0) r = run("jsmn", n);
+        if (r == 0) r = run("cjson", n);
+        return r;
+    }
+    return run(argv[1], n);
+}
