@@ -172,6 +172,50 @@ static int ges__hexval(unsigned char c)
 /* Escape states. */
 enum { E_NONE, E_BACKSLASH, E_HEX, E_LOW_BACKSLASH, E_LOW_U };
 
+/* Length of the run of plain bytes at s (printable ASCII but '"' and '\\'),
+ * which a string decoder outside any escape copies as they are. */
+static size_t ges__plain_run(const char *s, size_t n)
+{
+    size_t k = 0;
+    while (k < n) {
+        unsigned char c = (unsigned char)s[k];
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        k++;
+    }
+    return k;
+}
+
+/* Copy a plain run: every byte is a character, so cut anywhere. */
+static void ges__sdec_plain(ges__sdec_t *d, const char *s, size_t n)
+{
+    size_t room;
+    if (d->dst == NULL || d->trunc) return;
+    room = d->cap - d->len;
+    if (n > room) {
+        n = room;
+        d->trunc = 1;
+    }
+    memcpy(d->dst + d->len, s, n);
+    d->len += n;
+}
+
+static int ges__sdec_byte(ges__sdec_t *d, unsigned char c);
+
+/* Decode the n bytes of a string's inside (no quotes), plain runs at once. */
+static void ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (d->esc == E_NONE && d->need == 0) {
+            size_t k = ges__plain_run(s + i, n - i);
+            ges__sdec_plain(d, s + i, k);
+            i += k;
+            if (i == n) break;
+        }
+        (void)ges__sdec_byte(d, (unsigned char)s[i++]);
+    }
+}
+
 /* Feed one byte that follows the opening quote. Returns GES__STR_MORE,
  * GES__STR_END at the closing quote, or a negative ges_err_t. */
 static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
@@ -584,8 +628,9 @@ static uint8_t ges__lookup(uint8_t level, const char *key, size_t len)
     uint8_t i;
     for (i = 0; i < GES__NFIELDS; i++) {
         const ges__field_t *f = &ges__fields[i];
-        if (f->level == level &&
-            (ges__eq(key, len, f->v1) || ges__eq(key, len, f->v2))) {
+        if (f->level == level && len > 0 &&
+            ((f->v1[0] == key[0] && ges__eq(key, len, f->v1)) ||
+             (f->v2[0] == key[0] && ges__eq(key, len, f->v2)))) {
             return i;
         }
     }
@@ -796,27 +841,19 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
         return r == JSMN_ERROR_NOMEM ? GES_ERR_JSON_TOKENS : GES_ERR_JSON_SYNTAX;
     }
     for (i = 1; i < r; i += 2) {
-        const jsmntok_t *k = &tok[i], *v = &tok[i + 1];
-        char key[sizeof p->key];
+        /* tok[i] is the key; the framer recorded which field it names */
+        const jsmntok_t *v = &tok[i + 1];
         ges__sdec_t d;
         const char *s;
         size_t j, n;
-        uint8_t fi;
-        const ges__field_t *f;
+        const ges__field_t *f = &ges__fields[p->piece_field[i / 2]];
         ges_err_t e = GES_OK;
 
-        ges__sdec_init(&d, key, sizeof key - 1);
-        for (j = (size_t)k->start; j < (size_t)k->end; j++) {
-            (void)ges__sdec_byte(&d, (unsigned char)p->work[j]);
-        }
-        fi = d.trunc ? GES__NO_FIELD : ges__lookup(p->level, key, d.len);
-        if (fi == GES__NO_FIELD) return GES_ERR_JSON_SYNTAX; /* cannot happen */
-        f = &ges__fields[fi];
         s = p->work + v->start;
         n = (size_t)(v->end - v->start);
         if (v->type == JSMN_STRING) {
             ges__value_reset(p, f, &d);
-            for (j = 0; j < n; j++) (void)ges__sdec_byte(&d, (unsigned char)s[j]);
+            ges__sdec_feed(&d, s, n);
             ges__value_str_done(p, f, &d);
         } else if (s[0] == 'n') {
             ges__value_null(p, f);
@@ -849,11 +886,9 @@ static void ges__go_direct(ges_parser_t *p)
     p->capturing = 0;
     p->direct = 1;
     if (p->value_start != 0 && p->state == S_STR && !p->is_key && f != NULL) {
-        size_t j;
         ges__value_reset(p, f, &p->str);
-        for (j = p->value_start + 1; j < p->used; j++) {
-            (void)ges__sdec_byte(&p->str, (unsigned char)p->work[j]);
-        }
+        ges__sdec_feed(&p->str, p->work + p->value_start + 1,
+                       p->used - p->value_start - 1);
     }
     p->used = 0;
     p->value_start = 0;
@@ -1093,7 +1128,7 @@ static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
             if (e != GES_OK) return e;
         }
         if (p->capturing) {
-            p->members++;
+            p->piece_field[p->members++] = p->field; /* jsmn need not look it up again */
         } else if (p->direct && f != NULL && f->kind <= K_I64) {
             if (p->state == S_STR) {
                 ges__value_str_done(p, f, &p->str);
@@ -1146,6 +1181,31 @@ static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
     p->field = GES__NO_FIELD;
     if (e != GES_OK) return e;
     return ges__value_end(p, 0);
+}
+
+/* A run of plain bytes inside a string (see ges__plain_run): what
+ * ges__byte would do for each, in bulk while the work buffer has room. */
+static ges_err_t ges__str_run(ges_parser_t *p, const char *s, size_t n)
+{
+    if (p->capturing) {
+        size_t room = p->used + 2 <= p->work_len ? p->work_len - p->used - 2 : 0;
+        size_t k = n < room ? n : room;
+        memcpy(p->work + p->used, s, k);
+        p->used += k;
+        ges__sdec_plain(&p->str, s, k);
+        s += k;
+        n -= k;
+        while (n > 0) { /* the buffer is full: byte by byte, as ever */
+            ges_err_t e = ges__cap(p, (unsigned char)*s);
+            if (e != GES_OK) return e;
+            (void)ges__sdec_byte(&p->str, (unsigned char)*s);
+            s++;
+            n--;
+            if (!p->capturing) break;
+        }
+    }
+    ges__sdec_plain(&p->str, s, n);
+    return GES_OK;
 }
 
 /* ges__byte's "the number ended before this byte: process it again". A
@@ -1283,6 +1343,18 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
     if (p->err != GES_OK) return p->err;
     for (i = 0; i < len; i++) {
         ges_err_t e;
+        if (p->state == S_STR && p->str.esc == E_NONE && p->str.need == 0) {
+            /* The common case, inside a string: a run of plain bytes is
+             * captured and decoded at once, not byte by byte. */
+            size_t k = ges__plain_run(data + i, len - i);
+            if (k > 1) {
+                e = ges__str_run(p, data + i, k);
+                if (e != GES_OK) return ges__parser_fail(p, e);
+                p->offset += k;
+                i += k - 1;
+                continue;
+            }
+        }
         do {
             e = ges__byte(p, (unsigned char)data[i]);
         } while (e == GES__AGAIN);

@@ -487,6 +487,7 @@ typedef struct {
     uint8_t lit_pos;
     uint8_t type_bad;           /* the value has the wrong type for its member */
     char key[20];               /* decoded key (every known key fits) */
+    uint8_t piece_field[(GES_JSON_MAX_TOKENS - 1) / 2]; /* field of each member */
 } ges_parser_t;
 
 /**
