@@ -2208,7 +2208,7 @@ static ges_err_t ges__sign(const ges_sign_request_t *r, const char *const *seg,
               sizeof sts, dig);
 
     /* "SDK-HMAC-SHA256 Access=AK, SignedHeaders=a;b, Signature=hex" */
-    need = 15 + 8 + strlen(r->ak) + 16 + 13 + 64;
+    need = 15 + 8 + strlen(r->ak) + 16 + 12 + 64; /* without the NUL */
     for (i = 0; i < nh; i++) need += strlen(hd[i]->name) + (i > 0);
     if (need + 1 > cap) {
         ges__wipe(dig, sizeof dig);
@@ -2806,7 +2806,7 @@ static int ges__auth_ok(const ges_client_config_t *cfg)
     }
     if (cfg->token != NULL) {
         return cfg->ak == NULL && cfg->sk == NULL && cfg->security_token == NULL &&
-               ges__token_ok(cfg->token);
+               cfg->project_id_header == NULL && ges__token_ok(cfg->token);
     }
     return ges__short_ok(cfg->ak, GES_AKSK_MAX) && ges__short_ok(cfg->sk, GES_AKSK_MAX) &&
            (cfg->security_token == NULL || ges__token_ok(cfg->security_token));

@@ -653,8 +653,8 @@ typedef struct {
     /** Optional: the security token of temporary AK/SK credentials, sent and
      *  signed as X-Security-Token (rules as for `token`). */
     const char *security_token;
-    /** Optional: sent and signed as X-Project-Id (AK/SK only; at most
-     *  GES_ID_MAX printable bytes). */
+    /** Optional: sent and signed as X-Project-Id (AK/SK only: with a token
+     *  ges_client_init() refuses it; at most GES_ID_MAX printable bytes). */
     const char *project_id_header;
     /** Trusted CA certificates, PEM (including its terminating NUL in
      *  ca_pem_len, as mbedtls_x509_crt_parse wants) or DER. Parsed at init;

@@ -3,9 +3,9 @@
 
     python3 tests/integration_aksk.py build/ges_job_status
 
-Standard library only. Starts tests/sim/ges_sim.py four times in a temporary directory
+Standard library only. Starts tests/sim/ges_sim.py five times in a temporary directory
 (default keys; --clock-skew 1200; --clock-skew -1200; temporary credentials with their own
---ak/--sk and --sts-token), runs the CLI against https://localhost:PORT with the simulator's
+--ak/--sk and --sts-token; the same with the longest AK and SK), runs the CLI against https://localhost:PORT with the simulator's
 CA, and checks stdout, the exit status, stderr and the simulator's /_sim/stats. The
 simulator verifies every signature with its own Python implementation (hmac/hashlib), so
 an accepted request means two independent implementations agree; its --selftest checks that
@@ -43,6 +43,10 @@ TMP_AK = "AKTEMPsim0123456789"
 TMP_SK = "SKTEMPsim-abcdefghijklmnop"
 TMP_STS = "STSsim-" + "x" * 600 + "-end"    # temporary-credential tokens are long
 WRONG_SK = "wrong-sk-zyxwvut987"
+# The longest AK and SK the library accepts (GES_AKSK_MAX, default 128), for the fifth one.
+MAX_AK = "AKMAX" + "a" * 123
+MAX_SK = "SKMAX" + "s" * 123
+MAX_STS = "STSMAX-0123456789"
 
 
 # ---------------------------------------------------------------------------
@@ -418,6 +422,20 @@ def case_project_header(ctx):
     c.finish()
 
 
+def case_max_lengths(ctx):
+    c = Case(ctx, "longest AK and SK (128 bytes = GES_AKSK_MAX) with a security token, "
+                  "with and without --project-id-header: exit 0")
+    sim = ctx.sims["max"]
+    sim.reset()
+    r = c.run(ctx.base(sim) + ["--aksk-file", ctx.files["aksk-max"], "p", "g", "job-success"])
+    c.eq(r.rc, 0, "exit status, without X-Project-Id")
+    r = c.run(ctx.base(sim) + ["--aksk-file", ctx.files["aksk-max"],
+                               "--project-id-header", "p" * 64, "p", "g", "job-success"])
+    c.eq(r.rc, 0, "exit status, with a 64-byte X-Project-Id (all four headers signed)")
+    c.eq(sim.stats().get("auth_ok"), {"token": 0, "aksk": 2}, "stats auth_ok")
+    c.finish()
+
+
 def case_env(ctx):
     c = Case(ctx, "GES_AK/GES_SK from the environment: exit 0, same stdout")
     sim = ctx.sims["main"]
@@ -598,7 +616,8 @@ def case_raw_protocol(ctx):
 def setup_files(ctx):
     main = ctx.sims["main"].state
     ak, sk = main["ak"], main["sk"]
-    ctx.secrets = [sk, WRONG_SK, TMP_SK, TMP_STS, TMP_STS + "x", main["token"]]
+    ctx.secrets = [sk, WRONG_SK, TMP_SK, TMP_STS, TMP_STS + "x", MAX_SK, MAX_STS,
+                   main["token"]]
     ctx.file("token", main["token"] + "\n")
     ctx.file("aksk", "%s\n%s\n" % (ak, sk))
     ctx.file("aksk-wrong-sk", "%s\n%s\n" % (ak, WRONG_SK))
@@ -613,6 +632,7 @@ def setup_files(ctx):
     ctx.file("aksk-emptysk", "%s\n\n%s\n" % (ak, TMP_STS))
     ctx.file("aksk-space", "%s\n%s %s\n" % (ak, sk, sk))
     ctx.file("aksk-long", "%s\n%s\n" % ("A" * 129, sk))
+    ctx.file("aksk-max", "%s\n%s\n%s\n" % (MAX_AK, MAX_SK, MAX_STS))
 
 
 def main():
@@ -627,7 +647,9 @@ def main():
                                    ("skew+", "sim-skew-ahead", ["--clock-skew", "1200"]),
                                    ("skew-", "sim-skew-behind", ["--clock-skew", "-1200"]),
                                    ("sts", "sim-sts", ["--ak", TMP_AK, "--sk", TMP_SK,
-                                                       "--sts-token", TMP_STS])):
+                                                       "--sts-token", TMP_STS]),
+                                   ("max", "sim-max", ["--ak", MAX_AK, "--sk", MAX_SK,
+                                                       "--sts-token", MAX_STS])):
                 ctx.sims[name] = Sim(tmp, d, extra)
             for s in ctx.sims.values():
                 s.wait_ready()
@@ -636,7 +658,7 @@ def main():
                      lambda x: case_skew(x, "skew+", 1200),
                      lambda x: case_skew(x, "skew-", -1200),
                      case_skew_wait, case_wait, case_sts, case_sts_env_crlf,
-                     case_unexpected_sts, case_project_header, case_env, case_precedence,
+                     case_unexpected_sts, case_project_header, case_max_lengths, case_env, case_precedence,
                      case_encoded_ids, case_usage, case_raw_protocol]
             for fn in cases:
                 try:

@@ -38,6 +38,7 @@ run "AK/SK signing (unit, published vectors)" "$B/test_sign"
 run "port posix (unit)" "$B/test_port_posix"
 run "integration (CLI + library + TLS simulator)" "$PY" tests/integration.py "$B/ges_job_status"
 run "integration: waiting (CLI --wait + simulator)" "$PY" tests/integration_wait.py "$B/ges_job_status"
+run "integration: AK/SK signing (CLI + simulator's own verifier)" "$PY" tests/integration_aksk.py "$B/ges_job_status"
 
 echo "== all suites"
 echo "$total_p passed, $total_f failed"

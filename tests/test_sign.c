@@ -82,6 +82,9 @@ static void test_go_vector_1(void)
     CHECK_STR(auth, "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-date, "
                     "Signature=5a2ce64c865e0e6046321c6f3d5a77ba8413eeaf355c3166c03d58d02ac79624");
     CHECK_EQ(n, strlen(auth));
+    /* exactly length + NUL is enough, one byte less is not */
+    CHECK_EQ(ges_sign_request(&r, auth, n + 1, NULL), GES_OK);
+    CHECK_EQ(ges_sign_request(&r, auth, n, NULL), GES_ERR_BUFFER_TOO_SMALL);
 }
 
 /* Go SDK TestSigner_Sign test2: a POST with a body. */
