@@ -49,49 +49,7 @@
 /* ------------------------------------------------------------------------- */
 /* The API page's examples (seed-job-status.txt), byte for byte.             */
 /* ------------------------------------------------------------------------- */
-static const char SEED_200[] =
-    "{\n"
-    "\"jobId\": \"ff80808167f09aaa0167f19b35ec0305\",\n"
-    "\"status\": \"success\",\n"
-    "\"jobType\": \"GraphManagement\",\n"
-    "\"jobName\": \"ImportGraph\",\n"
-    "\"relatedGraph\": \"GES_UI_AUTO\",\n"
-    "\"beginTime\": \"2018-11-27T21:39:00\",\n"
-    "\"endTime\": \"2018-11-27T21:39:56\",\n"
-    "\"jobDetail\": {\n"
-    "\"vertexsetPath\": [\n"
-    "{\n"
-    "\"path\": \"ges-ui/auDatas/list_set_vertex.csv\",\n"
-    "\"log\": null,\n"
-    "\"cause\": null,\n"
-    "\"status\": \"success\"\n"
-    "}\n"
-    "],\n"
-    "\"edgesetPath\": [\n"
-    "{\n"
-    "\"path\": \"ges-ui/auDatas/list_set_edge.csv\",\n"
-    "\"log\": null,\n"
-    "\"cause\": null,\n"
-    "\"status\": \"success\"\n"
-    "}\n"
-    "],\n"
-    "\"schemaPath\": [\n"
-    "{\n"
-    "\"path\": \"ges-ui/auDatas/list_set_schema.xml\",\n"
-    "\"log\": null,\n"
-    "\"cause\": null,\n"
-    "\"status\": \"success\"\n"
-    "}\n"
-    "]\n"
-    "},\n"
-    "\"jobProgress\": 0\n"
-    "}";
-
-static const char SEED_400[] =
-    "{\n"
-    "\"errorMessage\" : \"can not find job, jobId is ff808081646e81d40164c5fb414b2b1a1\",\n"
-    "\"errorCode\" : \"GES.8301\"\n"
-    "}";
+#include "seed_bodies.h"
 
 /* v2 ShowJob2 answer (snake_case, "yyyy-MM-dd HH:mm:ss" times). */
 static const char V2_200[] =
@@ -2190,7 +2148,8 @@ static void test_incomplete(void)
         for (cut = 0; cut < sizeof SEED_200 - 1; cut += 37)
             expect_err_at(__LINE__, SEED_200, cut, GES_ERR_JSON_INCOMPLETE,
                           GES_ERR_JSON_INCOMPLETE);
-        expect_err_at(__LINE__, SEED_200, sizeof SEED_200 - 2,
+        /* everything but the closing brace (the body ends "}\n") */
+        expect_err_at(__LINE__, SEED_200, (size_t)(strrchr(SEED_200, '}') - SEED_200),
                       GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_INCOMPLETE);
     }
 }
