@@ -179,7 +179,7 @@ static size_t ges__plain_run(const char *s, size_t n)
     size_t k = 0;
     while (k < n) {
         unsigned char c = (unsigned char)s[k];
-        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') break;
+        if ((unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\') break;
         k++;
     }
     return k;
@@ -1012,7 +1012,6 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
             if (fs->count < UINT32_MAX) fs->count++;
 #if GES_PATHS_MAX > 0
             if (p->entry < GES_PATHS_MAX) {
-                memset(&fs->entries[p->entry], 0, sizeof fs->entries[0]);
                 fs->kept = p->entry + 1;
                 return ges__push(p, 1, L_ENTRY);
             }
@@ -1046,20 +1045,28 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
             e = ges__flush(p); /* the buffer is the next level's now */
             if (e != GES_OK) return e;
         }
-        p->out->present |= kind == K_DETAIL ? GES_F_JOB_DETAIL : GES_F_SET(f->idx);
         if (kind == K_DETAIL) {
-            /* a (repeated) jobDetail replaces everything before it */
-            memset(p->out->sets, 0, sizeof p->out->sets);
+            /* a repeated jobDetail replaces everything before it (the
+             * first finds the sets zeroed already: no 5 KiB memset) */
+            if (p->out->present & (GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2))) {
+                memset(p->out->sets, 0, sizeof p->out->sets);
+            }
             p->out->present &= ~(GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
             p->out->null &= ~(GES_F_JOB_DETAIL | GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
             p->out->truncated &= ~(GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
             if (is_null) p->out->null |= GES_F_JOB_DETAIL;
+            p->out->present |= GES_F_JOB_DETAIL;
             inner = L_DETAIL;
         } else {
-            memset(&p->out->sets[f->idx], 0, sizeof p->out->sets[0]);
+            /* a repeated set replaces the earlier one; entries are thus
+             * always zero when an element starts filling them */
+            if (p->out->present & GES_F_SET(f->idx)) {
+                memset(&p->out->sets[f->idx], 0, sizeof p->out->sets[0]);
+            }
             p->out->null &= ~GES_F_SET(f->idx);
             p->out->truncated &= ~GES_F_SET(f->idx);
             if (is_null) p->out->null |= GES_F_SET(f->idx);
+            p->out->present |= GES_F_SET(f->idx);
             p->set = f->idx;
             p->entry = 0;
             inner = L_SET;
