@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 typedef struct {
@@ -25,7 +26,7 @@ typedef struct {
 } bench_state_t;
 
 /* The string value of "name" in json (no escapes expected), into out. */
-static int bench_json_str(const char *json, const char *name, char *out, size_t cap)
+static inline int bench_json_str(const char *json, const char *name, char *out, size_t cap)
 {
     char pat[64];
     const char *p, *q;
@@ -40,7 +41,7 @@ static int bench_json_str(const char *json, const char *name, char *out, size_t 
     return 0;
 }
 
-static int bench_state_read(const char *path, bench_state_t *st)
+static inline int bench_state_read(const char *path, bench_state_t *st)
 {
     char buf[8192];
     size_t n;
@@ -60,7 +61,7 @@ static int bench_state_read(const char *path, bench_state_t *st)
 }
 
 /* Whole file into a malloc'd buffer with a NUL after it (PEM for mbedTLS). */
-static unsigned char *bench_read_file(const char *path, size_t *len)
+static inline unsigned char *bench_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     unsigned char *b;
@@ -82,17 +83,26 @@ static unsigned char *bench_read_file(const char *path, size_t *len)
     return b;
 }
 
-static double bench_now(void)
+static inline double bench_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds (user + system) this process has used so far. */
+static inline double bench_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 /* VmHWM (peak RSS of this process image, KiB) from /proc/self/status; -1
  * where there is no /proc. Unlike ru_maxrss it does not include the memory
  * of the process that exec'd us. */
-static long bench_vmhwm_kib(void)
+static inline long bench_vmhwm_kib(void)
 {
     char line[256];
     long v = -1;

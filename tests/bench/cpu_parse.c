@@ -2,7 +2,8 @@
  * cpu_parse - the CPU cost of parsing the seed's 200 body three ways, for
  * valgrind --tool=callgrind (tests/bench/cpu_parse.py drives it).
  *
- *   cpu_parse MODE [N]      MODE: ges | jsmn | cjson | all; N parses (default 100)
+ *   cpu_parse MODE [N]      MODE: ges | jsmn | cjson | ges_w0 | ges_w2048 | all;
+ *                           N parses (default 100)
  *
  *   ges    ges_job_parse() of the body into a ges_job_status_t
  *   jsmn   bare jsmn (Debian's <jsmn.h>, JSMN_STATIC, JSMN_STRICT) tokenizing
@@ -10,6 +11,9 @@
  *   cjson  Debian's cJSON: cJSON_Parse, then reading the fields ges_job_parse
  *          fills (top-level strings, jobProgress, each jobDetail set's
  *          entries) into a ges_job_status_t with bounded copies, cJSON_Delete
+ *   ges_w0, ges_w2048   ges_parser_init/feed/finish with a 0-byte work buffer
+ *          (jsmn never runs) or a 2048-byte one (the client's, with a 4 KiB
+ *          I/O buffer); for comparison with ges_job_parse's 256 bytes
  *
  * Each mode makes one warm-up parse (page faults, lazy symbol binding), then
  * calls bench_loop_MODE(N), which parses N times. Under
@@ -93,6 +97,8 @@ static void cj_free(void *p) { free(p); }
 int bench_loop_ges(const char *body, size_t len, int n);
 int bench_loop_jsmn(const char *body, size_t len, int n);
 int bench_loop_cjson(const char *body, size_t len, int n);
+int bench_loop_ges_w0(const char *body, size_t len, int n);
+int bench_loop_ges_w2048(const char *body, size_t len, int n);
 
 /* ------------------------------------------------------------------------- */
 /* (a) ges_job_parse                                                          */
@@ -110,6 +116,34 @@ NOINLINE int bench_loop_ges(const char *body, size_t len, int n)
 {
     int ok = 1, i;
     for (i = 0; i < n; i++) ok &= parse_ges(body, len);
+    return ok;
+}
+
+/* The same parser through ges_parser_init/feed/finish with another work
+ * buffer (ges_job_parse uses 256 bytes on its stack): 0 bytes, so jsmn
+ * never runs and the scanner stores every value itself, and 2048 bytes,
+ * what the client has with the CLI's 4 KiB I/O buffer (half of it). */
+static char work2048[2048];
+
+static NOINLINE int parse_ges_work(const char *body, size_t len, char *work, size_t wlen)
+{
+    ges_parser_t p;
+    ges_parser_init(&p, &ges_out, work, wlen);
+    return ges_parser_feed(&p, body, len) == GES_OK && ges_parser_finish(&p) == GES_OK &&
+           ges_out.job_state == GES_JOB_SUCCESS && ges_out.sets[GES_SET_SCHEMA].kept == 1;
+}
+
+NOINLINE int bench_loop_ges_w0(const char *body, size_t len, int n)
+{
+    int ok = 1, i;
+    for (i = 0; i < n; i++) ok &= parse_ges_work(body, len, NULL, 0);
+    return ok;
+}
+
+NOINLINE int bench_loop_ges_w2048(const char *body, size_t len, int n)
+{
+    int ok = 1, i;
+    for (i = 0; i < n; i++) ok &= parse_ges_work(body, len, work2048, sizeof work2048);
     return ok;
 }
 
@@ -245,6 +279,14 @@ static int run(const char *mode, int n)
         ok = parse_ges(body, len); /* warm-up */
         counting = 1;
         ok &= bench_loop_ges(body, len, n);
+    } else if (strcmp(mode, "ges_w0") == 0) {
+        ok = parse_ges_work(body, len, NULL, 0);
+        counting = 1;
+        ok &= bench_loop_ges_w0(body, len, n);
+    } else if (strcmp(mode, "ges_w2048") == 0) {
+        ok = parse_ges_work(body, len, work2048, sizeof work2048);
+        counting = 1;
+        ok &= bench_loop_ges_w2048(body, len, n);
     } else if (strcmp(mode, "jsmn") == 0) {
         ok = parse_jsmn(body, len);
         counting = 1;
@@ -274,7 +316,7 @@ int main(int argc, char **argv)
 {
     int n = 100;
     if (argc < 2 || argc > 3) {
-        fprintf(stderr, "usage: cpu_parse ges|jsmn|cjson|all [N]\n");
+        fprintf(stderr, "usage: cpu_parse ges|jsmn|cjson|ges_w0|ges_w2048|all [N]\n");
         return 2;
     }
     if (argc == 3) n = atoi(argv[2]);

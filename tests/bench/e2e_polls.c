@@ -16,10 +16,12 @@
  *              the seed's fields (for the smallest-I/O-buffer search)
  *
  * Prints one line:
- *   impl=ges mode=keepalive n=1000 ok=1000 seconds=S polls_per_s=R us_per_poll=U vmhwm_kib=K
+ *   impl=ges mode=keepalive n=1000 ok=1000 io_buf=B seconds=S polls_per_s=R
+ *   us_per_poll=U cpu_us_per_poll=C vmhwm_kib=K
  * and exits 0 when every poll returned GES_OK with the expected status.
  * The clock runs from before the first ges_client_init to after the last
- * ges_client_free. vmhwm_kib is this process's own peak RSS (VmHWM);
+ * ges_client_free. keepalive and resume also print steady_polls_per_s:
+ * polls 2..N only (no first connection, init or free). vmhwm_kib is this process's own peak RSS (VmHWM);
  * tests/bench/rss_run measures the same from outside (wait4 ru_maxrss).
  *
  * SPDX-License-Identifier: MIT
@@ -110,7 +112,7 @@ int main(int argc, char **argv)
     unsigned char *ca;
     size_t ca_len = 0;
     static ges_client_t c;
-    double t0, t1;
+    double t0, t1, c0, c1, t_first = 0, t_last = 0;
     int a;
 
     for (a = 1; a < argc; a++) {
@@ -133,12 +135,17 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    c0 = bench_cpu();
     t0 = bench_now();
     if (strcmp(mode, "keepalive") == 0 || strcmp(mode, "resume") == 0) {
         int ka = mode[0] == 'k';
         if (job == NULL) job = ka ? "job-running" : "job-keepalive-off";
         if (client_up(&c, &s, ca, ca_len, (size_t)io_len) != 0) return 1;
-        for (i = 0; i < n; i++) ok += poll_ok(&c, job, ka ? GES_JOB_RUNNING : GES_JOB_SUCCESS);
+        for (i = 0; i < n; i++) {
+            ok += poll_ok(&c, job, ka ? GES_JOB_RUNNING : GES_JOB_SUCCESS);
+            if (i == 0) t_first = bench_now();
+        }
+        t_last = bench_now();
         ges_client_free(&c);
     } else if (strcmp(mode, "reconnect") == 0) {
         if (job == NULL) job = "job-running";
@@ -157,10 +164,16 @@ int main(int argc, char **argv)
         return usage();
     }
     t1 = bench_now();
+    c1 = bench_cpu();
     free(ca);
     printf("impl=ges mode=%s n=%ld ok=%ld io_buf=%ld seconds=%.4f polls_per_s=%.1f "
-           "us_per_poll=%.1f vmhwm_kib=%ld\n",
+           "us_per_poll=%.1f cpu_us_per_poll=%.1f vmhwm_kib=%ld",
            mode, n, ok, io_len, t1 - t0, (double)n / (t1 - t0), (t1 - t0) * 1e6 / (double)n,
+           (c1 - c0) * 1e6 / (double)n,
            bench_vmhwm_kib());
+    if (n > 1 && t_last > t_first) {
+        printf(" steady_polls_per_s=%.1f", (double)(n - 1) / (t_last - t_first));
+    }
+    printf("\n");
     return ok == n ? 0 : 1;
 }
