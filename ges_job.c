@@ -1942,6 +1942,7 @@ static ges_err_t ges__write_request(ges__wr_t *w, const char *host, unsigned por
 /* stack whatever the lengths of the path, query or security token.          */
 /* ------------------------------------------------------------------------- */
 #include <mbedtls/sha256.h>
+#include <mbedtls/version.h> /* MBEDTLS_VERSION_NUMBER: 2.x defines it only here */
 
 #if MBEDTLS_VERSION_NUMBER >= 0x03000000
 #define GES__SHA_START(c) mbedtls_sha256_starts((c), 0)
