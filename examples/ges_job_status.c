@@ -86,7 +86,7 @@ static char ges_cli_ak[GES_AKSK_MAX + 1];
 static char ges_cli_sk[GES_AKSK_MAX + 1];
 /* The AK/SK file as read: AK, SK and a security token, each with a CR/LF,
  * plus one byte to notice a file that is too long. */
-static char ges_cli_aksk_file[2 * (GES_AKSK_MAX + 2) + GES_TOKEN_MAX + 2 + 1];
+static char ges_cli_aksk_file[(size_t)2 * (GES_AKSK_MAX + 2) + GES_TOKEN_MAX + 2 + 1];
 /* CA bundle plus the NUL mbedtls_x509_crt_parse wants after PEM. */
 static unsigned char ges_cli_ca[GES_CLI_CA_MAX + 1];
 static unsigned char ges_cli_io[4096];   /* the client's one I/O buffer */

@@ -37,6 +37,9 @@ sys.path.insert(0, os.path.join(HERE, "sim"))
 import ges_sim  # noqa: E402  (its canonical-request helpers sign the raw-protocol probes)
 
 RESULTS = {"passed": 0, "failed": 0}
+# GES_TEST_WRAPPER="valgrind ..." (make test-valgrind): prefixed to every CLI run, whose
+# timeout is then tripled.
+WRAPPER = shlex.split(os.environ.get("GES_TEST_WRAPPER", ""))
 
 # Temporary credentials of the fourth simulator (distinct from the defaults on purpose).
 TMP_AK = "AKTEMPsim0123456789"
@@ -156,8 +159,9 @@ def run(argv, env_extra=None, timeout=CLI_TIMEOUT):
     env.update(env_extra or {})
     t0 = time.monotonic()
     try:
-        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=timeout, env=env)
+        p = subprocess.run(WRAPPER + list(argv), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout * (3 if WRAPPER else 1), env=env)
         rc, out, err, timed_out = p.returncode, p.stdout, p.stderr, False
     except subprocess.TimeoutExpired as e:
         rc, out, err, timed_out = None, e.stdout or b"", e.stderr or b"", True

@@ -1,0 +1,58 @@
+#!/bin/sh
+# make analyze: static analysis and the strict warning build of the library, the POSIX port
+# and the CLI. Each step counts as one test; ends with one "N passed, N failed" line.
+#   cppcheck (2.10)    --enable=warning,style,performance,portability, every preprocessor
+#                      configuration it finds, then the GES_CONFIG_NO_TLS=1 library alone.
+#                      -UGES_CONFIG_FILE: that macro names the user's own config header,
+#                      which is not in the tree.
+#   clang-tidy (14)    the checked-in .clang-tidy, every warning an error; also the
+#                      GES_CONFIG_NO_TLS=1 library.
+#   gcc and clang      -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual
+#                      -Wstrict-prototypes -Wvla -Werror at -O2 (for the flow-based warnings).
+# Suppressions: inline only (cppcheck-suppress ID / NOLINT(check)), each with its reason, or
+# in tests/cppcheck.supp (if present) with a reason beside each line.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/hardening/count.sh
+trap 'hard_cleanup' EXIT
+
+SRC="ges_job.c $(ls port/posix/*.c examples/*.c)"
+INC="-I. -Iport/posix"
+STRICT_WARN="-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual -Wstrict-prototypes -Wvla -Werror"
+CPPCHECK_OPTS="--enable=warning,style,performance,portability --std=c99 --inline-suppr --error-exitcode=1 --quiet -UGES_CONFIG_FILE"
+[ -f tests/cppcheck.supp ] && CPPCHECK_OPTS="$CPPCHECK_OPTS --suppressions-list=tests/cppcheck.supp"
+
+step() {   # step NAME COMMAND...: one test, passed iff COMMAND exits 0
+    name=$1; shift
+    echo "== $name"
+    echo "\$ $*"
+    "$@"
+    hard_check "$name" $?
+}
+
+# shellcheck disable=SC2086
+step "cppcheck $(cppcheck --version 2>/dev/null | sed 's/Cppcheck //')" \
+    cppcheck $CPPCHECK_OPTS $INC $SRC
+# shellcheck disable=SC2086
+step "cppcheck, GES_CONFIG_NO_TLS=1" \
+    cppcheck $CPPCHECK_OPTS $INC -DGES_CONFIG_NO_TLS=1 ges_job.c
+# shellcheck disable=SC2086
+step "clang-tidy $(clang-tidy --version 2>/dev/null | sed -n 's/.*LLVM version //p')" \
+    clang-tidy --quiet --warnings-as-errors='*' $SRC -- -std=c99 $INC
+# shellcheck disable=SC2086
+step "clang-tidy, GES_CONFIG_NO_TLS=1" \
+    clang-tidy --quiet --warnings-as-errors='*' ges_job.c -- -std=c99 $INC -DGES_CONFIG_NO_TLS=1
+
+for cc in gcc clang; do
+    ok=0
+    echo "== $cc strict warnings"
+    echo "\$ $cc -std=c99 $STRICT_WARN -O2 $INC -c FILE -o /dev/null"
+    for f in $SRC; do
+        # shellcheck disable=SC2086
+        $cc -std=c99 $STRICT_WARN -O2 $INC -c "$f" -o /dev/null || ok=1
+    done
+    # shellcheck disable=SC2086
+    $cc -std=c99 $STRICT_WARN -O2 $INC -DGES_CONFIG_NO_TLS=1 -c ges_job.c -o /dev/null || ok=1
+    hard_check "$cc: warning-free with $STRICT_WARN" $ok
+done
+hard_total

@@ -1,0 +1,31 @@
+#!/bin/sh
+# make coverage: the whole suite (tests/run_all.sh) on the gcc --coverage build in B (default
+# build-cov), then gcovr's line and branch coverage of ges_job.c alone (the unit tests that
+# #include ges_job.c and the library object used by the CLI and test_client all count),
+# checked against tests/hardening/coverage-floor.txt. Ends with one "N passed, N failed"
+# line: the suites' counts plus the floor check.
+set -u
+B=${1:-build-cov}
+cd "$(dirname "$0")/../.." || exit 1
+PY=${PYTHON:-python3}
+. tests/hardening/count.sh
+trap 'hard_cleanup' EXIT
+
+# Slower instrumented binaries: no tight upper time bounds, no peak-RSS limits.
+hard_run "all suites, gcov build ($B)" env GES_TEST_INSTRUMENTED=1 sh tests/run_all.sh "$B"
+
+echo "== coverage of ges_job.c"
+gcovr --root . --filter '^ges_job\.c$' --gcov-ignore-parse-errors \
+    --txt "$B/coverage.txt" --json-summary "$B/coverage-summary.json" \
+    --print-summary "$B" >"$B/gcovr.log" 2>&1
+rc=$?
+cat "$B/gcovr.log"
+if [ "$rc" -ne 0 ]; then
+    hard_check "gcovr ran (exit $rc)" 1
+else
+    "$PY" tests/hardening/coverage_floor.py "$B/coverage-summary.json" \
+        tests/hardening/coverage-floor.txt
+    hard_check "coverage of ges_job.c at or above the floor" $?
+    echo "(uncovered lines: $B/coverage.txt)"
+fi
+hard_total

@@ -1,0 +1,56 @@
+# Hardening targets (included by the Makefile). Each ends with one "N passed, N failed" line.
+#   make test-asan      every suite on an ASan+UBSan build (clang) in build-asan/
+#   make test-valgrind  unit suites + tests/integration.py (CLI, test_client) under valgrind
+#   make analyze        cppcheck, clang-tidy (.clang-tidy) and the strict -Werror builds
+#   make coverage       whole suite on a gcov build in build-cov/, gcovr line/branch coverage
+#                       of ges_job.c against tests/hardening/coverage-floor.txt
+#   make stack          worst-case stack depth per public function (gcc -fcallgraph-info),
+#                       no recursion, ges_job_parse <= 2 KiB; no sprintf/strcpy/heap calls
+#   make ci-hardening   all five in sequence (each counted as one test)
+# The scripts are in tests/hardening/; tests/hardening/deps.sh installs what is missing.
+# The instrumented builds reuse the Makefile's rules through a recursive make with their own
+# B, CC and CFLAGS (the link lines pass CFLAGS, so -fsanitize/--coverage reach the linker).
+
+ASAN_B    ?= build-asan
+ASAN_CC   ?= clang
+SAN_FLAGS ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+VG_B      ?= build-valgrind
+COV_B     ?= build-cov
+STACK_B   ?= build-stack
+
+HARDENING_SH = $(if $(PYTHON),PYTHON='$(PYTHON)') sh
+
+.PHONY: hardening-build hardening-deps test-asan test-valgrind analyze coverage stack ci-hardening
+
+# Everything `make test` builds, in $(B): the sub-makes below call it with their own B.
+hardening-build: all $(TESTS)
+
+hardening-deps:
+	@sh tests/hardening/deps.sh
+
+test-asan: deps
+	@sh tests/hardening/deps.sh clang
+	@$(MAKE) --no-print-directory B=$(ASAN_B) CC=$(ASAN_CC) CFLAGS='-O1 -g $(SAN_FLAGS)' hardening-build
+	@$(HARDENING_SH) tests/hardening/asan.sh $(ASAN_B)
+
+test-valgrind: deps
+	@sh tests/hardening/deps.sh valgrind
+	@$(MAKE) --no-print-directory B=$(VG_B) CFLAGS='-O1 -g' hardening-build
+	@$(HARDENING_SH) tests/hardening/valgrind.sh $(VG_B)
+
+analyze: deps
+	@sh tests/hardening/deps.sh cppcheck clang-tidy clang
+	@$(HARDENING_SH) tests/hardening/analyze.sh
+
+# Stale counters would mix runs: the .gcda files go before every run.
+coverage: deps
+	@sh tests/hardening/deps.sh gcovr
+	@$(MAKE) --no-print-directory B=$(COV_B) CC=gcc CFLAGS='-O0 -g --coverage' hardening-build
+	@rm -f $(COV_B)/*.gcda
+	@$(HARDENING_SH) tests/hardening/coverage.sh $(COV_B)
+
+stack: deps
+	@$(HARDENING_SH) tests/hardening/stack.sh $(STACK_B)
+
+ci-hardening: deps hardening-deps
+	@MAKE='$(MAKE)' $(HARDENING_SH) tests/hardening/ci.sh
