@@ -63,8 +63,9 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh $(B)
 
+# Keeps build/mbedtls-* (downloaded sources and cached mbedTLS builds).
 clean:
-	rm -rf $(B)
+	@[ ! -d $(B) ] || find $(B) -mindepth 1 -maxdepth 1 ! -name 'mbedtls-*' -exec rm -rf {} +
 
 # More targets (sanitizers, valgrind, analysers, coverage, fuzzing, mbedTLS
 # from source, cross builds, benchmarks) live beside the tests they drive.

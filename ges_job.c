@@ -2551,11 +2551,17 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     while (h.st != H_DONE) {
         size_t used = 0;
         int r = mbedtls_ssl_read(&c->ssl, rx, rx_len);
-        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE
 #ifdef MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET
-            || r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET /* TLS 1.3 */
+        if (r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+            /* TLS 1.3: tickets come after the handshake, so the session
+             * ges__connect kept cannot resume; keep this ticket instead. */
+            mbedtls_ssl_session_free(&c->session);
+            mbedtls_ssl_session_init(&c->session);
+            c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+            r = MBEDTLS_ERR_SSL_WANT_READ;
+        }
 #endif
-        ) {
+        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
             if (ges__left(c) == 0) return GES_ERR_TIMEOUT;
             continue;
         }
@@ -2877,11 +2883,25 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
     mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
     mbedtls_ssl_conf_verify(&c->conf, ges__verify, c);
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000 /* 3.0 and 3.1 lack the _tls_ form */
     mbedtls_ssl_conf_min_tls_version(&c->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#if defined(MBEDTLS_SSL_PROTO_TLS1_3) && !GES_CONFIG_TLS13
+    /* A client that also offers TLS 1.3 advertises RSA-PSS signatures, which
+     * mbedTLS 3.x cannot verify under TLS 1.2: a TLS 1.2-only server with an
+     * RSA certificate (OpenSSL prefers PSS) then fails the handshake with
+     * MBEDTLS_ERR_SSL_ILLEGAL_PARAMETER. Stay on TLS 1.2 unless asked. */
+    mbedtls_ssl_conf_max_tls_version(&c->conf, MBEDTLS_SSL_VERSION_TLS1_2);
+#endif
 #else
     mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
                                  MBEDTLS_SSL_MINOR_VERSION_3);
+#endif
+#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
+    defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+    /* 3.6.1+ drops TLS 1.3 tickets unless asked to hand them over (as
+     * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET from mbedtls_ssl_read). */
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &c->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
     r = mbedtls_ssl_setup(&c->ssl, &c->conf);
     if (r != 0) goto fail;

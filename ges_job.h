@@ -172,6 +172,16 @@
 #define GES_CONFIG_NO_TLS 0
 #endif
 
+/** Set to 1 to let mbedTLS 3.x negotiate TLS 1.3 (when it was built with
+ *  it). Default 0 caps at TLS 1.2, as with mbedTLS 2.28: a 3.x client that
+ *  also offers TLS 1.3 advertises RSA-PSS, which mbedTLS cannot verify under
+ *  TLS 1.2, so a TLS 1.2-only server with an RSA certificate would fail the
+ *  handshake (-0x6600). With 1, session tickets of TLS 1.3 are kept for
+ *  resumption. No effect with mbedTLS 2.x. */
+#ifndef GES_CONFIG_TLS13
+#define GES_CONFIG_TLS13 0
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -688,7 +698,11 @@ void ges_client_config_init(ges_client_config_t *cfg);
 /** A connection to GES. Fully declared so it can be static or on the stack;
  *  members are private. It holds pointers into itself (mbedTLS contexts),
  *  so it must not be moved or copied after ges_client_init(). One client
- *  serves one thread at a time; two clients share nothing. */
+ *  serves one thread at a time; two clients share no state of ours. With
+ *  mbedTLS 3.x, PSA crypto is process-wide: ges_client_init() calls
+ *  psa_crypto_init(), so clients started from several threads need mbedTLS
+ *  built with MBEDTLS_THREADING_C, or one psa_crypto_init() call before the
+ *  threads start. */
 typedef struct {
     /* private */
     ges_client_config_t cfg;

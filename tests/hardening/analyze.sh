@@ -13,7 +13,7 @@
 # in tests/cppcheck.supp (if present) with a reason beside each line.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/hardening/count.sh
+. tests/count.sh
 trap 'hard_cleanup' EXIT
 
 SRC="ges_job.c $(ls port/posix/*.c examples/*.c)"

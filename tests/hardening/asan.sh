@@ -10,7 +10,7 @@
 set -u
 B=${1:-build-asan}
 cd "$(dirname "$0")/../.." || exit 1
-. tests/hardening/count.sh
+. tests/count.sh
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/ges_asan_logs.XXXXXX")
 trap 'rm -rf "$logdir"; hard_cleanup' EXIT
 

@@ -8,7 +8,7 @@ set -u
 B=${1:-build-cov}
 cd "$(dirname "$0")/../.." || exit 1
 PY=${PYTHON:-python3}
-. tests/hardening/count.sh
+. tests/count.sh
 trap 'hard_cleanup' EXIT
 
 # Slower instrumented binaries: no tight upper time bounds, no peak-RSS limits.

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.." || exit 1
 PY=${PYTHON:-python3}
 CC_STACK=${STACK_CC:-gcc}
 PARSE_LIMIT=${STACK_PARSE_LIMIT:-2048}
-. tests/hardening/count.sh
+. tests/count.sh
 trap 'hard_cleanup' EXIT
 
 ok=0

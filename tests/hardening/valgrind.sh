@@ -12,7 +12,7 @@ set -u
 B=${1:-build-valgrind}
 cd "$(dirname "$0")/../.." || exit 1
 PY=${PYTHON:-python3}
-. tests/hardening/count.sh
+. tests/count.sh
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/ges_vg_logs.XXXXXX")
 trap 'rm -rf "$logdir"; hard_cleanup' EXIT
 

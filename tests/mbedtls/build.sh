@@ -6,8 +6,10 @@
 #
 #   VERSION  2.28.3 | 3.6.6        (Debian source versions 2.28.3-1 and
 #                                   3.6.6-0.1~deb13u1)
-#   TARGET   host (default) | cortex-m4   (cortex-m4: arm-none-eabi-gcc,
-#            library only)
+#   TARGET   host (default) | armhf | cortex-m4
+#            armhf: arm-linux-gnueabihf-gcc (32-bit ARM Linux; tests run
+#            under qemu-arm: ILP32 RAM figures close to a Cortex-M's).
+#            cortex-m4: arm-none-eabi-gcc, library only.
 #   CONFIG   test | ges
 #            test: the stock default config of that version plus
 #                  MBEDTLS_PLATFORM_MEMORY and MBEDTLS_MEMORY_BUFFER_ALLOC_C
@@ -16,8 +18,8 @@
 #            ges:  port/mbedtls_config_ges.h, our minimal GES client config
 #                  (one file for both versions). The default on cortex-m4.
 #
-# Output: build/mbedtls-VERSION-TARGET/        (host + test config, cortex-m4)
-#         build/mbedtls-VERSION-host-ges/      (host + ges config)
+# Output: build/mbedtls-VERSION-TARGET/        (host/armhf + test config, cortex-m4)
+#         build/mbedtls-VERSION-TARGET-ges/    (host/armhf + ges config)
 #   include/   the headers of that version
 #   lib/       libmbedtls.a libmbedx509.a libmbedcrypto.a
 #   config/    the config header (test config: generated from the stock one)
@@ -45,7 +47,7 @@
 set -euo pipefail
 
 usage() {
-    echo "usage: $0 2.28.3|3.6.6 [host|cortex-m4] [test|ges]" >&2
+    echo "usage: $0 2.28.3|3.6.6 [host|armhf|cortex-m4] [test|ges]" >&2
     exit 2
 }
 
@@ -57,7 +59,7 @@ case "$VERSION" in
 *) usage ;;
 esac
 case "$TARGET" in
-host) CONFIG=${3:-test} ;;
+host | armhf) CONFIG=${3:-test} ;;
 cortex-m4) CONFIG=${3:-ges} ;;
 *) usage ;;
 esac
@@ -83,7 +85,7 @@ ARM_CC=${ARM_CC:-arm-none-eabi-gcc}
 SRCROOT=$ROOT/build/mbedtls-src
 SRC=$SRCROOT/mbedtls-$VERSION
 OUT=$ROOT/build/mbedtls-$VERSION-$TARGET
-[ "$TARGET" = host ] && [ "$CONFIG" = ges ] && OUT=$OUT-ges
+[ "$TARGET" != cortex-m4 ] && [ "$CONFIG" = ges ] && OUT=$OUT-ges
 
 log() { echo "build.sh: $*" >&2; }
 
@@ -216,14 +218,19 @@ if [ "$TARGET" = host ]; then
     CC_USED=${CC:-cc}
     CFLAGS_USED="-O2 -g"
     need "$CC_USED" gcc
+elif [ "$TARGET" = armhf ]; then
+    CC_USED=arm-linux-gnueabihf-gcc
+    CFLAGS_USED="-O2 -g"
+    need "$CC_USED" gcc-arm-linux-gnueabihf libc6-dev-armhf-cross
 else
     CC_USED=$ARM_CC
     CFLAGS_USED="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os -ffunction-sections -fdata-sections"
     need "$ARM_CC" gcc-arm-none-eabi libnewlib-arm-none-eabi
 fi
 CCDIR=$(dirname "$(command -v "$CC_USED")")
-AR_USED=ar
+AR_USED="ar"
 [ "$TARGET" = cortex-m4 ] && AR_USED=$CCDIR/arm-none-eabi-ar
+[ "$TARGET" = armhf ] && AR_USED=$CCDIR/arm-linux-gnueabihf-ar
 
 if [ "$CONFIG" = ges ]; then
     CFG_SRC=$ROOT/port/mbedtls_config_ges.h
@@ -297,6 +304,10 @@ else
     if [ "$TARGET" = cortex-m4 ]; then
         cross=(-DCMAKE_SYSTEM_NAME=Generic -DCMAKE_SYSTEM_PROCESSOR=arm
             -DCMAKE_TRY_COMPILE_TARGET_TYPE=STATIC_LIBRARY
+            -DCMAKE_C_COMPILER="$CC_USED" -DCMAKE_AR="$AR_USED"
+            -DCMAKE_BUILD_TYPE=None)
+    elif [ "$TARGET" = armhf ]; then
+        cross=(-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=arm
             -DCMAKE_C_COMPILER="$CC_USED" -DCMAKE_AR="$AR_USED"
             -DCMAKE_BUILD_TYPE=None)
     else

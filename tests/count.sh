@@ -1,4 +1,4 @@
-# Sourced by the scripts of tests/hardening: run a step, read its "N passed, N failed" line,
+# Sourced by tests/run_all.sh, .ci/run and tests/hardening/*: run a step, read its "N passed, N failed" line,
 # keep the totals. Same rules as tests/run_all.sh: a step that prints no such line counts
 # as one failure, and a non-zero exit with "0 failed" counts as one failure.
 #   hard_run NAME COMMAND...   run one step (its output is shown)
