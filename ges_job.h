@@ -518,7 +518,8 @@ void ges_parser_init(ges_parser_t *p, ges_job_status_t *out, char *work,
 ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len);
 
 /**
- * The body has ended. Checks the document is complete.
+ * The body has ended. Checks the document is complete. Afterwards feed and
+ * finish return GES_ERR_STATE (or the error the parse ended with).
  * @return GES_OK, or a GES_ERR_JSON_* code (out is then reset).
  */
 ges_err_t ges_parser_finish(ges_parser_t *p);
@@ -537,8 +538,8 @@ unsigned long long ges_parser_offset(const ges_parser_t *p);
  * nesting (validated, not stored). A duplicated member keeps the LAST value
  * (a duplicated set replaces the earlier one). A known member with the wrong
  * JSON type is GES_ERR_JSON_TYPE. Escapes are decoded to UTF-8 (surrogate
- * pairs included); \u0000 is stored as a NUL byte inside the field, so use
- * the field's bound, not strlen, if that matters to you.
+ * pairs included); \u0000 is stored as a NUL byte inside the field: the
+ * field's entry in `len` (not strlen) gives its whole length.
  *
  * @return GES_OK (truncation is flagged, not an error), GES_ERR_INVALID_ARG,
  *         or a GES_ERR_JSON_* code; on error `out` is reset.

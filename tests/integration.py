@@ -800,6 +800,20 @@ def _(t):
     t.expect(st["polls"].get("job-running") == 20, "polls %r" % st["polls"])
 
 
+@case("library: a 20-poll ges_job_wait -> 1 connection, 1 handshake (server stats)")
+def _(t):
+    c = t.ctx
+    if not have_test_client(t):
+        return
+    c.sim.reset()
+    r = t.run(test_client_argv(c, "wait20"), env=clean_env())
+    t.rc(r, 0)
+    st = c.sim.stats()
+    t.expect(st["connections"] == 1, "connections %s, expected 1" % st["connections"])
+    t.expect(st["handshakes"] == 1, "handshakes %s, expected 1" % st["handshakes"])
+    t.expect(st["polls"].get("job-import-20") == 20, "polls %r" % st["polls"])
+
+
 @case("library: 5 polls of job-keepalive-off -> 5 connections, >= 4 resumed (server stats)")
 def _(t):
     c = t.ctx

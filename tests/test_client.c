@@ -13,6 +13,7 @@
  * visible from C):
  *   poll20      20 polls of job-running on one client (one connection)
  *   keepalive5  5 polls of job-keepalive-off (5 connections, resumed)
+ *   wait20      one ges_job_wait of 20 polls (job-import-20) on one connection
  *
  * SPDX-License-Identifier: MIT
  */
@@ -255,6 +256,49 @@ static void test_reconnect_5_polls(void)
     }
     CHECK_EQ(ok, 5);
     CHECK_EQ(cp.connects, 5);
+    ges_client_free(&tc_client);
+}
+
+/* Phase wait20: one ges_job_wait over a job that needs 20 polls (19 running,
+ * then success), fixed 20 ms interval, no jitter; every poll is seen by the
+ * callback and the port opens one connection (integration.py checks the
+ * server saw one connection and one handshake). */
+static int tc_wait_polls;
+static double tc_wait_last_progress;
+static int tc_on_poll(void *ctx, const ges_job_status_t *st, ges_err_t err, uint32_t ms)
+{
+    (void)ctx;
+    (void)ms;
+    if (err == GES_OK) {
+        tc_wait_polls++;
+        if (st->job_state == GES_JOB_RUNNING) {
+            CHECK(st->job_progress > tc_wait_last_progress); /* moving on */
+            tc_wait_last_progress = st->job_progress;
+        }
+    }
+    return 0;
+}
+
+static void test_wait_20_polls(void)
+{
+    tc_counting_port_t cp;
+    ges_wait_config_t wc;
+    tc_counting_port_init(&cp);
+    CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
+                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+    ges_wait_config_init(&wc);
+    wc.deadline_ms = 20000;
+    wc.interval_ms = 20;
+    wc.backoff_percent = 100;
+    wc.jitter_percent = 0;
+    wc.on_poll = tc_on_poll;
+    tc_wait_polls = 0;
+    tc_wait_last_progress = 0;
+    CHECK_EQ(ges_job_wait(&tc_client, "p", "g", "job-import-20", &wc, &tc_st), GES_OK);
+    CHECK_EQ(tc_st.job_state, GES_JOB_SUCCESS);
+    CHECK_EQ(tc_st.job_progress, 100.0);
+    CHECK_EQ(tc_wait_polls, 20);
+    CHECK_EQ(cp.connects, 1);
     ges_client_free(&tc_client);
 }
 
@@ -526,7 +570,7 @@ int main(int argc, char **argv)
         tc_parse_port(argv[5], &tc_wrongname_port) != 0 ||
         argv[3][0] == '\0') {
         fprintf(stderr, "usage: test_client PORT CA_FILE TOKEN EXPIRED_PORT "
-                        "WRONGNAME_PORT [poll20|keepalive5]\n");
+                        "WRONGNAME_PORT [poll20|keepalive5|wait20]\n");
         return 2;
     }
     tc_token = argv[3];
@@ -540,6 +584,8 @@ int main(int argc, char **argv)
             RUN(test_keepalive_20_polls);
         } else if (strcmp(phase, "keepalive5") == 0) {
             RUN(test_reconnect_5_polls);
+        } else if (strcmp(phase, "wait20") == 0) {
+            RUN(test_wait_20_polls);
         } else {
             fprintf(stderr, "test_client: unknown phase\n");
             return 2;

@@ -39,6 +39,7 @@ JOB TABLE (job_id -> behaviour)
   job-import           polls 1-2 pending (endTime null); 3-5 running, jobProgress 25.0/50.5/75.0;
                        poll 6+ success, jobProgress 100, jobDetail with line counts
   job-import-failed    as job-import, but poll 6+ is failed with failReason and a failed entry
+  job-import-20        polls 1-19 running with jobProgress 5*n, poll 20+ success (a long wait)
   job-running          200, always running, jobProgress 10
   job-unicode          200, status failed; raw JSON text has escapes: relatedGraph
                        "caf\\u00e9_\\ud83d\\ude00" (= "café_😀"), failReason
@@ -675,6 +676,9 @@ NORMAL_JOBS = {
     "job-import": lambda rq, n: job(rq, scripted_import(rq.job_id, n, False)),
     "job-import-failed": lambda rq, n: job(rq, scripted_import(rq.job_id, n, True)),
     "job-running": lambda rq, n: job(rq, base_job(rq.job_id, "running", 10, end=None)),
+    "job-import-20": lambda rq, n: job(rq, (
+        base_job(rq.job_id, "running", 5.0 * n, end=None) if n < 20 else
+        dict(base_job(rq.job_id, "success", 100), jobDetail=success_detail()))),
     "job-unicode": lambda rq, n: job(rq, unicode_job(rq.job_id)),
     "job-v2shape": lambda rq, n: plain(200, to_v2(SEED_SUCCESS)),
     "job-err-camel": lambda rq, n: plain(
