@@ -55,7 +55,7 @@ deps:
 
 # The README's test command: every suite, then one closing count.
 test: deps
-	@$(MAKE) --no-print-directory all $(TESTS)
+	@$(MAKE) --no-print-directory all $(TESTS) $(FUZZ_REPLAYS)
 	@sh tests/run_all.sh $(B)
 
 # The README's "run the main job": the simulator, then a job over TLS.

@@ -1707,18 +1707,19 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
         case H_BODY_LEN:
         case H_CHUNK_DATA:
         case H_BODY_CLOSE: {
-            size_t k = n - i;
+            size_t k = n - i, room = (size_t)(GES_BODY_MAX - h->body);
+            int over = 0;
             if (h->st != H_BODY_CLOSE && (uint64_t)k > h->left) k = (size_t)h->left;
-            if (h->body + k > GES_BODY_MAX) {
-                e = GES_ERR_HTTP_BODY_TOO_LARGE;
-                break;
+            if (k > room) { /* the bytes up to the bound still count first, */
+                k = room;   /* so the error is the same however they came */
+                over = 1;
             }
             h->body += k;
             /* For a non-2xx answer a JSON error is kept in the parser and
              * the framing goes on, so an HTML body still ends cleanly. */
             e = ges_parser_feed(h->json, (const char *)b + i, k);
             if (h->status >= 200 && h->status <= 299 && e != GES_OK) break;
-            e = GES_OK;
+            e = over ? GES_ERR_HTTP_BODY_TOO_LARGE : GES_OK;
             i += k;
             if (h->st != H_BODY_CLOSE) {
                 h->left -= k;

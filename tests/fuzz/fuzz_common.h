@@ -43,17 +43,6 @@ FZ_UNUSED static void fz_fail(const char *file, int line, const char *what,
     abort();
 }
 
-/* Finding F1 (see README.md): a number member whose last duplicate is null
- * keeps the earlier number ({"jobProgress":0.5,"jobProgress":null} leaves
- * 0.5). Checked by default; -DFZ_LENIENT_NULL_NUMBERS turns the check off
- * (and makes the round trip compare such numbers as 0) so long runs can
- * look for other things until the library is fixed. */
-#ifdef FZ_LENIENT_NULL_NUMBERS
-#define FZ_NULL_NUMBERS_ZERO 0
-#else
-#define FZ_NULL_NUMBERS_ZERO 1
-#endif
-
 #define FZ_CHECK(cond, what)                                                 \
     do {                                                                     \
         if (!(cond)) fz_fail(__FILE__, __LINE__, (what), #cond);             \
@@ -207,8 +196,8 @@ FZ_UNUSED static int fz_all_zero(const void *p, size_t n)
 }
 
 /* One string field: storage char[cap + 1], stored length len, its bits. */
-FZ_UNUSED static void fz_check_str(const char *s, size_t cap, unsigned len, int present,
-                         int null, int trunc)
+FZ_UNUSED static void fz_check_str(const char *s, size_t cap, unsigned len,
+                                   int present, int null, int trunc)
 {
     size_t i;
     FZ_CHECK(len <= cap, "len[] <= N");
@@ -276,14 +265,13 @@ FZ_UNUSED static void fz_check_entry(const ges_job_file_t *e)
     } else {
         FZ_CHECK(e->file_state == GES_FILE_UNKNOWN, "no status: file_state unknown");
     }
-    if (!(e->present & GES_FF_TOTAL_LINES) ||
-        (FZ_NULL_NUMBERS_ZERO && (e->null & GES_FF_TOTAL_LINES)))
+    /* absent or null numbers are 0 (a null after a number included:
+     * regress/parse/F1-*) */
+    if (!(e->present & GES_FF_TOTAL_LINES) || (e->null & GES_FF_TOTAL_LINES))
         FZ_CHECK(e->total_lines == 0, "absent/null totalLines is 0");
-    if (!(e->present & GES_FF_FAILED_LINES) ||
-        (FZ_NULL_NUMBERS_ZERO && (e->null & GES_FF_FAILED_LINES)))
+    if (!(e->present & GES_FF_FAILED_LINES) || (e->null & GES_FF_FAILED_LINES))
         FZ_CHECK(e->failed_lines == 0, "absent/null failedLines is 0");
-    if (!(e->present & GES_FF_SUCCESSFUL_LINES) ||
-        (FZ_NULL_NUMBERS_ZERO && (e->null & GES_FF_SUCCESSFUL_LINES)))
+    if (!(e->present & GES_FF_SUCCESSFUL_LINES) || (e->null & GES_FF_SUCCESSFUL_LINES))
         FZ_CHECK(e->successful_lines == 0, "absent/null successfulLines is 0");
 }
 
@@ -321,8 +309,7 @@ FZ_UNUSED static void fz_check_status(const ges_job_status_t *st)
     FZ_CHECK(st->job_progress == st->job_progress &&
                  st->job_progress - st->job_progress == 0.0,
              "jobProgress is finite");
-    if (!(st->present & GES_F_JOB_PROGRESS) ||
-        (FZ_NULL_NUMBERS_ZERO && (st->null & GES_F_JOB_PROGRESS))) {
+    if (!(st->present & GES_F_JOB_PROGRESS) || (st->null & GES_F_JOB_PROGRESS)) {
         FZ_CHECK(fz_all_zero(&st->job_progress, sizeof st->job_progress),
                  "absent/null jobProgress is +0.0");
     }
@@ -353,27 +340,6 @@ FZ_UNUSED static void fz_check_status(const ges_job_status_t *st)
         }
 #endif
     }
-}
-
-/* Zero the numbers whose member is null (for comparisons that must not
- * depend on finding F1 while FZ_LENIENT_NULL_NUMBERS is set). */
-FZ_UNUSED static void fz_zero_null_numbers(ges_job_status_t *st)
-{
-    unsigned s;
-    if (st->null & GES_F_JOB_PROGRESS) st->job_progress = 0.0;
-#if GES_PATHS_MAX > 0
-    for (s = 0; s < GES_SET_COUNT; s++) {
-        uint32_t k;
-        for (k = 0; k < st->sets[s].kept; k++) {
-            ges_job_file_t *e = &st->sets[s].entries[k];
-            if (e->null & GES_FF_TOTAL_LINES) e->total_lines = 0;
-            if (e->null & GES_FF_FAILED_LINES) e->failed_lines = 0;
-            if (e->null & GES_FF_SUCCESSFUL_LINES) e->successful_lines = 0;
-        }
-    }
-#else
-    (void)s;
-#endif
 }
 
 /* 1 if *st equals a fresh ges_job_status_init() but for http_status. */

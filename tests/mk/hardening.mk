@@ -23,7 +23,7 @@ HARDENING_SH = $(if $(PYTHON),PYTHON='$(PYTHON)') sh
 .PHONY: hardening-build hardening-deps test-asan test-valgrind analyze coverage stack ci-hardening
 
 # Everything `make test` builds, in $(B): the sub-makes below call it with their own B.
-hardening-build: all $(TESTS)
+hardening-build: all $(TESTS) $(FUZZ_REPLAYS)
 
 hardening-deps:
 	@sh tests/hardening/deps.sh
