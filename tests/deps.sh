@@ -1,8 +1,14 @@
 #!/bin/sh
-# Install what building and testing ges_job needs on Debian, if missing.
-# Used by `make deps` (and so by `make demo` and `make test`) and by .ci/run.
+# Install Debian packages that are missing; the one installer every script
+# uses (make deps, make test/demo, and the hardening, bench and embedded
+# scripts with their own lists).
+#   sh tests/deps.sh                 what building and `make test` need
+#   sh tests/deps.sh PKG...          these packages (NAME:armhf adds armhf)
+# apt-get update is tolerated when it fails: a mirror mid-sync (seen for
+# armhf) makes it exit 100 while the install itself still works; it is
+# tried twice, then the install is attempted and its own failure stops us.
 set -eu
-pkgs="build-essential pkg-config libjsmn-dev libmbedtls-dev python3 openssl ca-certificates clang"
+pkgs=${*:-"build-essential pkg-config libjsmn-dev libmbedtls-dev python3 openssl ca-certificates"}
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -12,6 +18,11 @@ echo "deps: installing$missing" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || $SUDO apt-get update -qq
+case "$missing" in
+*:armhf*)
+    dpkg --print-foreign-architectures | grep -qx armhf || $SUDO dpkg --add-architecture armhf ;;
+esac
+$SUDO apt-get update -qq || $SUDO apt-get update -qq ||
+    echo "deps: apt-get update failed twice; trying the install anyway" >&2
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
