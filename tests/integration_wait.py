@@ -282,6 +282,29 @@ def case_503_retry(cli, sim, base, token):
     c.finish()
 
 
+def case_faults(cli, sim, base, token):
+    c = Case("job-import-faults --wait: a reset, a stalled poll and a 503 on the way, then success")
+    sim.reset()
+    r = run(cli + base(sim) + ["--wait=60000", "--interval-ms", "100", "--timeout-ms", "1000",
+                               "proj", "graph", "job-import-faults"], timeout=40)
+    c.runs.append(r)
+    common_checks(c, r, token)
+    c.eq(r.rc, 0, "exit status")
+    c.eq(r.field("status"), "success", "status")
+    c.eq(r.field("jobProgress"), "100", "jobProgress")
+    st = sim.stats()
+    c.eq(st.get("polls", {}).get("job-import-faults"), 7, "polls (every fault retried once)")
+    # poll 2 reset and poll 4 timed out: the connection is opened three times,
+    # and the later two resume the first's TLS session
+    c.eq(st.get("connections"), 3, "stats connections")
+    c.check((st.get("resumed") or 0) >= 2, "stats resumed=%r, want >= 2" % st.get("resumed"))
+    c.check(r.elapsed >= 1.9, "took %.2f s: the stalled poll (1 s) and Retry-After: 1 "
+            "should take at least 2 s" % r.elapsed)
+    c.notes.append("stats connections=%s resumed=%s, %.2f s"
+                   % (st.get("connections"), st.get("resumed"), r.elapsed))
+    c.finish()
+
+
 def case_no_keepalive(cli, sim_nk, base, token):
     c = Case("job-import --wait, simulator --no-keepalive: one resumed connection per poll")
     sim_nk.reset()
@@ -405,6 +428,7 @@ def main():
                              (case_wrong_token, sim, base_wrong),
                              (case_running_deadline, sim, base),
                              (case_503_retry, sim, base),
+                             (case_faults, sim, base),
                              (case_import, sim, base),
                              (case_import_failed, sim, base),
                              (case_no_keepalive, sim_nk, base),

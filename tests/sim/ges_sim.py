@@ -88,6 +88,8 @@ JOB TABLE (job_id -> behaviour)
   job-bad-json         200, body {"jobId": tru}
   job-keepalive-off    normal success with Connection: close, then close_notify and close
   job-reset-on-2       even polls: TCP reset without answering; odd polls: normal success
+  job-import-faults    a wait's faults: poll 2 TCP reset, poll 4 stalls, poll 5 503 with
+                       Retry-After: 1 (GES.7005), polls 1/3/6 running, poll 7+ success
 """
 
 import argparse
@@ -943,7 +945,27 @@ def h_reset_on_2(c, rq, n):
     return respond(c, rq, 200, success_body(rq))
 
 
+def h_import_faults(c, rq, n):
+    """A long job whose polls meet every fault a wait must survive."""
+    if n == 2:
+        c.close_reset()            # the connection drops under the poll
+        return False
+    if n == 4:
+        c.linger()                 # the poll stalls: the client's poll times out
+        return False
+    if n == 5:
+        return respond(c, rq, 503, jdump({"errorCode": "GES.7005",
+                                          "errorMessage": "engine unavailable"}),
+                       extra=[("Retry-After", "1")])
+    if n < 7:
+        return respond(c, rq, 200, jdump(base_job(rq.job_id, "running", 10.0 * n, end=None)))
+    j = base_job(rq.job_id, "success", 100)
+    j["jobDetail"] = success_detail()
+    return respond(c, rq, 200, jdump(j))
+
+
 HOSTILE_JOBS = {
+    "job-import-faults": h_import_faults,
     "job-chunked": h_chunked,
     "job-trickle": h_trickle,
     "job-stall": h_stall,
