@@ -16,20 +16,19 @@ status is 0 only if none failed. No secret may appear in any output of the CLI.
 """
 
 import hashlib
-import http.client
 import json
 import os
 import shlex
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simlib import SIM, Sim  # noqa: E402
 from email.utils import parsedate_to_datetime
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIM = os.path.join(HERE, "sim", "ges_sim.py")
-SIM_START_TIMEOUT = 30.0
 CLI_TIMEOUT = 30.0
 
 sys.dont_write_bytecode = True          # importing the simulator leaves no __pycache__
@@ -55,74 +54,7 @@ MAX_STS = "STSMAX-0123456789"
 # ---------------------------------------------------------------------------
 # Simulator
 # ---------------------------------------------------------------------------
-class Sim:
-    """One simulator process; its state JSON once it is listening."""
-
-    def __init__(self, tmp, name, extra=()):
-        self.name = name
-        self.dir = os.path.join(tmp, name)
-        os.mkdir(self.dir)
-        self.state_file = os.path.join(self.dir, "state.json")
-        self.proc = subprocess.Popen(
-            [sys.executable, SIM, "--dir", os.path.join(self.dir, "certs"),
-             "--state-file", self.state_file] + list(extra),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.state = None
-
-    def wait_ready(self):
-        end = time.monotonic() + SIM_START_TIMEOUT
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError("simulator %s exited with %s" % (self.name,
-                                                                     self.proc.returncode))
-            if os.path.exists(self.state_file):  # written atomically
-                with open(self.state_file) as f:
-                    self.state = json.load(f)
-                return
-            time.sleep(0.05)
-        raise RuntimeError("simulator %s did not start in %.0f s" % (self.name,
-                                                                     SIM_START_TIMEOUT))
-
-    @property
-    def endpoint(self):
-        return "https://localhost:%d" % self.state["port"]
-
-    @property
-    def host(self):
-        return "localhost:%d" % self.state["port"]
-
-    def request(self, path, headers=None):
-        """One raw GET on a connection of its own; returns (status, headers, body bytes)."""
-        ctx = ssl.create_default_context(cafile=self.state["ca"])
-        conn = http.client.HTTPSConnection("localhost", self.state["port"], context=ctx,
-                                           timeout=10)
-        try:
-            conn.request("GET", path, headers=headers or {})
-            r = conn.getresponse()
-            return r.status, r.headers, r.read()
-        finally:
-            conn.close()
-
-    def control(self, what):
-        status, _, body = self.request("/_sim/" + what)
-        if status != 200:
-            raise RuntimeError("/_sim/%s answered %d" % (what, status))
-        return json.loads(body)
-
-    def reset(self):
-        self.control("reset")
-
-    def stats(self):
-        return self.control("stats")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+# Sim: tests/simlib.py
 
 
 # ---------------------------------------------------------------------------

@@ -11,21 +11,19 @@ simulator's /_sim/stats. Every failure is printed with its details; the last
 line is "N passed, N failed" and the exit status is 0 only if none failed.
 """
 
-import http.client
-import json
 import os
 import re
 import shlex
 import shutil
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from simlib import Sim  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIM = os.path.join(HERE, "sim", "ges_sim.py")
-SIM_START_TIMEOUT = 30.0
 
 RESULTS = {"passed": 0, "failed": 0}
 # GES_TEST_INSTRUMENTED=1 (set by tests/mk/hardening.mk: sanitizers, gcov): tight upper time
@@ -36,66 +34,7 @@ INSTRUMENTED = os.environ.get("GES_TEST_INSTRUMENTED", "") not in ("", "0")
 # ---------------------------------------------------------------------------
 # Simulator
 # ---------------------------------------------------------------------------
-class Sim:
-    """One simulator process; its state JSON once it is listening."""
-
-    def __init__(self, tmp, name, extra=()):
-        self.dir = os.path.join(tmp, name)
-        os.mkdir(self.dir)
-        self.state_file = os.path.join(self.dir, "state.json")
-        self.proc = subprocess.Popen(
-            [sys.executable, SIM, "--dir", os.path.join(self.dir, "certs"),
-             "--state-file", self.state_file] + list(extra),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL)
-        self.state = None
-
-    def wait_ready(self):
-        end = time.monotonic() + SIM_START_TIMEOUT
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError("simulator exited with %s" % self.proc.returncode)
-            if os.path.exists(self.state_file):  # written atomically
-                with open(self.state_file) as f:
-                    self.state = json.load(f)
-                return
-            time.sleep(0.05)
-        raise RuntimeError("simulator did not start in %.0f s" % SIM_START_TIMEOUT)
-
-    @property
-    def endpoint(self):
-        return "https://localhost:%d" % self.state["port"]
-
-    def control(self, path):
-        """GET /_sim/<path> on a connection of its own (the simulator leaves
-        such control connections out of its counters)."""
-        ctx = ssl.create_default_context(cafile=self.state["ca"])
-        conn = http.client.HTTPSConnection("localhost", self.state["port"],
-                                           context=ctx, timeout=10)
-        try:
-            conn.request("GET", "/_sim/" + path)
-            r = conn.getresponse()
-            body = r.read()
-            if r.status != 200:
-                raise RuntimeError("/_sim/%s answered %d" % (path, r.status))
-            return json.loads(body)
-        finally:
-            conn.close()
-
-    def reset(self):
-        self.control("reset")
-
-    def stats(self):
-        return self.control("stats")
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+# Sim: tests/simlib.py
 
 
 # ---------------------------------------------------------------------------
