@@ -24,4 +24,12 @@ rc=0
 "$B/ges_job_status" --endpoint "https://localhost:$port" --ca-file "$ca" \
     --token-file "$dir/token" my-project my-graph job-success || rc=$?
 echo "(exit $rc)"
+[ $rc -eq 0 ] || exit $rc
+
+echo
+echo "\$ ges_job_status ... --wait --interval-ms 300 my-project my-graph job-import"
+echo "  (an import job: pending, running with progress, then success; progress on stderr)"
+"$B/ges_job_status" --endpoint "https://localhost:$port" --ca-file "$ca" \
+    --token-file "$dir/token" --wait --interval-ms 300 my-project my-graph job-import || rc=$?
+echo "(exit $rc)"
 exit $rc
