@@ -2253,14 +2253,13 @@ static ges_err_t ges__sign(const ges_sign_request_t *r, const char *const *seg,
 /* see ges_job.h */
 ges_err_t ges_sdk_date(int64_t utc_seconds, char out[17])
 {
-    const int64_t t = utc_seconds;
     int64_t days, z, era, y;
     unsigned doe, yoe, doy, mp, d, m, sec;
     if (out == NULL) return GES_ERR_INVALID_ARG;
     out[0] = '\0';
-    if (t < 0 || t > 253402300799) return GES_ERR_INVALID_ARG; /* 1970..9999 */
-    days = t / 86400;
-    sec = (unsigned)(t % 86400);
+    if (utc_seconds < 0 || utc_seconds > 253402300799) return GES_ERR_INVALID_ARG; /* 1970..9999 */
+    days = utc_seconds / 86400;
+    sec = (unsigned)(utc_seconds % 86400);
     /* civil from days (the inverse of ges__days_from_civil) */
     z = days + 719468;
     era = z / 146097;
