@@ -177,6 +177,21 @@ enum { E_NONE, E_BACKSLASH, E_HEX, E_LOW_BACKSLASH, E_LOW_U };
 static size_t ges__plain_run(const char *s, size_t n)
 {
     size_t k = 0;
+    /* Four bytes at a time while none is special (exact word tests: some
+     * byte < 0x20 or >= 0x80, some byte equal to '"' or '\\'); the byte
+     * loop below then finds where the run ends. */
+    while (n - k >= 4) {
+        uint32_t x, q, b;
+        memcpy(&x, s + k, 4);
+        q = x ^ 0x22222222u;
+        b = x ^ 0x5C5C5C5Cu;
+        if (((x & 0x80808080u) | ((x - 0x20202020u) & ~x & 0x80808080u) |
+             ((q - 0x01010101u) & ~q & 0x80808080u) |
+             ((b - 0x01010101u) & ~b & 0x80808080u)) != 0) {
+            break;
+        }
+        k += 4;
+    }
     while (k < n) {
         unsigned char c = (unsigned char)s[k];
         if ((unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\') break;

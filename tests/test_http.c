@@ -1741,8 +1741,35 @@ static void test_parse_response(void)
     CHECK_EQ(ges_job_parse_response("HTTP/1.1 200 OK\r\n\r\n{}", 21, NULL), GES_ERR_INVALID_ARG);
 }
 
+/* ges__plain_run (word-at-a-time) against the byte definition: every byte
+ * value at every position of runs of 1..9 bytes. */
+static void test_plain_run_exhaustive(void)
+{
+    char buf[9];
+    int bad = 0;
+    size_t len, pos;
+    unsigned c;
+    for (len = 1; len <= sizeof buf; len++) {
+        for (pos = 0; pos < len; pos++) {
+            for (c = 0; c < 256; c++) {
+                size_t want, got;
+                memset(buf, 'a', sizeof buf);
+                buf[pos] = (char)c;
+                want = (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') ? len : pos;
+                got = ges__plain_run(buf, len);
+                if (got != want && bad++ < 5) {
+                    fprintf(stderr, "plain_run len %u byte 0x%02x at %u: %u, want %u\n",
+                            (unsigned)len, c, (unsigned)pos, (unsigned)got, (unsigned)want);
+                }
+            }
+        }
+    }
+    CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
+    RUN(test_plain_run_exhaustive);
     memset(spaces, ' ', sizeof spaces);
 
     RUN(test_request_port_443);
