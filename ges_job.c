@@ -510,6 +510,9 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
         while (!ges__big_bit(w, top)) top--;
         shift = top - 52;
         if (shift <= 0) {
+            /* Not reached by construction (the product has > 53 bits when
+             * the fast path declined it; the quotient keeps >= 64), kept
+             * so the rounding below never shifts by a negative amount. */
             m53 = (uint64_t)w[0] | (nw > 1 ? (uint64_t)w[1] << 32 : 0);
             shift = 0;
         } else {
@@ -858,7 +861,8 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
     jsmn_init(&jp);
     r = jsmn_parse(&jp, p->work, end + 1, tok, GES_JSON_MAX_TOKENS);
     /* The scanner validated these bytes and the budget fits; anything else
-     * would be a bug, reported rather than trusted. */
+     * would be a bug, reported rather than trusted (not reached by any test:
+     * it cannot be, short of a bug). */
     if (r != (int)(1 + 2 * members) || tok[0].type != JSMN_OBJECT) {
         return r == JSMN_ERROR_NOMEM ? GES_ERR_JSON_TOKENS : GES_ERR_JSON_SYNTAX;
     }
@@ -2346,7 +2350,11 @@ static uint32_t ges__left(const ges_client_t *c)
     return d > 0 ? (uint32_t)d : 0;
 }
 
-/* mbedTLS BIO callbacks over the port: every call gets the time left. */
+/* mbedTLS BIO callbacks over the port: every call gets the time left. They
+ * block (within the deadline), so mbedTLS never answers WANT_READ or
+ * WANT_WRITE through them; the loops below still accept those codes (an
+ * mbedTLS built with asynchronous operations may return them), bounded by
+ * the deadline. Those branches are why coverage of this part is not 100%. */
 static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ges_client_t *c = (ges_client_t *)ctx;

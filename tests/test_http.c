@@ -1741,6 +1741,67 @@ static void test_parse_response(void)
     CHECK_EQ(ges_job_parse_response("HTTP/1.1 200 OK\r\n\r\n{}", 21, NULL), GES_ERR_INVALID_ARG);
 }
 
+static int no_io_calls;
+static int no_connect(void *x, const char *h, uint16_t p, uint32_t t, ges_sock_t *s)
+{ (void)x; (void)h; (void)p; (void)t; (void)s; no_io_calls++; return GES_PORT_ERROR; }
+static int no_send(void *x, ges_sock_t s, const unsigned char *b, size_t n, uint32_t t)
+{ (void)x; (void)s; (void)b; (void)n; (void)t; no_io_calls++; return GES_PORT_ERROR; }
+static int no_recv(void *x, ges_sock_t s, unsigned char *b, size_t n, uint32_t t)
+{ (void)x; (void)s; (void)b; (void)n; (void)t; no_io_calls++; return GES_PORT_ERROR; }
+static void no_close(void *x, ges_sock_t s) { (void)x; (void)s; no_io_calls++; }
+static uint32_t no_now(void *x) { (void)x; no_io_calls++; return 0; }
+static void no_sleep(void *x, uint32_t ms) { (void)x; (void)ms; no_io_calls++; }
+static int no_entropy(void *x, unsigned char *b, size_t n)
+{ (void)x; (void)b; (void)n; no_io_calls++; return -1; }
+
+/* Client set-up refusals that happen before any I/O: credentials that could
+ * break a header, both kinds of credentials at once, and a CA mbedTLS cannot
+ * parse (the set-up is then undone: free is safe, the mbedTLS code kept). */
+static void test_client_init_refusals(void)
+{
+    static unsigned char io[512];
+    static const unsigned char junk_ca[] = "-----BEGIN CERTIFICATE-----\nnot base64\n"
+                                           "-----END CERTIFICATE-----\n";
+    static ges_port_t port;
+    ges_client_config_t cfg;
+    static ges_client_t c;
+    port.net_connect = no_connect; /* none of these may be called */
+    port.net_send = no_send;
+    port.net_recv = no_recv;
+    port.net_close = no_close;
+    port.now_ms = no_now;
+    port.sleep_ms = no_sleep;
+    port.entropy = no_entropy;
+    ges_client_config_init(&cfg);
+    cfg.host = "localhost";
+    cfg.platform = &port;
+    cfg.io_buf = io;
+    cfg.io_buf_len = sizeof io;
+    cfg.ca_pem = junk_ca;
+    cfg.ca_pem_len = sizeof junk_ca;
+    cfg.ak = "AK with space";
+    cfg.sk = "SK";
+    CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG);
+    cfg.ak = "AK";
+    cfg.sk = "SK\r\nX-Injected: 1";
+    CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG);
+    cfg.sk = "SK";
+    cfg.token = "tok";
+    CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG); /* both kinds */
+    cfg.ak = cfg.sk = NULL;
+    cfg.project_id_header = "p";
+    CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG); /* AK/SK only */
+    cfg.project_id_header = NULL;
+    cfg.io_buf_len = GES_IO_BUF_MIN - 1;
+    CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_BUFFER_TOO_SMALL);
+    cfg.io_buf_len = sizeof io;
+    CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_TLS); /* the CA is junk */
+    CHECK(ges_client_tls_error(&c) < 0);
+    ges_client_free(&c); /* safe after a failed init */
+    ges_client_free(&c);
+    CHECK_EQ(no_io_calls, 0);
+}
+
 /* ges__plain_run (word-at-a-time) against the byte definition: every byte
  * value at every position of runs of 1..9 bytes. */
 static void test_plain_run_exhaustive(void)
@@ -1770,6 +1831,7 @@ static void test_plain_run_exhaustive(void)
 int main(void)
 {
     RUN(test_plain_run_exhaustive);
+    RUN(test_client_init_refusals);
     memset(spaces, ' ', sizeof spaces);
 
     RUN(test_request_port_443);

@@ -1772,6 +1772,12 @@ static void test_job_progress_far_range(void)
     PROGRESS_ULP("1.7976931348623157e308");
     PROGRESS_ULP("8.4391683711604447e-274");
     PROGRESS_ULP("172e-284");
+    /* 2^80 - 1 rounds up to 2^80: the 53-bit mantissa carries over */
+    {
+        static const char b[] = "{\"jobProgress\":1208925819614629174706175}";
+        CHECK_EQ(ges_job_parse(b, sizeof b - 1, &st), GES_OK);
+        CHECK(st.job_progress == 1208925819614629174706176.0);
+    }
 }
 
 static void lines_ok(int line, const char *lit, long long want)

@@ -352,6 +352,40 @@ static void test_callback_and_cancel(void)
     CHECK_EQ(npolls, 2);
 }
 
+/* ges_job_wait with no config takes the documented defaults: here against a
+ * port whose connect always fails (a retried network error), on the fake
+ * clock, so the whole 30-minute default wait runs in no time. */
+static int fake_connect(void *ctx, const char *host, uint16_t port, uint32_t ms, ges_sock_t *s)
+{
+    (void)ctx; (void)host; (void)port; (void)ms; (void)s;
+    return GES_PORT_ERROR;
+}
+
+static void test_null_config_means_defaults(void)
+{
+    static ges_port_t port;
+    static ges_client_t c;
+    ges_job_status_t out;
+    uint32_t t0;
+    int i;
+    port = fake_port;
+    port.net_connect = fake_connect;
+    memset(&c, 0, sizeof c);
+    c.initialised = 1;
+    c.cfg.platform = &port;
+    c.cfg.timeout_ms = 15000;
+    entropy_lcg = 0;
+    entropy_word = 0; /* no jitter: the sleeps are exact */
+    nsleeps = 0;
+    fake_now = t0 = 1000;
+    CHECK_EQ(ges_job_wait(&c, "p", "g", "j", NULL, &out), GES_ERR_TIMEOUT);
+    CHECK_EQ(fake_now - t0, 30u * 60u * 1000u);
+    CHECK_EQ(sleeps[0], 1000);
+    CHECK_EQ(sleeps[1], 2000);
+    CHECK_EQ(sleeps[4], 16000);
+    for (i = 5; i < nsleeps - 1 && i < MAX_EVENTS; i++) CHECK_EQ(sleeps[i], 30000);
+}
+
 static void test_bad_config(void)
 {
     ges_wait_config_t wc = defaults();
@@ -386,6 +420,7 @@ int main(void)
     RUN(test_retry_after_bounded_by_deadline);
     RUN(test_not_retried);
     RUN(test_callback_and_cancel);
+    RUN(test_null_config_means_defaults);
     RUN(test_bad_config);
     return harness_done();
 }

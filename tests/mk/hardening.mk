@@ -45,7 +45,7 @@ analyze: deps
 # Stale counters would mix runs: the .gcda files go before every run.
 coverage: deps
 	@sh tests/hardening/deps.sh gcovr
-	@$(MAKE) --no-print-directory B=$(COV_B) CC=gcc CFLAGS='-O0 -g --coverage' hardening-build
+	@$(MAKE) --no-print-directory B=$(COV_B) CC=gcc CFLAGS='-O0 -g --coverage -fprofile-update=atomic' hardening-build
 	@rm -f $(COV_B)/*.gcda
 	@$(HARDENING_SH) tests/hardening/coverage.sh $(COV_B)
 
