@@ -1903,7 +1903,7 @@ static unsigned ges__ip4_parse(const char *s, uint8_t *out)
     for (part = 0; part < 4; part++) {
         unsigned v = 0, d = 0;
         if (part > 0 && *s++ != '.') return 0;
-        while (ges__is_digit((unsigned char)s[d]) && d < 4) {
+        while (d < 4 && ges__is_digit((unsigned char)s[d])) {
             v = v * 10 + (unsigned)(s[d] - '0');
             d++;
         }
@@ -1916,7 +1916,7 @@ static unsigned ges__ip4_parse(const char *s, uint8_t *out)
 
 static unsigned ges__ip_parse(const char *s, uint8_t out[16])
 {
-    unsigned ng = 0, gap = 8, k; /* groups written; where "::" stands */
+    size_t ng = 0, gap = 8, k; /* groups written; where "::" stands */
     if (strchr(s, ':') == NULL) return ges__ip4_parse(s, out);
     if (s[0] == ':' && s[1] != ':') return 0;
     if (s[0] == ':') { /* leading "::" */
@@ -2493,12 +2493,13 @@ static int ges__verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
          * (RFC 5280 4.2.1.6; tag [7], 4 or 16 bytes). mbedTLS 2.28 has no
          * such check and 3.6 does it only through set_hostname, which would
          * also send the address as SNI; this one serves both. */
-        const mbedtls_x509_sequence *san;
+        const mbedtls_x509_sequence *san = &crt->subject_alt_names;
         int found = 0;
-        for (san = &crt->subject_alt_names; san != NULL && !found; san = san->next) {
+        do {
             found = san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) &&
                     san->buf.len == n && memcmp(san->buf.p, ip, n) == 0;
-        }
+            san = san->next;
+        } while (san != NULL && !found);
         if (!found) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }
     *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
