@@ -54,8 +54,8 @@
 #if GES_HTTP_HEADERS_MAX < 256 || GES_HTTP_HEADERS_MAX > 1048576
 #error "GES_HTTP_HEADERS_MAX must be in 256..1048576"
 #endif
-#if GES_BODY_MAX < 1024
-#error "GES_BODY_MAX must be at least 1024"
+#if GES_BODY_MAX < 1024 || GES_BODY_MAX > 0x7FFFFFFF
+#error "GES_BODY_MAX must be in 1024..2147483647"
 #endif
 #if GES_HOST_MAX < 16 || GES_HOST_MAX > 253
 #error "GES_HOST_MAX must be in 16..253"
@@ -335,29 +335,36 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
 /* 3b. JSON numbers: an incremental reader, no strtod, no locale              */
 /*                                                                           */
 /* Keeps the first 19 significant digits as an integer and a decimal         */
-/* exponent. Integers (line counts) are exact or an error. Doubles are       */
-/* correctly rounded (round half to even) for up to 19 significant digits:   */
-/* exact operands and one rounding when they fit (every progress value),     */
-/* else a big-integer product or quotient rounded once. Digits past the 19th */
-/* are dropped, so longer inputs are within 1 ulp. Magnitudes outside the    */
-/* normal doubles (below 2.2e-308, above 1.8e308) are GES_ERR_JSON_NUMBER.   */
+/* exponent. Integers (line counts) are exact or an error: any integral      */
+/* value is one ("1e6", "25.0", "2.5e1"), a fraction or a dropped non-zero   */
+/* digit is not. Doubles are correctly rounded (round half to even) for up   */
+/* to 19 significant digits: exact operands and one rounding when they fit  */
+/* (every progress value), else a big-integer product or quotient rounded    */
+/* once, subnormals included (below 2^-1075 is 0). Digits past the 19th are  */
+/* dropped, so longer inputs are within 1 ulp. Above the largest double      */
+/* (1.8e308) is GES_ERR_JSON_NUMBER. Both exponents saturate at +-1e5, far   */
+/* beyond any double, so no count of digits can overflow them.               */
 /* ------------------------------------------------------------------------- */
 enum { N_START, N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_E, N_ESIGN, N_EXP };
 #define GES__NUM_NEG 1u
-#define GES__NUM_NOTINT 2u  /* fraction or exponent seen */
 #define GES__NUM_BIG 4u     /* more than 19 integer digits */
 #define GES__NUM_ENEG 8u
+#define GES__NUM_LOST 16u   /* a dropped digit was not 0 */
+#define GES__NUM_SAT 100000 /* |exp10| and e saturate here */
 
 static void ges__num_digit(ges__num_t *n, unsigned d, int frac)
 {
     if (n->nd < 19) {
         n->mant = n->mant * 10u + d;
         if (n->mant != 0) n->nd++;
-        if (frac) n->exp10--;
-    } else if (!frac) {
-        n->exp10++; /* digit dropped from the integer part */
-        n->flags |= GES__NUM_BIG;
-    } /* a dropped fraction digit changes nothing we keep */
+        if (frac && n->exp10 > -GES__NUM_SAT) n->exp10--;
+    } else {
+        if (!frac) {
+            if (n->exp10 < GES__NUM_SAT) n->exp10++; /* an integer digit dropped */
+            n->flags |= GES__NUM_BIG;
+        }
+        if (d != 0) n->flags |= GES__NUM_LOST;
+    }
 }
 
 /* Feed one byte. Returns 0 when consumed, 1 when the number ended before
@@ -379,8 +386,8 @@ static int ges__num_byte(ges__num_t *n, unsigned char c)
         /* fall through */
     case N_INT:
         if (dig) { ges__num_digit(n, (unsigned)(c - '0'), 0); return 0; }
-        if (c == '.') { n->st = N_DOT; n->flags |= GES__NUM_NOTINT; return 0; }
-        if (c == 'e' || c == 'E') { n->st = N_E; n->flags |= GES__NUM_NOTINT; return 0; }
+        if (c == '.') { n->st = N_DOT; return 0; }
+        if (c == 'e' || c == 'E') { n->st = N_E; return 0; }
         return 1;
     case N_DOT:
     case N_FRAC:
@@ -401,23 +408,39 @@ static int ges__num_byte(ges__num_t *n, unsigned char c)
         /* fall through */
     default: /* N_EXP */
         if (!dig) return 1;
-        if (n->e < 100000) n->e = n->e * 10 + (c - '0'); /* saturate */
+        if (n->e < GES__NUM_SAT) n->e = n->e * 10 + (c - '0'); /* saturate */
         return 0;
     }
 }
 
+/* The decimal exponent of mant: digit positions and the explicit one. */
+static long ges__num_exp(const ges__num_t *n)
+{
+    return (long)n->exp10 + ((n->flags & GES__NUM_ENEG) ? -(long)n->e : (long)n->e);
+}
+
 static ges_err_t ges__num_to_i64(const ges__num_t *n, int64_t *v)
 {
-    if ((n->flags & (GES__NUM_NOTINT | GES__NUM_BIG)) != 0) {
-        return GES_ERR_JSON_NUMBER;
+    uint64_t m = n->mant;
+    long e = ges__num_exp(n);
+    /* Integral values only, exactly: no dropped digit (more than 19
+     * significant digits is out of int64's range or not exact), and a
+     * negative exponent may only strip zeros. */
+    if ((n->flags & (GES__NUM_BIG | GES__NUM_LOST)) != 0) return GES_ERR_JSON_NUMBER;
+    for (; e < 0 && m != 0; e++) {
+        if (m % 10u != 0) return GES_ERR_JSON_NUMBER;
+        m /= 10u;
+    }
+    for (; e > 0 && m != 0; e--) {
+        if (m > UINT64_MAX / 10u) return GES_ERR_JSON_NUMBER;
+        m *= 10u;
     }
     if (n->flags & GES__NUM_NEG) {
-        if (n->mant > (uint64_t)INT64_MAX + 1u) return GES_ERR_JSON_NUMBER;
-        *v = (n->mant == (uint64_t)INT64_MAX + 1u) ? INT64_MIN
-                                                   : -(int64_t)n->mant;
+        if (m > (uint64_t)INT64_MAX + 1u) return GES_ERR_JSON_NUMBER;
+        *v = (m == (uint64_t)INT64_MAX + 1u) ? INT64_MIN : -(int64_t)m;
     } else {
-        if (n->mant > (uint64_t)INT64_MAX) return GES_ERR_JSON_NUMBER;
-        *v = (int64_t)n->mant;
+        if (m > (uint64_t)INT64_MAX) return GES_ERR_JSON_NUMBER;
+        *v = (int64_t)m;
     }
     return GES_OK;
 }
@@ -474,22 +497,21 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
                                  1e18, 1e19, 1e20, 1e21, 1e22};
     static const uint32_t p10s[] = {1u, 10u, 100u, 1000u, 10000u, 100000u,
                                     1000000u, 10000000u, 100000000u};
-    long e = (long)n->exp10 + ((n->flags & GES__NUM_ENEG) ? -(long)n->e
-                                                          : (long)n->e);
+    long e = ges__num_exp(n);
     uint32_t w[GES__BIG_WORDS];
     int nw, top, shift, bexp = 0, sticky = 0;
     uint64_t m53;
     double x;
 
-    if (n->mant == 0) {
-        x = 0.0;
+    if (n->mant == 0 || e < -343) {
+        x = 0.0; /* m < 10^19, so m * 10^-344 < 2^-1075: rounds to 0 */
     } else if (n->mant <= (1ull << 53) && e >= -22 && e <= 22) {
         /* Fast path: both operands exact, one correctly rounded operation. */
         x = (double)n->mant;
         x = e >= 0 ? x * p10[e] : x / p10[-e];
     } else {
         /* m * 10^e as a big integer times 2^bexp, then one rounding. */
-        if (e > 308 || e < -(308 + 19 + 1)) return GES_ERR_JSON_NUMBER;
+        if (e > 308) return GES_ERR_JSON_NUMBER;
         w[0] = (uint32_t)n->mant;
         w[1] = (uint32_t)(n->mant >> 32);
         nw = w[1] ? 2 : 1;
@@ -509,6 +531,15 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
         top = nw * 32 - 1;
         while (!ges__big_bit(w, top)) top--;
         shift = top - 52;
+        if (top + bexp < -1022) {
+            /* Subnormal: fewer bits, counted from 2^-1074. The quotient
+             * keeps >= 64 bits, so shift > 12 here. */
+            shift = -1074 - bexp;
+            if (shift > top + 1) {
+                *v = (n->flags & GES__NUM_NEG) ? -0.0 : 0.0; /* below 2^-1075 */
+                return GES_OK;
+            }
+        }
         if (shift <= 0) {
             /* Not reached by construction (the product has > 53 bits when
              * the fast path declined it; the quotient keeps >= 64), kept
@@ -517,7 +548,7 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
             shift = 0;
         } else {
             int b, round;
-            m53 = 0;
+            m53 = 0; /* the bits from top down to shift (none when shift = top + 1) */
             for (b = top; b >= shift; b--) m53 = (m53 << 1) | (uint64_t)ges__big_bit(w, b);
             round = ges__big_bit(w, shift - 1);
             for (b = shift - 2; b >= 0 && !sticky; b--) sticky |= ges__big_bit(w, b);
@@ -529,8 +560,9 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
                 }
             }
         }
-        /* Normal doubles only: 2^-1022 <= |x| < 2^1024. */
-        if (top + bexp > 1023 || top + bexp < -1022) return GES_ERR_JSON_NUMBER;
+        /* Up to the largest double: |x| < 2^1024. Subnormals are exact
+         * multiples of 2^-1074 by now, so scaling them loses nothing. */
+        if (top + bexp > 1023) return GES_ERR_JSON_NUMBER;
         x = ges__scale2((double)m53, shift + bexp);
     }
     *v = (n->flags & GES__NUM_NEG) ? -x : x;
@@ -1371,8 +1403,15 @@ static ges_err_t ges__parser_fail(ges_parser_t *p, ges_err_t e)
 ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
 {
     size_t i;
+    int over = 0;
     if (p == NULL || (data == NULL && len != 0)) return GES_ERR_INVALID_ARG;
     if (p->err != GES_OK) return p->err;
+    if (len > GES_BODY_MAX - p->offset) {
+        /* The bytes up to the bound are parsed first, so the error is the
+         * same however the body was split. */
+        len = (size_t)(GES_BODY_MAX - p->offset);
+        over = 1;
+    }
     for (i = 0; i < len; i++) {
         ges_err_t e;
         if (p->state == S_STR && p->str.esc == E_NONE && p->str.need == 0) {
@@ -1393,7 +1432,7 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
         if (e != GES_OK) return ges__parser_fail(p, e);
         p->offset++;
     }
-    return GES_OK;
+    return over ? ges__parser_fail(p, GES_ERR_HTTP_BODY_TOO_LARGE) : GES_OK;
 }
 
 /* see ges_job.h */
@@ -2267,7 +2306,14 @@ static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
         }
     }
     ges__sha_str(h, "\n", 1);
-    {
+    for (i = 0; i < r->n_headers; i++) {
+        /* The caller's own payload hash (e.g. "UNSIGNED-PAYLOAD"), as the
+         * official SDKs and the gateway take it. */
+        if (ges__ci_cmp(r->headers[i].name, "x-sdk-content-sha256") == 0) break;
+    }
+    if (i < r->n_headers) {
+        ges__sha_str(h, r->headers[i].value, strlen(r->headers[i].value));
+    } else {
         /* hex SHA-256 of the body (of nothing, for a GET) */
         mbedtls_sha256_context b;
         unsigned char dig[32];
@@ -2394,7 +2440,7 @@ ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
     if (auth != NULL && cap > 0) auth[0] = '\0';
     if (r == NULL || auth == NULL || r->method == NULL || r->path == NULL ||
         r->path[0] != '/' || r->sdk_date == NULL || r->ak == NULL || r->sk == NULL ||
-        (r->body == NULL && r->body_len != 0)) {
+        (r->body == NULL && r->body_len != 0) || (r->headers == NULL && r->n_headers != 0)) {
         return GES_ERR_INVALID_ARG;
     }
     /* "/a/b/" splits into a, b (the trailing slash is added back). */
@@ -2862,25 +2908,51 @@ typedef ges_err_t (*ges__poll_fn)(ges_client_t *c, const char *project_id,
                                   const char *graph_id, const char *job_id,
                                   ges_job_status_t *out, uint32_t deadline);
 
+/* What is left of a wait of `total` ms after `spent` by the clock and
+ * `stood` counted while the clock stood still (0 once it is over). */
+static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
+{
+    if ((int32_t)spent < 0) spent = 0; /* a clock that went back */
+    if (spent >= total || stood >= total - spent) return 0;
+    return total - spent - stood;
+}
+
+/* Sleep `ms` by the port, until the clock says it passed, or until the
+ * calls made while the clock stood still asked for all of it: a frozen tick
+ * (a known MCU failure) cannot hold the wait for ever, and a sleep that
+ * returns early while the clock runs is simply resumed. Returns the time
+ * the clock failed to show. */
+static uint32_t ges__sleep(const ges_port_t *pt, uint32_t now, uint32_t ms)
+{
+    uint32_t wake = now + ms, from = now, still = 0;
+    while ((int32_t)(wake - now) > 0 && still < ms) {
+        uint32_t before = now, d = wake - now;
+        pt->sleep_ms(pt->ctx, d);
+        now = pt->now_ms(pt->ctx);
+        still = now == before ? still + d : 0;
+    }
+    return (int32_t)(now - from) >= (int32_t)ms ? 0 : ms - (uint32_t)(now - from);
+}
+
 /* The wait loop, with the poll injectable so tests can pin the schedule
- * against a fake clock without a network. */
+ * against a fake clock without a network. Its time is the clock's plus
+ * what ges__sleep() counted while the clock stood still. */
 static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
                            const char *graph_id, const char *job_id,
                            const ges_wait_config_t *wc, ges_job_status_t *out,
                            ges__poll_fn poll)
 {
     const ges_port_t *pt = c->cfg.platform;
-    uint32_t start = pt->now_ms(pt->ctx);
-    uint32_t end = start + wc->deadline_ms;
+    uint32_t start = pt->now_ms(pt->ctx), stood = 0;
     uint32_t cap = wc->max_interval_ms ? wc->max_interval_ms : 1;
     uint32_t interval = wc->interval_ms ? wc->interval_ms : 1;
     if (interval > cap) interval = cap;
     for (;;) {
-        uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep, wake;
+        uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep;
         ges_err_t e;
-        left = (int32_t)(end - now) > 0 ? end - now : 0;
+        left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (left == 0) return GES_ERR_TIMEOUT;
-        poll_end = c->cfg.timeout_ms < left ? now + c->cfg.timeout_ms : end;
+        poll_end = now + (c->cfg.timeout_ms < left ? c->cfg.timeout_ms : left);
         e = poll(c, project_id, graph_id, job_id, out, poll_end);
         now = pt->now_ms(pt->ctx);
         if (wc->on_poll != NULL && wc->on_poll(wc->ctx, out, e, now - start) != 0) {
@@ -2897,13 +2969,9 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
         interval = (uint32_t)((uint64_t)interval * wc->backoff_percent / 100u);
         if (interval > cap) interval = cap;
         /* Never sleep past the deadline. */
-        left = (int32_t)(end - now) > 0 ? end - now : 0;
+        left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (sleep > left) sleep = left;
-        wake = now + sleep;
-        while ((int32_t)(wake - now) > 0) {
-            pt->sleep_ms(pt->ctx, wake - now);
-            now = pt->now_ms(pt->ctx);
-        }
+        stood += ges__sleep(pt, now, sleep);
     }
 }
 

@@ -130,12 +130,12 @@
 #ifndef GES_JSON_MAX_DEPTH
 #define GES_JSON_MAX_DEPTH 32
 #endif
-/** Most body bytes read, whatever the framing; more is
- *  GES_ERR_HTTP_BODY_TOO_LARGE. Chunked framing (size lines, CRLFs) has the
- *  same budget of its own, so a flood of 1-byte chunks cannot stretch what
- *  is read past twice this. The body is parsed as it arrives,
- *  so this is a limit on work and time, not on memory. At least 1024.
- *  Default 32 MiB. */
+/** Most body bytes read, whatever the framing, and most bytes one parser
+ *  takes through ges_parser_feed(); more is GES_ERR_HTTP_BODY_TOO_LARGE.
+ *  Chunked framing (size lines, CRLFs) has the same budget of its own, so a
+ *  flood of 1-byte chunks cannot stretch what is read past twice this. The
+ *  body is parsed as it arrives, so this is a limit on work and time, not
+ *  on memory. Range 1024..2^31 - 1. Default 32 MiB. */
 #ifndef GES_BODY_MAX
 #define GES_BODY_MAX (32UL * 1024UL * 1024UL)
 #endif
@@ -250,8 +250,12 @@ typedef enum {
     GES_ERR_JSON_TOKENS = -55,  /**< jsmn ran out of tokens for one piece
                                      (cannot happen with the framer's
                                      budget; kept as a defensive check). */
-    GES_ERR_JSON_NUMBER = -56,  /**< a number is not valid for its field
-                                     (fraction in a line count, overflow). */
+    GES_ERR_JSON_NUMBER = -56,  /**< a number is not valid for its field: a
+                                     line count that is not an integer (1.5;
+                                     but 1e6 and 25.0 are integers) or
+                                     outside int64, a progress above the
+                                     largest double (underflow rounds, to 0
+                                     or a subnormal). */
     GES_ERR_JSON_TYPE = -57,    /**< a known field has the wrong JSON type. */
     GES_ERR_JSON_DEPTH = -58,   /**< nesting deeper than GES_JSON_MAX_DEPTH. */
     GES_ERR_JSON_TRAILING = -59, /**< non-space bytes after the document. */
@@ -513,7 +517,9 @@ void ges_parser_init(ges_parser_t *p, ges_job_status_t *out, char *work,
 /**
  * Feed the next `len` bytes of the body. Errors are sticky: after one, every
  * later call returns the same error.
- * @return GES_OK, or a GES_ERR_JSON_* code (out is then reset).
+ * @return GES_OK, GES_ERR_HTTP_BODY_TOO_LARGE (more than GES_BODY_MAX bytes
+ *         fed in all; those up to the bound are parsed first), or a
+ *         GES_ERR_JSON_* code (out is then reset).
  */
 ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len);
 
