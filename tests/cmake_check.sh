@@ -108,9 +108,9 @@ mkdir -p "$tmp/fv" && cp "$tmp/v.txt" "$tmp/fv/CMakeLists.txt" && cp $T/consumer
 check "find_package(ges_job 1.0) is refused by the version file (0.1.0 installed)" $?
 
 echo "== subprojects on the host"
-run "$tmp/sd.log" cmake -S $T/consumer -B "$tmp/sd" -DGES_ROOT="$ROOT" $CC_JSON -DMODE=subdir -DGES_JOB_PORT=posix &&
+run "$tmp/sd.log" cmake -S $T/consumer -B "$tmp/sd" -DGES_ROOT="$ROOT" $CC_JSON -DMODE=subdir &&
     run "$tmp/sd.log" cmake --build "$tmp/sd" -j2 && "$tmp/sd/app"
-check "add_subdirectory: builds and runs" $?
+check "add_subdirectory, options as normal variables (GES_JOB_PORT posix): builds and runs" $?
 no_werror "$tmp/sd" && ! grep -q 'ges_job_status\|tests/test_' "$tmp/sd/compile_commands.json"
 check "add_subdirectory: no CLI, no tests, no -Werror (ges_job.c or the consumer)" $?
 mkdir -p "$tmp/jsmn"
