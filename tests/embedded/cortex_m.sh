@@ -161,7 +161,7 @@ if compile "linked parse-only program (newlib-nano, --gc-sections)" "$elf" \
 fi
 
 echo "== port/lwip for Cortex-M4 (our lwipopts.h, arch/cc.h, arch/sys_arch.h; $LWIP_INC)"
-LW="-DGES_LWIP_COMPILE_CHECK -I. -Iport/lwip -I$LWIP_INC"
+LW="-DGES_LWIP_COMPILE_CHECK -I. -Itests/embedded/lwip_check -I$LWIP_INC"
 compile "port/lwip, no TLS; lwip_poll, numeric IPv4, LWIP_COMPAT_SOCKETS 1" \
     "$D/lwip-1.o" -isystem "$D/inc-jsmn" $LW -DGES_CONFIG_NO_TLS=1 \
     -c port/lwip/ges_port_lwip.c &&
