@@ -548,7 +548,9 @@ unsigned long long ges_parser_offset(const ges_parser_t *p);
  * field's entry in `len` (not strlen) gives its whole length.
  *
  * @return GES_OK (truncation is flagged, not an error), GES_ERR_INVALID_ARG,
- *         or a GES_ERR_JSON_* code; on error `out` is reset.
+ *         GES_ERR_HTTP_BODY_TOO_LARGE (len over GES_BODY_MAX, once the bytes
+ *         up to it parsed cleanly), or a GES_ERR_JSON_* code; on error `out`
+ *         is reset.
  */
 ges_err_t ges_job_parse(const char *body, size_t len, ges_job_status_t *out);
 
