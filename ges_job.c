@@ -57,6 +57,9 @@
 #if GES_BODY_MAX < 1024 || GES_BODY_MAX > 0x7FFFFFFF
 #error "GES_BODY_MAX must be in 1024..2147483647"
 #endif
+#if GES_CODING_MAX < 8 || GES_CODING_MAX > 64
+#error "GES_CODING_MAX must be in 8..64"
+#endif
 #if GES_HOST_MAX < 16 || GES_HOST_MAX > 253
 #error "GES_HOST_MAX must be in 16..253"
 #endif
@@ -1512,8 +1515,11 @@ typedef struct {
     uint8_t line_cr;      /* the line's CR was seen */
     uint16_t line_len;
     char line[48];        /* every line we act on fits */
+    uint8_t encoded;      /* Content-Encoding other than identity */
     uint32_t retry_after; /* Retry-After in seconds, 0 if none */
+    int64_t retry_at;     /* Retry-After as an HTTP-date, -1 if none */
     int64_t date;         /* Date as UTC seconds, -1 if none or invalid */
+    char coding[GES_CODING_MAX + 1]; /* that Content-Encoding, for messages */
 } ges__http_t;
 
 static void ges__http_init(ges__http_t *h, ges_parser_t *json)
@@ -1521,7 +1527,10 @@ static void ges__http_init(ges__http_t *h, ges_parser_t *json)
     memset(h, 0, sizeof *h);
     h->json = json;
     h->date = -1;
+    h->retry_at = -1;
 }
+
+#define GES__RETRY_AFTER_MAX 86400u /* a day: longer Retry-After values are capped */
 
 /* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", to UTC seconds; -1 if it is
  * not one. (The obsolete RFC 850 and asctime forms are not accepted.) */
@@ -1627,10 +1636,24 @@ static ges_err_t ges__http_headers_end(ges__http_t *h)
 {
     if (h->status < 200) {
         if (h->status == 101) return GES_ERR_HTTP; /* we asked no upgrade */
-        /* 1xx interim answer: the real one follows */
-        h->have_len = h->chunked = h->keep_alive = h->close = 0;
+        /* 1xx interim answer: the real one follows, and none of these
+         * headers carries into it */
+        h->have_len = h->chunked = h->keep_alive = h->close = h->encoded = 0;
+        h->coding[0] = '\0';
+        h->retry_after = 0;
+        h->retry_at = h->date = -1;
         h->st = H_STATUS;
         return GES_OK;
+    }
+    if (h->retry_at >= 0 && h->date >= 0) {
+        /* Retry-After as a date: how far past the answer's own Date */
+        int64_t d = h->retry_at - h->date;
+        h->retry_after = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+    }
+    if (h->encoded && h->status >= 200 && h->status <= 299) {
+        /* We asked for identity; a compressed body would only be
+         * reported as malformed JSON. Say what it is instead. */
+        return GES_ERR_HTTP_ENCODING;
     }
     if (h->http10 && !h->keep_alive) h->close = 1;
     if (h->status == 204 || h->status == 304) {
@@ -1691,8 +1714,24 @@ static ges_err_t ges__http_header(ges__http_t *h)
     } else if (ges__hdr_is(h->line, n, "date", &v, &vl)) {
         h->date = h->line_over ? -1 : ges__http_date(v, vl);
     } else if (ges__hdr_is(h->line, n, "retry-after", &v, &vl)) {
-        if (!h->line_over && ges__parse_uint(v, vl, 10, 86400, &x) == 1) {
-            h->retry_after = (uint32_t)x;
+        /* Seconds (above a day is capped, not ignored) or an HTTP-date,
+         * resolved against Date once the headers have ended. */
+        int r = h->line_over ? 0 : ges__parse_uint(v, vl, 10, GES__RETRY_AFTER_MAX, &x);
+        if (r != 0) {
+            h->retry_after = r > 0 ? (uint32_t)x : GES__RETRY_AFTER_MAX;
+            h->retry_at = -1;
+        } else if (!h->line_over) {
+            h->retry_at = ges__http_date(v, vl);
+        }
+    } else if (ges__hdr_is(h->line, n, "content-encoding", &v, &vl)) {
+        if (h->line_over || (vl > 0 && !(vl == 8 && ges__has_token(v, vl, "identity")))) {
+            size_t k = vl < GES_CODING_MAX ? vl : GES_CODING_MAX;
+            h->encoded = 1;
+            memcpy(h->coding, v, k);
+            h->coding[k] = '\0';
+            if (h->line_over || vl > GES_CODING_MAX) { /* cut: say so */
+                memcpy(h->coding + GES_CODING_MAX - 3, "...", 3);
+            }
         }
     }
     return GES_OK;
@@ -2052,7 +2091,7 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
     ges__wr_s(w, "/status HTTP/1.1\r\n");
     ges__wr_hdr(w, "Host: ", hv);
     ges__wr_s(w, "User-Agent: ges_job/" GES_VERSION_STRING
-                 "\r\nAccept: application/json\r\n");
+                 "\r\nAccept: application/json\r\nAccept-Encoding: identity\r\n");
     if (a->token != NULL) {
         ges__wr_hdr(w, "X-Auth-Token: ", a->token);
     } else {
@@ -2745,6 +2784,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
         if (r < 0) return ges__tls_fail(c, r, GES_ERR_NET_RECV);
         *got = 1;
         e = ges__http_feed(&h, rx, (size_t)r, &used);
+        if (e == GES_ERR_HTTP_ENCODING) memcpy(c->coding, h.coding, sizeof c->coding);
         if (e != GES_OK) return e;
         if (h.st == H_DONE && used < (size_t)r) h.close = 1; /* extra bytes */
     }
@@ -2757,6 +2797,12 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     *reusable = !h.close;
     c->retry_after_s = h.retry_after;
     c->server_date = h.date;
+    if (h.retry_at >= 0 && h.date < 0) {
+        /* Retry-After as a date and no Date header: against our own UTC
+         * time, when we have one. */
+        int64_t now = ges__utc_now(c), d = h.retry_at - now;
+        if (now > 0) c->retry_after_s = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+    }
     return ges__http_end(&h, 1);
 }
 
@@ -2812,6 +2858,7 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
     c->deadline = deadline;
     c->tls_err = 0;
     c->retry_after_s = 0;
+    c->coding[0] = '\0';
     for (attempt = 0;; attempt++) {
         int fresh, got = 0, reusable = 0;
         if (c->connected && !ges__idle(c)) ges__disconnect(c);
@@ -3177,6 +3224,9 @@ void ges_client_free(ges_client_t *c)
 int ges_client_tls_error(const ges_client_t *c) { return c ? c->tls_err : 0; }
 
 /* see ges_job.h */
+const char *ges_client_content_coding(const ges_client_t *c) { return c ? c->coding : ""; }
+
+/* see ges_job.h */
 uint32_t ges_client_cert_flags(const ges_client_t *c) { return c ? c->cert_flags : 0; }
 #endif /* !GES_CONFIG_NO_TLS */
 
@@ -3230,6 +3280,7 @@ const char *ges_strerror(ges_err_t err)
     case GES_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
     case GES_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
     case GES_ERR_HTTP_FRAMING: return "invalid HTTP body framing";
+    case GES_ERR_HTTP_ENCODING: return "the answer is compressed (Content-Encoding) though identity was asked";
     case GES_ERR_SERVICE: return "the service answered with an error";
     case GES_ERR_JSON_SYNTAX: return "malformed JSON";
     case GES_ERR_JSON_ESCAPE: return "invalid escape in a JSON string";

@@ -158,6 +158,11 @@
 #ifndef GES_HOST_MAX
 #define GES_HOST_MAX 128
 #endif
+/** Longest Content-Encoding name kept to name it in GES_ERR_HTTP_ENCODING
+ *  messages (a longer one ends in "..."). Range 8..64. Default 15. */
+#ifndef GES_CODING_MAX
+#define GES_CODING_MAX 15
+#endif
 /** Smallest I/O buffer ges_client_init() accepts. With it, every answer is
  *  parsed correctly (the parse does not depend on the buffer size); a larger
  *  buffer means fewer TLS reads and fewer JSON pieces. 512 is comfortable,
@@ -231,6 +236,11 @@ typedef enum {
     GES_ERR_HTTP_BODY_TOO_LARGE = -32,    /**< over GES_BODY_MAX. */
     GES_ERR_HTTP_FRAMING = -33, /**< invalid or conflicting Content-Length,
                                      bad chunk size or chunk framing. */
+    GES_ERR_HTTP_ENCODING = -34, /**< a 2xx answer with a Content-Encoding
+                                      other than identity (gzip...): the
+                                      client asks for identity and does not
+                                      decompress; ges_client_content_coding()
+                                      names it. */
 
     /* Service [3] */
     GES_ERR_SERVICE = -40,      /**< non-2xx answer (redirects included), or a
@@ -737,6 +747,7 @@ typedef struct {
     uint8_t connected;          /* socket and TLS session are up */
     uint8_t has_session;        /* a saved session can be resumed */
     uint8_t initialised;
+    char coding[GES_CODING_MAX + 1]; /* Content-Encoding of a refused answer */
     uint8_t probing;            /* zero-time idle check of a kept connection */
     uint8_t probe_got;          /* the check saw a byte, a close or an error */
     mbedtls_ssl_context ssl;
@@ -901,6 +912,11 @@ int ges_client_tls_error(const ges_client_t *c);
 /** mbedTLS X.509 verification flags (MBEDTLS_X509_BADCERT_*) of the last
  *  handshake, 0 if it verified. */
 uint32_t ges_client_cert_flags(const ges_client_t *c);
+
+/** The Content-Encoding of the last answer when the call failed with
+ *  GES_ERR_HTTP_ENCODING ("gzip"; at most GES_CODING_MAX bytes, a longer
+ *  name ends in "..."), else "". Never NULL. */
+const char *ges_client_content_coding(const ges_client_t *c);
 #endif /* !GES_CONFIG_NO_TLS */
 
 #ifdef __cplusplus
