@@ -177,7 +177,6 @@ static void ges_lwip_raw__drop_pcb(ges_port_lwip_raw_conn_t *c, int abort)
         return;
     tcp_arg(pcb, NULL);
     tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
     tcp_err(pcb, NULL);
     if (abort || tcp_close(pcb) != ERR_OK)
         tcp_abort(pcb);
