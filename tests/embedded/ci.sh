@@ -2,7 +2,8 @@
 # tests/embedded/ci.sh - `make ci-embedded`: every embedded and portability
 # check in turn, then one line CI reads. Each check is one step (its own
 # "N passed, N failed" line is printed above it):
-#   cortex-m      ges_job.c and port/lwip for Cortex-M4, sizes, no .data/.bss
+#   cortex-m      ges_job.c, port/lwip, port/lwip_raw for Cortex-M4, sizes,
+#                 no .data/.bss
 #   lwip-host     port/lwip against Debian's lwIP, tests on its stack
 #   lwip-raw-host port/lwip_raw on lwIP 2.1.3's core from Debian's source
 #                 package (tests/lwip/run.sh; fetches it on first use)

@@ -1,10 +1,13 @@
 #!/bin/sh
 # tests/embedded/cortex_m.sh - `make cortex-m`: ges_job.c, port/lwip and
-# port/lwip_raw built for Cortex-M4 with Debian's arm-none-eabi-gcc and newlib, under
-# -Werror and the strict warning set; sizes of ges_job.o with and without
-# TLS; checks that the library object has no .data/.bss and calls nothing
-# but libc's mem*/str*, mbedTLS and the compiler's helpers (no heap, no
-# stdio, no POSIX).
+# port/lwip_raw built for Cortex-M4 with Debian's arm-none-eabi-gcc and
+# newlib, under -Werror and the strict warning set; sizes of ges_job.o with
+# and without TLS and of the ports; checks that the library object has no
+# .data/.bss and calls nothing but libc's mem*/str*, mbedTLS and the
+# compiler's helpers (no heap, no stdio, no POSIX), and that port/lwip_raw
+# has no .data/.bss either. port/lwip_raw is compiled against Debian's lwIP
+# headers with tests/lwip/lwipopts.h and arch/cc.h (NO_SYS 1), the host
+# tests' configuration, which is plain C and fits newlib too.
 #
 #   sh tests/embedded/cortex_m.sh [BUILD_DIR]        (default: build)
 #

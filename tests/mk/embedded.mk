@@ -6,7 +6,8 @@
 # "N passed, N failed".
 #
 #   make cortex-m       arm-none-eabi-gcc -Os: ges_job.o with/without TLS,
-#                       arm-none-eabi-size, .data + .bss must be 0; port/lwip
+#                       arm-none-eabi-size, .data + .bss must be 0; port/lwip,
+#                       port/lwip_raw
 #   make lwip-host      port/lwip with the host compiler, tests on lwIP
 #   make lwip-raw-host  port/lwip_raw on lwIP 2.1.3's core built from Debian's
 #                       source package (NO_SYS 1, loopback, fake clock)
