@@ -2526,6 +2526,7 @@ static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
     int r = left ? pt->net_send(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
     if (r > 0) return r;
     c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    c->send_failed = 1;
     return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
@@ -2549,6 +2550,7 @@ static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
     r = left ? pt->net_recv(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
     if (r >= 0) return r; /* 0: closed, mbedTLS reports CONN_EOF */
     c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    c->send_failed = 0;
     return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
 }
 
@@ -2605,12 +2607,14 @@ static void ges__disconnect(ges_client_t *c)
     c->connected = 0;
 }
 
-/* Map a failed mbedTLS call, looking first at what the port said. */
-static ges_err_t ges__tls_fail(ges_client_t *c, int r, ges_err_t net_err)
+/* Map a failed mbedTLS call, looking first at what the port said: a port
+ * error is the send's or the receive's that failed (during a handshake
+ * either can). */
+static ges_err_t ges__tls_fail(ges_client_t *c, int r)
 {
     c->tls_err = r;
     if (c->net_status == GES_PORT_TIMEOUT || r == MBEDTLS_ERR_SSL_TIMEOUT) return GES_ERR_TIMEOUT;
-    if (c->net_status == GES_PORT_ERROR) return net_err;
+    if (c->net_status == GES_PORT_ERROR) return c->send_failed ? GES_ERR_NET_SEND : GES_ERR_NET_RECV;
     if (r == MBEDTLS_ERR_SSL_CONN_EOF) return GES_ERR_NET_CLOSED;
     return GES_ERR_TLS;
 }
@@ -2641,7 +2645,7 @@ static ges_err_t ges__connect(ges_client_t *c)
         c->cert_flags = mbedtls_ssl_get_verify_result(&c->ssl);
         if (c->cert_flags == (uint32_t)-1) c->cert_flags = 0;
         e = r == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ? GES_ERR_TLS_CERT
-                                                     : ges__tls_fail(c, r, GES_ERR_NET_RECV);
+                                                     : ges__tls_fail(c, r);
         c->tls_err = r;
         ges__disconnect(c);
         return e;
@@ -2675,7 +2679,7 @@ static ges_err_t ges__tls_sink(void *ctx, const unsigned char *p, size_t n)
         if (r > 0) {
             off += (size_t)r;
         } else if (r != MBEDTLS_ERR_SSL_WANT_WRITE && r != MBEDTLS_ERR_SSL_WANT_READ) {
-            return ges__tls_fail(c, r, GES_ERR_NET_SEND);
+            return ges__tls_fail(c, r);
         } else if (ges__left(c) == 0) {
             return GES_ERR_TIMEOUT;
         }
@@ -2781,7 +2785,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
             h.close = 1;
             break; /* a close-delimited body ends here; anything else is cut */
         }
-        if (r < 0) return ges__tls_fail(c, r, GES_ERR_NET_RECV);
+        if (r < 0) return ges__tls_fail(c, r);
         *got = 1;
         e = ges__http_feed(&h, rx, (size_t)r, &used);
         if (e == GES_ERR_HTTP_ENCODING) memcpy(c->coding, h.coding, sizeof c->coding);
@@ -2806,12 +2810,28 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     return ges__http_end(&h, 1);
 }
 
+/* With AK/SK an ID must be unreserved bytes only: the official SDKs sign
+ * an encoded path segment in different ways (encode once, twice, or not at
+ * all), so the gateway could refuse a signature we compute for "a b" with
+ * a confusing 401. Real GES IDs are hex or UUIDs. With a token, any ID is
+ * percent-encoded and sent. */
+static int ges__id_signable(const char *id)
+{
+    char enc[3];
+    for (; *id != '\0'; id++) {
+        if (ges__pct_byte((unsigned char)*id, enc) != 1) return 0;
+    }
+    return 1;
+}
+
 static int ges__args_ok(const ges_client_t *c, const char *project_id,
                         const char *graph_id, const char *job_id,
                         const ges_job_status_t *out)
 {
     return c != NULL && c->initialised && out != NULL && ges__id_ok(project_id) &&
-           ges__id_ok(graph_id) && ges__id_ok(job_id);
+           ges__id_ok(graph_id) && ges__id_ok(job_id) &&
+           (c->cfg.token != NULL || (ges__id_signable(project_id) &&
+                                     ges__id_signable(graph_id) && ges__id_signable(job_id)));
 }
 
 /* A 401 from the API gateway saying an AK/SK signature is too old or too

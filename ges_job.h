@@ -748,6 +748,7 @@ typedef struct {
     uint8_t has_session;        /* a saved session can be resumed */
     uint8_t initialised;
     char coding[GES_CODING_MAX + 1]; /* Content-Encoding of a refused answer */
+    uint8_t send_failed;        /* the port error was a send's */
     uint8_t probing;            /* zero-time idle check of a kept connection */
     uint8_t probe_got;          /* the check saw a byte, a close or an error */
     mbedtls_ssl_context ssl;
@@ -794,7 +795,11 @@ void ges_client_free(ges_client_t *c);
  * trust sits in between.
  *
  * IDs are percent-encoded outside A-Za-z0-9-._~; an empty ID, "." or "..",
- * or one longer than GES_ID_MAX is refused before anything is sent.
+ * or one longer than GES_ID_MAX is refused before anything is sent. With
+ * AK/SK signing an ID must hold only those unreserved bytes (else
+ * GES_ERR_INVALID_ARG, before anything is sent): the official SDKs sign
+ * encoded path segments differently, so a signature could not be trusted
+ * to match the gateway's. Real GES IDs (hex, UUIDs) are unreserved.
  *
  * @return GES_OK (2xx, errorCode empty or absent);
  *         GES_ERR_SERVICE (non-2xx incl. redirects, or a 2xx errorCode);

@@ -23,6 +23,8 @@
  *   - a clean answer keeps its connection (one handshake for many polls,
  *     at every split and window size);
  *   - ges_job_wait over running, a stray CRLF, success: ends in success;
+ *   - a port error in the handshake is named by the call that failed
+ *     (send: GES_ERR_NET_SEND, receive: GES_ERR_NET_RECV);
  *   - IP-literal endpoints: 127.0.0.1, ::1 and [2001:db8::42] connect with
  *     no SNI and the certificate's iPAddress entry matched; an address the
  *     certificate does not list, or a certificate with only other
@@ -163,6 +165,8 @@ static struct {
     int later_close;          /* then close_notify and FIN */
     uint32_t now;
     uint32_t rnd;
+    unsigned sends, recvs;              /* port calls on this connection */
+    unsigned fail_send_at, fail_recv_at; /* 1-based: that call fails; 0: none */
 } ka;
 
 static mbedtls_ssl_context srv_main, srv_other;
@@ -321,6 +325,7 @@ static int w_connect(void *ctx, const char *host, uint16_t port, uint32_t t, ges
     ka.req[0] = '\0';
     ka.later_n[0] = ka.later_n[1] = 0;
     ka.later_close = 0;
+    ka.sends = ka.recvs = 0;
     (void)mbedtls_ssl_session_reset(ka.ssl);
     *s = (ges_sock_t)++ka.conns;
     return 0;
@@ -331,6 +336,7 @@ static int w_send(void *ctx, ges_sock_t s, const unsigned char *b, size_t n, uin
     (void)ctx;
     (void)t;
     if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
+    if (++ka.sends == ka.fail_send_at) return GES_PORT_ERROR;
     srv_release(); /* what was on its way arrives before the next answer */
     if (ka.fin) {
         ka.writes_after_fin++; /* TCP takes it; the answer is EOF or RST */
@@ -345,6 +351,7 @@ static int w_recv(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t 
 {
     (void)ctx;
     if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
+    if (++ka.recvs == ka.fail_recv_at) return GES_PORT_ERROR;
     srv_pump();
     if (s2c.n == 0) srv_release();
     if (s2c.n) return (int)q_take(&s2c, b, n);
@@ -444,6 +451,7 @@ static void ka_reset(ka_script_t script, mbedtls_ssl_context *ssl)
     ka.sni[0] = ka.host_hdr[0] = '\0';
     ka.later_n[0] = ka.later_n[1] = 0;
     ka.later_close = 0;
+    ka.fail_send_at = ka.fail_recv_at = 0;
     ka_overflow = 0;
 }
 
@@ -784,6 +792,31 @@ static void test_ip_literals(void)
     literal("2001:db8::42", &srv_other, GES_ERR_TLS_CERT, "", 0);
 }
 
+/* A port error during the handshake is named by what failed: a send is
+ * GES_ERR_NET_SEND, a receive GES_ERR_NET_RECV (issue 13); then the same
+ * client polls fine. */
+static void test_handshake_port_errors_named(void)
+{
+    unsigned k;
+    for (k = 1; k <= 2; k++) {
+        ka_reset(script_one, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        ka.fail_send_at = k; /* 1: the ClientHello, 2: the key exchange */
+        CHECK_EQ(poll_job("A"), GES_ERR_NET_SEND);
+        ka.fail_send_at = 0;
+        CHECK_EQ(poll_job("A"), GES_OK);
+        ges_client_free(&cl);
+
+        ka_reset(script_one, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        ka.fail_recv_at = k; /* the server's first or second flight */
+        CHECK_EQ(poll_job("A"), GES_ERR_NET_RECV);
+        ka.fail_recv_at = 0;
+        CHECK_EQ(poll_job("A"), GES_OK);
+        ges_client_free(&cl);
+    }
+}
+
 int main(void)
 {
     ka.rnd = 0x2545F491u;
@@ -809,6 +842,7 @@ int main(void)
     RUN(test_idle_close_reconnects_without_writing);
     RUN(test_wait_survives_a_stray_crlf);
     RUN(test_ip_literals);
+    RUN(test_handshake_port_errors_named);
     mbedtls_ssl_free(&srv_main);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_main);
