@@ -732,21 +732,28 @@ static const char *ges_cli_region_host(const char *name, char *host,
     return NULL;
 }
 
-/** Decimal 1..GES_CLI_TIMEOUT_MAX, digits only. */
+/** Decimal 1..GES_CLI_TIMEOUT_MAX, digits only (leading zeros allowed);
+ *  *out is set only when the value is accepted. Each digit is checked
+ *  BEFORE it is added: "v * 10 + d" checked afterwards wraps wherever
+ *  unsigned long is 32 bits ("4294967301" became 5 on armhf, issue 13).
+ *  The value is kept in a uint32_t so every target does the same sums,
+ *  and the 64-bit test builds catch what the 32-bit ones would. */
 static int ges_cli_parse_ms(const char *s, uint32_t *out)
 {
-    unsigned long v = 0;
+    uint32_t v = 0;
     if (*s == '\0') {
         return -1;
     }
     for (; *s != '\0'; s++) {
+        uint32_t d;
         if (*s < '0' || *s > '9') {
             return -1;
         }
-        v = v * 10 + (unsigned long)(*s - '0');
-        if (v > GES_CLI_TIMEOUT_MAX) {
-            return -1;
+        d = (uint32_t)(*s - '0');
+        if (v > (GES_CLI_TIMEOUT_MAX - d) / 10u) {
+            return -1; /* v * 10 + d > GES_CLI_TIMEOUT_MAX */
         }
+        v = v * 10u + d;
     }
     if (v == 0) {
         return -1;

@@ -731,6 +731,42 @@ def _(t):
     t.expect(r.out == b"", "stdout is not empty")
 
 
+# Past 2^31 - 1, and values an unsigned long of 32 bits wraps into range (4294967301 -> 5,
+# 4294967297 -> 1, 8589934597 -> 5, 42949673010 -> 50): refused whatever the target's long.
+MS_OVERFLOW = ("2147483648", "4294967295", "4294967296", "4294967297", "4294967301",
+               "8589934597", "42949673010", "18446744073709551621")
+
+
+@case("usage: --wait=MS, --timeout-ms, --interval-ms past 2^31-1 or wrapping 32 bits -> exit 2,"
+      " nothing printed or sent")
+def _(t):
+    t.ctx.sim.reset()
+    for v in MS_OVERFLOW:
+        for extra, opt in ((["--wait=" + v], b"--wait"), (["--timeout-ms", v], b"--timeout-ms"),
+                           (["--timeout-ms=" + v], b"--timeout-ms"),
+                           (["--wait", "--interval-ms", v], b"--interval-ms")):
+            r = t.cli("job-success", *extra)
+            n = len(t.problems)
+            t.rc(r, 2)
+            t.expect(r.out == b"", "stdout is not empty")
+            t.expect(opt in r.err and b"1..2147483647" in r.err,
+                     "stderr does not name %s and its range" % opt.decode())
+            if len(t.problems) > n:
+                t.problems.insert(n, "%s:" % " ".join(extra))
+    st = t.ctx.sim.stats()
+    t.expect(st["requests"] == 0 and st["connections"] == 0,
+             "the simulator saw a request: %r" % st)
+
+
+@case("limits: --timeout-ms 2147483647, --wait=2147483647 --interval-ms 2147483647 -> job-success")
+def _(t):
+    r = t.cli("job-success", "--timeout-ms", "2147483647")
+    expect_seed_answer(t, r)
+    r = t.cli("job-success", "--wait=2147483647", "--interval-ms", "2147483647",
+              "--timeout-ms", "2147483647")
+    expect_seed_answer(t, r)
+
+
 @case("usage: no token (no file, no GES_TOKEN) -> exit 2")
 def _(t):
     r = t.cli("job-success", token_file=False, env=clean_env())
