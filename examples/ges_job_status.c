@@ -12,8 +12,11 @@
  *   - stdout: one name=value line per field, in a fixed order, names as the
  *     v1.0 API spells them; absent and null fields print nothing; a last
  *     line "truncated=a,b" names every value that was cut.
- *   - values are UTF-8 with backslash and bytes below 0x20 escaped, so one
- *     field is always one line.
+ *   - values are UTF-8 with backslash and every control character escaped,
+ *     so one field is always one line: \\ \n \r \t, "\xHH" for the other
+ *     bytes below 0x20 and for DEL (0x7F), and "\xc2\xHH" for the C1
+ *     controls U+0080..U+009F (UTF-8 0xC2 0x80..0x9F). "\xHH" is always
+ *     one byte of the value (see print_escaped()).
  *   - exit 0 ok, 1 job failed or partiallyFailed, 2 usage or invalid
  *     argument, 3 service error, 4 network/TLS/certificate, 5 timeout,
  *     6 malformed or oversized response. Messages for people go to stderr.
@@ -111,10 +114,18 @@ static void ges_cli_wipe(void *p, size_t n)
 /* ------------------------------------------------------------------------- */
 /* Output: escaping and one status struct                                     */
 /* ------------------------------------------------------------------------- */
-/** Write `len` bytes of `s`, escaping backslash and bytes below 0x20 (as
- *  backslash-backslash, backslash-n, -r, -t, or backslash-x and two
- *  lower-case hex digits), so the value stays on one line. Other bytes
- *  (UTF-8 included) are written as they are. */
+/** Write `len` bytes of `s` with every control character escaped, so the
+ *  value stays on one line and cannot steer a terminal:
+ *    - backslash, LF, CR, TAB as backslash-backslash, backslash-n, -r, -t;
+ *    - the other C0 bytes (below 0x20) and DEL (0x7F) as backslash-x and
+ *      two lower-case hex digits;
+ *    - the C1 controls U+0080..U+009F, in UTF-8 the two bytes 0xC2 0x80..
+ *      0xC2 0x9F, as two such escapes, "\xc2\x80".."\xc2\x9f".
+ *  So "\xHH" always stands for one byte of the value, and replacing each
+ *  escape by its byte gives the value's bytes back. Other bytes (UTF-8
+ *  from U+00A0 on) are written as they are. Values are valid UTF-8 (the
+ *  library checks it and cuts on character boundaries), so a 0x80..0x9F
+ *  byte after any other lead byte is a continuation, not a control. */
 static void print_escaped(FILE *f, const char *s, size_t len)
 {
     size_t i;
@@ -126,8 +137,13 @@ static void print_escaped(FILE *f, const char *s, size_t len)
         case '\r': fputs("\\r", f); break;
         case '\t': fputs("\\t", f); break;
         default:
-            if (c < 0x20) {
+            if (c < 0x20 || c == 0x7F) {
                 fprintf(f, "\\x%02x", (unsigned)c);
+            } else if (c == 0xC2 && i + 1 < len &&
+                       (unsigned char)s[i + 1] >= 0x80 &&
+                       (unsigned char)s[i + 1] <= 0x9F) {
+                i++;
+                fprintf(f, "\\xc2\\x%02x", (unsigned)(unsigned char)s[i]);
             } else {
                 putc(c, f);
             }
@@ -584,7 +600,8 @@ static void usage(FILE *f)
 "errorCode, errorMessage, then for schemaPath, edgesetPath, vertexsetPath:\n"
 "SET.count=N and SET[i].path/.log/.status/.cause/.totalLines/.failedLines/\n"
 "/.successfulLines; last, truncated=NAME,... if any value was cut.\n"
-"Backslash and bytes below 0x20 are escaped (\\\\ \\n \\r \\t \\xHH).\n"
+"Backslash and control characters are escaped: \\\\ \\n \\r \\t, \\xHH for\n"
+"the other bytes below 0x20 and DEL, \\xc2\\xHH for U+0080..U+009F.\n"
 "\n"
 "Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
 "invalid argument; 3 the service answered with an error; 4 network, TLS or\n"

@@ -441,6 +441,31 @@ def _(t):
     t.expect(r.out == b"", "stdout is not empty")
 
 
+@case("parse: DEL and C1 controls (raw and \\u-escaped) print as \\x7f and \\xc2\\x80..\\xc2\\x9f")
+def _(t):
+    path = os.path.join(t.ctx.workdir, "controls.json")
+    body = (b'{"jobId": "a\\u007fb\x7fc",'
+            b' "status": "x\\u0080y\\u009fz\\u00a0!",'
+            b' "jobType": "raw \xc2\x80 \xc2\x85 \xc2\x9f \xc2\xa0 \xc3\x80 \xe2\x80\xa8 \xc4\x80",'
+            b' "jobName": "c0 \\u0001\\u001f\\t\\n\\r\\\\x7f \\u0000 end",'
+            b' "failReason": "\xc2\x9f\x7f\xc2\x80"}')
+    with open(path, "wb") as f:
+        f.write(body)
+    r = t.run([t.ctx.cli, "--parse", path])
+    t.rc(r, 0)
+    want = [b"jobId=a\\x7fb\\x7fc",
+            b"status=x\\xc2\\x80y\\xc2\\x9fz\xc2\xa0!",
+            b"jobType=raw \\xc2\\x80 \\xc2\\x85 \\xc2\\x9f \xc2\xa0 \xc3\x80 \xe2\x80\xa8 \xc4\x80",
+            b"jobName=c0 \\x01\\x1f\\t\\n\\r\\\\x7f \\x00 end",
+            b"failReason=\\xc2\\x9f\\x7f\\xc2\\x80"]
+    got = r.out.split(b"\n")
+    t.expect(got == want + [b""], "stdout %r, expected %r" % (got, want + [b""]))
+    t.expect(all(0x20 <= c < 0x7f or c >= 0x80 or c == 0x0a for c in r.out),
+             "stdout holds a C0 control or DEL")
+    t.expect(b"\xc2\x80" not in r.out and b"\xc2\x9f" not in r.out and
+             b"\xc2\x85" not in r.out, "stdout holds a raw C1 control")
+
+
 @case("parse: stdin '-'")
 def _(t):
     with open(SEED_200, "rb") as f:

@@ -203,11 +203,102 @@ static void test_endpoint_ports(void)
     CHECK_EQ(port, 443);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Escaping of values (stdout)                                                */
+/* ------------------------------------------------------------------------- */
+static char esc_out[512];
+
+/** print_escaped(s, len) into esc_out (NUL-terminated). */
+static const char *escaped(const char *s, size_t len)
+{
+    FILE *f = tmpfile();
+    size_t n = 0;
+    esc_out[0] = '\0';
+    if (f == NULL) {
+        return "(no tmpfile)";
+    }
+    print_escaped(f, s, len);
+    rewind(f);
+    n = fread(esc_out, 1, sizeof esc_out - 1, f);
+    esc_out[n] = '\0';
+    (void)fclose(f);
+    return esc_out;
+}
+
+/** What one byte alone becomes: the rule as README states it. */
+static void expected_byte(unsigned c, char *buf, size_t cap)
+{
+    if (c == '\\') {
+        (void)snprintf(buf, cap, "\\\\");
+    } else if (c == '\n') {
+        (void)snprintf(buf, cap, "\\n");
+    } else if (c == '\r') {
+        (void)snprintf(buf, cap, "\\r");
+    } else if (c == '\t') {
+        (void)snprintf(buf, cap, "\\t");
+    } else if (c < 0x20 || c == 0x7F) {
+        (void)snprintf(buf, cap, "\\x%02x", c);
+    } else {
+        buf[0] = (char)c;
+        buf[1] = '\0';
+    }
+}
+
+/* Every byte alone: C0 and DEL as \xHH, the four short forms, the rest as
+ * it is (a lone byte >= 0x80 is not a control: only U+0080..U+009F are). */
+static void test_escape_each_byte(void)
+{
+    unsigned c;
+    char want[8], in[1];
+    for (c = 0; c < 256; c++) {
+        in[0] = (char)c;
+        expected_byte(c, want, sizeof want);
+        if (strcmp(escaped(in, 1), want) != 0) {
+            fprintf(stderr, "  byte 0x%02x\n", c);
+        }
+        CHECK_STR(escaped(in, 1), want);
+    }
+}
+
+/* Two-byte UTF-8 after 0xC2: U+0080..U+009F (C1 controls) escaped byte by
+ * byte, \xc2\xHH, so un-escaping gives the value's bytes back; U+00A0 and
+ * above as they are. */
+static void test_escape_c1(void)
+{
+    unsigned c;
+    char want[16], in[2];
+    for (c = 0x80; c < 0xC0; c++) {
+        in[0] = (char)0xC2;
+        in[1] = (char)c;
+        if (c <= 0x9F) {
+            (void)snprintf(want, sizeof want, "\\xc2\\x%02x", c);
+        } else {
+            want[0] = (char)0xC2;
+            want[1] = (char)c;
+            want[2] = '\0';
+        }
+        CHECK_STR(escaped(in, 2), want);
+    }
+    /* Continuation bytes 0x80..0x9F after another lead are not C1. */
+    CHECK_STR(escaped("\xc3\x80\xc4\x9f\xe2\x80\xa8\xe2\x82\xac", 10),
+              "\xc3\x80\xc4\x9f\xe2\x80\xa8\xe2\x82\xac");
+    CHECK_STR(escaped("\xf0\x9f\x98\x80", 4), "\xf0\x9f\x98\x80");
+    /* Mixed, and the length bounds the look-ahead: a final 0xC2 whose next
+     * byte lies past len is written as it is. */
+    CHECK_STR(escaped("a\x7f\xc2\x85\xc2\xa0\x01\\z", 9),
+              "a\\x7f\\xc2\\x85\xc2\xa0\\x01\\\\z");
+    CHECK_STR(escaped("\xc2\xc2\x9f", 3), "\xc2\\xc2\\x9f");
+    CHECK_STR(escaped("x\xc2\x80", 2), "x\xc2");
+    CHECK_STR(escaped("", 0), "");
+}
+
 int main(void)
 {
     RUN(test_parse_ms_refuses_overflow);
     RUN(test_parse_ms_accepts_range);
     RUN(test_args_ms_options);
     RUN(test_endpoint_ports);
+    RUN(test_escape_each_byte);
+    RUN(test_escape_c1);
     return harness_done();
 }
