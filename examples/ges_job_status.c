@@ -19,7 +19,9 @@
  *     one byte of the value (see print_escaped()).
  *   - exit 0 ok, 1 job failed or partiallyFailed, 2 usage or invalid
  *     argument, 3 service error, 4 network/TLS/certificate, 5 timeout,
- *     6 malformed or oversized response. Messages for people go to stderr.
+ *     6 malformed or oversized response. Messages for people go to stderr
+ *     (a TLS error there: mbedTLS's code and, with MBEDTLS_ERROR_C, its
+ *     mbedtls_strerror text).
  *   - --wait polls with ges_job_wait() until the status is final and then
  *     prints and exits as one poll would; 5 when the wait's deadline passed.
  *     Progress goes to stderr only.
@@ -53,6 +55,7 @@
 #if GES_CONFIG_NO_TLS
 #error "ges_job_status needs the client API: build without GES_CONFIG_NO_TLS"
 #endif
+#include <mbedtls/error.h>    /* mbedtls_strerror, with MBEDTLS_ERROR_C */
 #include <mbedtls/x509_crt.h> /* mbedtls_x509_crt_verify_info */
 
 /* ------------------------------------------------------------------------- */
@@ -434,17 +437,40 @@ static int ges_cli_exit_for_status(const ges_job_status_t *st)
     return GES_CLI_EXIT_OK;
 }
 
-/** "ges_job_status: <text>[ (mbedtls -0xNNNN)][ (certificate ...)]" on
- *  stderr. `c` may be NULL (no client to ask for TLS details). */
+/** " (mbedtls -0xNNNN)", or " (mbedtls -0xNNNN: TEXT)" with mbedTLS's
+ *  own text where the build keeps it (MBEDTLS_ERROR_C; Debian's
+ *  libmbedtls does). For stderr: TEXT is escaped as values are, though
+ *  mbedTLS's texts are plain ASCII, and may be cut to fit the buffer. */
+static void ges_cli_print_tls_code(FILE *f, int t)
+{
+    long v = t;
+    fprintf(f, " (mbedtls %s0x%04lX", v < 0 ? "-" : "",
+            (unsigned long)(v < 0 ? -v : v));
+#if defined(MBEDTLS_ERROR_C)
+    {
+        /* A high-level and a low-level text, ": "-joined: ~200 bytes. */
+        char text[256];
+        text[0] = '\0';
+        mbedtls_strerror(t, text, sizeof text);
+        text[sizeof text - 1] = '\0';
+        if (text[0] != '\0') {
+            fputs(": ", f);
+            print_escaped(f, text, strlen(text));
+        }
+    }
+#endif
+    putc(')', f);
+}
+
+/** "ges_job_status: <text>[ (mbedtls -0xNNNN[: TEXT])][ (certificate
+ *  ...)]" on stderr. `c` may be NULL (no client to ask for TLS details). */
 static void ges_cli_report(ges_err_t e, const ges_client_t *c)
 {
     fprintf(stderr, GES_CLI_NAME ": %s", ges_strerror(e));
     if (c != NULL && (e == GES_ERR_TLS || e == GES_ERR_TLS_CERT)) {
         int t = ges_client_tls_error(c);
         if (t != 0) {
-            long v = t;
-            fprintf(stderr, " (mbedtls %s0x%04lX)", v < 0 ? "-" : "",
-                    (unsigned long)(v < 0 ? -v : v));
+            ges_cli_print_tls_code(stderr, t);
         }
     }
     if (c != NULL && e == GES_ERR_HTTP_ENCODING) {

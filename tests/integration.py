@@ -713,13 +713,50 @@ def _(t):
 
 # --- TLS -----------------------------------------------------------------------------------
 
+def mbedtls_error_texts(cli):
+    """Whether the CLI's messages must carry mbedTLS's error texts (MBEDTLS_ERROR_C):
+    GES_TEST_MBEDTLS_ERROR_C=1/0 says so; otherwise True when the CLI needs the system's shared
+    libmbedcrypto and the system's mbedTLS config defines MBEDTLS_ERROR_C (the `make` build on
+    Debian), else None: with or without the text is accepted (a static mbedTLS of its own
+    config, as tests/mbedtls builds, may leave the texts out)."""
+    env = os.environ.get("GES_TEST_MBEDTLS_ERROR_C", "")
+    if env in ("0", "1"):
+        return env == "1"
+    try:
+        r = subprocess.run(["readelf", "-d", cli], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if not re.search(rb"NEEDED.*\[libmbedcrypto\.so", r.stdout):
+        return None
+    for h in ("/usr/include/mbedtls/mbedtls_config.h", "/usr/include/mbedtls/config.h"):
+        try:
+            with open(h, "rb") as f:
+                return re.search(rb"(?m)^\s*#\s*define\s+MBEDTLS_ERROR_C\b", f.read()) is not None
+        except OSError:
+            continue
+    return None
+
+
 def cert_case(name):
-    @case("TLS: %s certificate -> exit 4, stderr names the certificate" % name)
+    @case("TLS: %s certificate -> exit 4, stderr names the certificate, the mbedTLS code and"
+          " its text" % name)
     def _(t):
         r = t.cli("job-success", port=t.ctx.sim.ports[name])
         t.rc(r, 4)
         t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
         t.no_prefix(r, "httpStatus=")
+        t.expect(r.out == b"", "stdout is not empty")
+        # MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, with mbedtls_strerror's text when built in.
+        m = re.search(rb"\(mbedtls -0x2700(: X509 - Certificate verification failed[^)\n]*)?\)"
+                      rb" \(certificate flags 0x[0-9a-f]{8}: [^\n]+\)\n\Z", r.err)
+        if t.expect(m, "stderr does not end in '(mbedtls -0x2700[: TEXT]) (certificate flags"
+                    " ...)'"):
+            want = t.ctx.mbedtls_texts
+            t.expect(want is None or want == (m.group(1) is not None),
+                     "mbedTLS's error text is %s, expected %s (MBEDTLS_ERROR_C %s)"
+                     % ("there" if m.group(1) else "missing", "it" if want else "none",
+                        "on" if want else "off"))
 
 
 for _name in ("expired", "wrongname", "selfsigned"):
@@ -947,6 +984,7 @@ def main(argv):
         try:
             ctx = Context(cli, sim, workdir)
             ctx.test_client = os.path.join(os.path.dirname(cli), "test_client")
+            ctx.mbedtls_texts = mbedtls_error_texts(cli)
             ctx.timings = []
             for name, fn in CASES:
                 if CASE_FILTER and not re.search(CASE_FILTER, name):

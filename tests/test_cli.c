@@ -292,6 +292,76 @@ static void test_escape_c1(void)
     CHECK_STR(escaped("", 0), "");
 }
 
+/* ------------------------------------------------------------------------- */
+/* mbedTLS codes in messages (stderr)                                         */
+/* ------------------------------------------------------------------------- */
+static char report_out[4096];
+
+/** ges_cli_report(e, c) with stderr captured into report_out; stdout's
+ *  byte count returned (the report must write none). */
+static long report(ges_err_t e, const ges_client_t *c)
+{
+    quiet_t q;
+    int fd, saved;
+    FILE *f = tmpfile();
+    size_t n = 0;
+    long out;
+    report_out[0] = '\0';
+    if (f == NULL) {
+        return -1;
+    }
+    quiet_begin(&q);
+    saved = dup(STDERR_FILENO);
+    fd = fileno(f);
+    (void)dup2(fd, STDERR_FILENO);
+    ges_cli_report(e, c);
+    (void)fflush(stderr);
+    (void)dup2(saved, STDERR_FILENO);
+    (void)close(saved);
+    out = quiet_end(&q);
+    rewind(f);
+    n = fread(report_out, 1, sizeof report_out - 1, f);
+    report_out[n] = '\0';
+    (void)fclose(f);
+    return out;
+}
+
+/* The code, then mbedTLS's own text where the build keeps its texts
+ * (MBEDTLS_ERROR_C; Debian's libmbedtls does), on one stderr line. */
+static void test_report_mbedtls_text(void)
+{
+    static ges_client_t c; /* zeroed: only the two fields below are read */
+    c.tls_err = MBEDTLS_ERR_X509_CERT_VERIFY_FAILED; /* -0x2700 */
+    c.cert_flags = MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    CHECK_EQ(report(GES_ERR_TLS_CERT, &c), 0);
+#if defined(MBEDTLS_ERROR_C)
+    CHECK(strstr(report_out, " (mbedtls -0x2700: X509 - Certificate "
+                             "verification failed") != NULL);
+#else
+    CHECK(strstr(report_out, " (mbedtls -0x2700) (certificate flags ") != NULL);
+#endif
+    CHECK(strstr(report_out, "(certificate flags 0x00000004: ") != NULL);
+    CHECK(strncmp(report_out, "ges_job_status: ", 16) == 0);
+    CHECK(strchr(report_out, '\n') == report_out + strlen(report_out) - 1);
+
+    c.tls_err = MBEDTLS_ERR_SSL_CONN_EOF;
+    c.cert_flags = 0;
+    CHECK_EQ(report(GES_ERR_TLS, &c), 0);
+#if defined(MBEDTLS_ERROR_C)
+    CHECK(strstr(report_out, " (mbedtls -0x7280: SSL - ") != NULL);
+#else
+    CHECK(strstr(report_out, " (mbedtls -0x7280)\n") != NULL);
+#endif
+    CHECK(strstr(report_out, "certificate flags") == NULL);
+
+    /* Other errors name no mbedTLS code. */
+    c.tls_err = MBEDTLS_ERR_SSL_CONN_EOF;
+    CHECK_EQ(report(GES_ERR_NET_CONNECT, &c), 0);
+    CHECK(strstr(report_out, "mbedtls") == NULL);
+    CHECK_EQ(report(GES_ERR_TLS, NULL), 0);
+    CHECK(strstr(report_out, "mbedtls") == NULL);
+}
+
 int main(void)
 {
     RUN(test_parse_ms_refuses_overflow);
@@ -300,5 +370,6 @@ int main(void)
     RUN(test_endpoint_ports);
     RUN(test_escape_each_byte);
     RUN(test_escape_c1);
+    RUN(test_report_mbedtls_text);
     return harness_done();
 }
