@@ -220,17 +220,21 @@ def clean_env(**extra):
 # --------------------------------------------------------------------------------------------
 
 class Simulator:
-    def __init__(self, workdir):
+    def __init__(self, workdir, host=None):
+        """host: the listen address (the simulator's default, 127.0.0.1, if None); a second
+        simulator gets its own name for its files (e.g. "::1" -> sim-v6)."""
         self.workdir = workdir
+        self.host = host
+        self.name = "sim" if host is None else "sim-v6" if ":" in host else "sim-" + host
         self.proc = None
         self.state = None
 
     def start(self):
-        state_file = os.path.join(self.workdir, "sim-state.json")
-        self.errlog = open(os.path.join(self.workdir, "sim-stderr.log"), "w+b")
+        state_file = os.path.join(self.workdir, self.name + "-state.json")
+        self.errlog = open(os.path.join(self.workdir, self.name + "-stderr.log"), "w+b")
         self.proc = subprocess.Popen(
-            [sys.executable, SIM, "--dir", os.path.join(self.workdir, "sim"),
-             "--state-file", state_file],
+            [sys.executable, SIM, "--dir", os.path.join(self.workdir, self.name),
+             "--state-file", state_file] + (["--host", self.host] if self.host else []),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errlog)
         deadline = time.monotonic() + SIM_START_TIMEOUT
         while time.monotonic() < deadline:
@@ -256,7 +260,9 @@ class Simulator:
         self.ssl_ctx = ssl.create_default_context(cafile=self.ca)
 
     def control(self, what):
-        url = "https://localhost:%d/_sim/%s" % (self.port, what)
+        host = "localhost" if self.host is None else (
+            "[%s]" % self.host if ":" in self.host else self.host)
+        url = "https://%s:%d/_sim/%s" % (host, self.port, what)
         with urllib.request.urlopen(url, context=self.ssl_ctx, timeout=10) as r:
             return json.loads(r.read())
 
@@ -345,10 +351,11 @@ class Case:
         return r
 
     def cli(self, job, *extra, port=None, ca=None, token_file=None, env=None,
-            timeout=DEFAULT_TIMEOUT, ids=None, measure_rss=False):
-        """One network run of the CLI against the simulator."""
+            timeout=DEFAULT_TIMEOUT, ids=None, measure_rss=False, endpoint=None):
+        """One network run of the CLI against the simulator (endpoint: the whole
+        --endpoint value, instead of https://localhost:PORT)."""
         c = self.ctx
-        argv = [c.cli, "--endpoint", "https://localhost:%d" % (port or c.sim.port),
+        argv = [c.cli, "--endpoint", endpoint or "https://localhost:%d" % (port or c.sim.port),
                 "--ca-file", ca or c.sim.ca]
         if token_file is not False:
             argv += ["--token-file", token_file or c.token_file]
@@ -384,6 +391,7 @@ class Context:
             f.write(self.wrong_token + "\n")
         self.secrets = [sim.token, self.wrong_token]
         self.seed_lines = None        # from --parse seed-200.json
+        self.sim6 = None              # the ::1 simulator (or why there is none), started once
         self.rss = {}                 # job -> peak RSS KiB
         self.sub_passed = self.sub_failed = 0
 
@@ -763,6 +771,98 @@ for _name in ("expired", "wrongname", "selfsigned"):
     cert_case(_name)
 
 
+# --- IP-literal endpoints ------------------------------------------------------------------
+
+@case("endpoint https://127.0.0.1:PORT: job-success (the certificate lists IP:127.0.0.1)")
+def _(t):
+    expect_seed_answer(t, t.cli("job-success", endpoint="https://127.0.0.1:%d/" % t.ctx.sim.port))
+
+
+@case("endpoint https://127.0.0.1:PORT on the wrongname port (DNS:wrong.example only) -> exit 4")
+def _(t):
+    r = t.cli("job-success", endpoint="https://127.0.0.1:%d" % t.ctx.sim.ports["wrongname"])
+    t.rc(r, 4)
+    t.expect(r.out == b"", "stdout is not empty")
+    t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
+
+
+def sim6(t):
+    """A second simulator listening on ::1 (started once, stopped by main), or skip."""
+    c = t.ctx
+    if c.sim6 is None:
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+                s.bind(("::1", 0))
+        except OSError as e:
+            c.sim6 = "no IPv6 loopback here (%s)" % e
+        else:
+            sim = Simulator(c.workdir, host="::1")
+            try:
+                sim.start()
+                c.sim6 = sim
+            except (RuntimeError, OSError) as e:
+                c.sim6 = "the ::1 simulator did not start: %s" % e
+    if isinstance(c.sim6, str):
+        raise CaseSkipped(c.sim6)
+    return c.sim6
+
+
+@case("endpoint https://[::1]:PORT: brackets stripped, job-success from a simulator on ::1")
+def _(t):
+    s6 = sim6(t)
+    s6.reset()
+    expect_seed_answer(t, t.cli("job-success", endpoint="https://[::1]:%d" % s6.port,
+                                ca=s6.ca))
+    polls = s6.stats()["polls"]
+    t.expect(polls == {"job-success": 1}, "the ::1 simulator saw polls %r" % polls)
+
+
+@case("endpoint https://[::1]:PORT on the ::1 simulator's wrongname port -> exit 4")
+def _(t):
+    s6 = sim6(t)
+    r = t.cli("job-success", endpoint="https://[::1]:%d" % s6.ports["wrongname"], ca=s6.ca)
+    t.rc(r, 4)
+    t.expect(r.out == b"", "stdout is not empty")
+    t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
+
+
+@case("usage: malformed IP-literal endpoints -> exit 2, nothing printed or sent")
+def _(t):
+    c = t.ctx
+    p = c.sim.port
+    bad = ["https://[::1", "https://[zz]", "https://[zz]:%d" % p, "https://[::1:%d" % p,
+           "https://[]:%d" % p, "https://[::1]x", "https://[::1]:%d/x" % p,
+           "https://[::1]%d" % p, "https://[fe80::1%%25lo]:%d" % p, "https://[1::2::3]:%d" % p,
+           "https://[::1]:0", "https://[::1]:65536",
+           # Digits and dots that are not an exact dotted quad: getaddrinfo would take
+           # them for 127.0.0.1 (the simulator) but the library refuses them.
+           "https://127.0.0.01:%d" % p, "https://127.1:%d" % p, "https://2130706433:%d" % p,
+           "https://127.0.0.1.:%d" % p]
+    s6 = None
+    try:
+        s6 = sim6(t)
+        bad += ["https://[::1:%d" % s6.port, "https://[::1]]:%d" % s6.port,
+                "https://[0::1::]:%d" % s6.port, "https://[[::1]]:%d" % s6.port]
+        s6.reset()
+    except CaseSkipped:
+        pass
+    c.sim.reset()
+    for ep in bad:
+        r = t.cli("job-success", endpoint=ep)
+        n = len(t.problems)
+        t.rc(r, 2)
+        t.expect(r.out == b"", "stdout is not empty")
+        t.expect(b"ges_job_status: " in r.err, "no message on stderr")
+        if len(t.problems) > n:
+            t.problems.insert(n, "--endpoint %s:" % ep)
+    for sim in (c.sim, s6):
+        if sim is None:
+            continue
+        st = sim.stats()
+        t.expect(st["requests"] == 0 and st["connections"] == 0,
+                 "the simulator on %s saw a connection: %r" % (sim.host or "127.0.0.1", st))
+
+
 @case("TLS: main port with --ca-file other_ca -> exit 4")
 def _(t):
     r = t.cli("job-success", ca=t.ctx.sim.other_ca)
@@ -981,6 +1081,7 @@ def main(argv):
             print("FAIL setup: %s" % e)
             print("0 passed, 1 failed")
             return 1
+        ctx = None
         try:
             ctx = Context(cli, sim, workdir)
             ctx.test_client = os.path.join(os.path.dirname(cli), "test_client")
@@ -1032,6 +1133,8 @@ def main(argv):
             for x in ctx.timings:
                 print("timing: %s" % x)
         finally:
+            if ctx is not None and isinstance(ctx.sim6, Simulator):
+                ctx.sim6.stop()
             sim.stop()
     print("suite time %.1f s" % (time.monotonic() - t_start))
     print("%d passed, %d failed" % (passed, failed))
