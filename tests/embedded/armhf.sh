@@ -1,8 +1,8 @@
 #!/bin/sh
 # tests/embedded/armhf.sh - `make test-armhf`: the parse, HTTP, wait,
-# signing and CLI (option parsing, escaping) unit tests cross-compiled for 32-bit ARM Linux
-# (arm-linux-gnueabihf-gcc: ILP32, and `char` is UNSIGNED there) and run
-# under qemu-user. Debian's libmbedtls-dev:armhf provides mbedTLS; the
+# signing and CLI (option parsing, escaping) unit tests cross-compiled for
+# 32-bit ARM Linux (arm-linux-gnueabihf-gcc: ILP32, so `long` is 32 bits,
+# and `char` is UNSIGNED there) and run under qemu-user. Debian's libmbedtls-dev:armhf provides mbedTLS; the
 # cross compiler finds /usr/include/jsmn.h and /usr/include/mbedtls itself.
 #
 #   sh tests/embedded/armhf.sh [BUILD_DIR]
