@@ -14,7 +14,7 @@ PYTHON  ?= python3
 
 LIB_OBJS = $(B)/ges_job.o $(B)/ges_port_posix.o
 TESTS    = $(B)/test_parse $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive \
-           $(B)/test_port_posix $(B)/test_client
+           $(B)/test_port_posix $(B)/test_client $(B)/test_cli
 
 .PHONY: all deps test demo clean
 all: $(B)/libges_job.a $(B)/ges_job_status
@@ -45,6 +45,11 @@ $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepaliv
 
 $(B)/test_port_posix: tests/test_port_posix.c tests/harness.h $(B)/ges_port_posix.o | $(B)
 	$(CC) $(ALL_CFLAGS) tests/test_port_posix.c $(B)/ges_port_posix.o -o $@
+
+# The CLI's parsing and escaping: includes examples/ges_job_status.c (main
+# renamed), links the library.
+$(B)/test_cli: tests/test_cli.c tests/harness.h examples/ges_job_status.c $(B)/libges_job.a
+	$(CC) $(ALL_CFLAGS) tests/test_cli.c $(B)/libges_job.a $(LDLIBS) -o $@
 
 $(B)/test_client: tests/test_client.c tests/harness.h $(B)/libges_job.a
 	$(CC) $(ALL_CFLAGS) tests/test_client.c $(B)/libges_job.a $(LDLIBS) -lpthread -o $@

@@ -12,11 +12,16 @@
  *   - stdout: one name=value line per field, in a fixed order, names as the
  *     v1.0 API spells them; absent and null fields print nothing; a last
  *     line "truncated=a,b" names every value that was cut.
- *   - values are UTF-8 with backslash and bytes below 0x20 escaped, so one
- *     field is always one line.
+ *   - values are UTF-8 with backslash and every control character escaped,
+ *     so one field is always one line: \\ \n \r \t, "\xHH" for the other
+ *     bytes below 0x20 and for DEL (0x7F), and "\xc2\xHH" for the C1
+ *     controls U+0080..U+009F (UTF-8 0xC2 0x80..0x9F). "\xHH" is always
+ *     one byte of the value (see print_escaped()).
  *   - exit 0 ok, 1 job failed or partiallyFailed, 2 usage or invalid
  *     argument, 3 service error, 4 network/TLS/certificate, 5 timeout,
- *     6 malformed or oversized response. Messages for people go to stderr.
+ *     6 malformed or oversized response. Messages for people go to stderr
+ *     (a TLS error there: mbedTLS's code and, with MBEDTLS_ERROR_C, its
+ *     mbedtls_strerror text).
  *   - --wait polls with ges_job_wait() until the status is final and then
  *     prints and exits as one poll would; 5 when the wait's deadline passed.
  *     Progress goes to stderr only.
@@ -50,6 +55,7 @@
 #if GES_CONFIG_NO_TLS
 #error "ges_job_status needs the client API: build without GES_CONFIG_NO_TLS"
 #endif
+#include <mbedtls/error.h>    /* mbedtls_strerror, with MBEDTLS_ERROR_C */
 #include <mbedtls/x509_crt.h> /* mbedtls_x509_crt_verify_info */
 
 /* ------------------------------------------------------------------------- */
@@ -111,10 +117,18 @@ static void ges_cli_wipe(void *p, size_t n)
 /* ------------------------------------------------------------------------- */
 /* Output: escaping and one status struct                                     */
 /* ------------------------------------------------------------------------- */
-/** Write `len` bytes of `s`, escaping backslash and bytes below 0x20 (as
- *  backslash-backslash, backslash-n, -r, -t, or backslash-x and two
- *  lower-case hex digits), so the value stays on one line. Other bytes
- *  (UTF-8 included) are written as they are. */
+/** Write `len` bytes of `s` with every control character escaped, so the
+ *  value stays on one line and cannot steer a terminal:
+ *    - backslash, LF, CR, TAB as backslash-backslash, backslash-n, -r, -t;
+ *    - the other C0 bytes (below 0x20) and DEL (0x7F) as backslash-x and
+ *      two lower-case hex digits;
+ *    - the C1 controls U+0080..U+009F, in UTF-8 the two bytes 0xC2 0x80..
+ *      0xC2 0x9F, as two such escapes, "\xc2\x80".."\xc2\x9f".
+ *  So "\xHH" always stands for one byte of the value, and replacing each
+ *  escape by its byte gives the value's bytes back. Other bytes (UTF-8
+ *  from U+00A0 on) are written as they are. Values are valid UTF-8 (the
+ *  library checks it and cuts on character boundaries), so a 0x80..0x9F
+ *  byte after any other lead byte is a continuation, not a control. */
 static void print_escaped(FILE *f, const char *s, size_t len)
 {
     size_t i;
@@ -126,8 +140,13 @@ static void print_escaped(FILE *f, const char *s, size_t len)
         case '\r': fputs("\\r", f); break;
         case '\t': fputs("\\t", f); break;
         default:
-            if (c < 0x20) {
+            if (c < 0x20 || c == 0x7F) {
                 fprintf(f, "\\x%02x", (unsigned)c);
+            } else if (c == 0xC2 && i + 1 < len &&
+                       (unsigned char)s[i + 1] >= 0x80 &&
+                       (unsigned char)s[i + 1] <= 0x9F) {
+                i++;
+                fprintf(f, "\\xc2\\x%02x", (unsigned)(unsigned char)s[i]);
             } else {
                 putc(c, f);
             }
@@ -418,17 +437,40 @@ static int ges_cli_exit_for_status(const ges_job_status_t *st)
     return GES_CLI_EXIT_OK;
 }
 
-/** "ges_job_status: <text>[ (mbedtls -0xNNNN)][ (certificate ...)]" on
- *  stderr. `c` may be NULL (no client to ask for TLS details). */
+/** " (mbedtls -0xNNNN)", or " (mbedtls -0xNNNN: TEXT)" with mbedTLS's
+ *  own text where the build keeps it (MBEDTLS_ERROR_C; Debian's
+ *  libmbedtls does). For stderr: TEXT is escaped as values are, though
+ *  mbedTLS's texts are plain ASCII, and may be cut to fit the buffer. */
+static void ges_cli_print_tls_code(FILE *f, int t)
+{
+    long v = t;
+    fprintf(f, " (mbedtls %s0x%04lX", v < 0 ? "-" : "",
+            (unsigned long)(v < 0 ? -v : v));
+#if defined(MBEDTLS_ERROR_C)
+    {
+        /* A high-level and a low-level text, ": "-joined: ~200 bytes. */
+        char text[256];
+        text[0] = '\0';
+        mbedtls_strerror(t, text, sizeof text);
+        text[sizeof text - 1] = '\0';
+        if (text[0] != '\0') {
+            fputs(": ", f);
+            print_escaped(f, text, strlen(text));
+        }
+    }
+#endif
+    putc(')', f);
+}
+
+/** "ges_job_status: <text>[ (mbedtls -0xNNNN[: TEXT])][ (certificate
+ *  ...)]" on stderr. `c` may be NULL (no client to ask for TLS details). */
 static void ges_cli_report(ges_err_t e, const ges_client_t *c)
 {
     fprintf(stderr, GES_CLI_NAME ": %s", ges_strerror(e));
     if (c != NULL && (e == GES_ERR_TLS || e == GES_ERR_TLS_CERT)) {
         int t = ges_client_tls_error(c);
         if (t != 0) {
-            long v = t;
-            fprintf(stderr, " (mbedtls %s0x%04lX)", v < 0 ? "-" : "",
-                    (unsigned long)(v < 0 ? -v : v));
+            ges_cli_print_tls_code(stderr, t);
         }
     }
     if (c != NULL && e == GES_ERR_HTTP_ENCODING) {
@@ -584,7 +626,8 @@ static void usage(FILE *f)
 "errorCode, errorMessage, then for schemaPath, edgesetPath, vertexsetPath:\n"
 "SET.count=N and SET[i].path/.log/.status/.cause/.totalLines/.failedLines/\n"
 "/.successfulLines; last, truncated=NAME,... if any value was cut.\n"
-"Backslash and bytes below 0x20 are escaped (\\\\ \\n \\r \\t \\xHH).\n"
+"Backslash and control characters are escaped: \\\\ \\n \\r \\t, \\xHH for\n"
+"the other bytes below 0x20 and DEL, \\xc2\\xHH for U+0080..U+009F.\n"
 "\n"
 "Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
 "invalid argument; 3 the service answered with an error; 4 network, TLS or\n"
@@ -732,21 +775,28 @@ static const char *ges_cli_region_host(const char *name, char *host,
     return NULL;
 }
 
-/** Decimal 1..GES_CLI_TIMEOUT_MAX, digits only. */
+/** Decimal 1..GES_CLI_TIMEOUT_MAX, digits only (leading zeros allowed);
+ *  *out is set only when the value is accepted. Each digit is checked
+ *  BEFORE it is added: "v * 10 + d" checked afterwards wraps wherever
+ *  unsigned long is 32 bits ("4294967301" became 5 on armhf, issue 13).
+ *  The value is kept in a uint32_t so every target does the same sums,
+ *  and the 64-bit test builds catch what the 32-bit ones would. */
 static int ges_cli_parse_ms(const char *s, uint32_t *out)
 {
-    unsigned long v = 0;
+    uint32_t v = 0;
     if (*s == '\0') {
         return -1;
     }
     for (; *s != '\0'; s++) {
+        uint32_t d;
         if (*s < '0' || *s > '9') {
             return -1;
         }
-        v = v * 10 + (unsigned long)(*s - '0');
-        if (v > GES_CLI_TIMEOUT_MAX) {
-            return -1;
+        d = (uint32_t)(*s - '0');
+        if (v > (GES_CLI_TIMEOUT_MAX - d) / 10u) {
+            return -1; /* v * 10 + d > GES_CLI_TIMEOUT_MAX */
         }
+        v = v * 10u + d;
     }
     if (v == 0) {
         return -1;

@@ -220,17 +220,21 @@ def clean_env(**extra):
 # --------------------------------------------------------------------------------------------
 
 class Simulator:
-    def __init__(self, workdir):
+    def __init__(self, workdir, host=None):
+        """host: the listen address (the simulator's default, 127.0.0.1, if None); a second
+        simulator gets its own name for its files (e.g. "::1" -> sim-v6)."""
         self.workdir = workdir
+        self.host = host
+        self.name = "sim" if host is None else "sim-v6" if ":" in host else "sim-" + host
         self.proc = None
         self.state = None
 
     def start(self):
-        state_file = os.path.join(self.workdir, "sim-state.json")
-        self.errlog = open(os.path.join(self.workdir, "sim-stderr.log"), "w+b")
+        state_file = os.path.join(self.workdir, self.name + "-state.json")
+        self.errlog = open(os.path.join(self.workdir, self.name + "-stderr.log"), "w+b")
         self.proc = subprocess.Popen(
-            [sys.executable, SIM, "--dir", os.path.join(self.workdir, "sim"),
-             "--state-file", state_file],
+            [sys.executable, SIM, "--dir", os.path.join(self.workdir, self.name),
+             "--state-file", state_file] + (["--host", self.host] if self.host else []),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.errlog)
         deadline = time.monotonic() + SIM_START_TIMEOUT
         while time.monotonic() < deadline:
@@ -256,7 +260,9 @@ class Simulator:
         self.ssl_ctx = ssl.create_default_context(cafile=self.ca)
 
     def control(self, what):
-        url = "https://localhost:%d/_sim/%s" % (self.port, what)
+        host = "localhost" if self.host is None else (
+            "[%s]" % self.host if ":" in self.host else self.host)
+        url = "https://%s:%d/_sim/%s" % (host, self.port, what)
         with urllib.request.urlopen(url, context=self.ssl_ctx, timeout=10) as r:
             return json.loads(r.read())
 
@@ -345,10 +351,11 @@ class Case:
         return r
 
     def cli(self, job, *extra, port=None, ca=None, token_file=None, env=None,
-            timeout=DEFAULT_TIMEOUT, ids=None, measure_rss=False):
-        """One network run of the CLI against the simulator."""
+            timeout=DEFAULT_TIMEOUT, ids=None, measure_rss=False, endpoint=None):
+        """One network run of the CLI against the simulator (endpoint: the whole
+        --endpoint value, instead of https://localhost:PORT)."""
         c = self.ctx
-        argv = [c.cli, "--endpoint", "https://localhost:%d" % (port or c.sim.port),
+        argv = [c.cli, "--endpoint", endpoint or "https://localhost:%d" % (port or c.sim.port),
                 "--ca-file", ca or c.sim.ca]
         if token_file is not False:
             argv += ["--token-file", token_file or c.token_file]
@@ -384,6 +391,7 @@ class Context:
             f.write(self.wrong_token + "\n")
         self.secrets = [sim.token, self.wrong_token]
         self.seed_lines = None        # from --parse seed-200.json
+        self.sim6 = None              # the ::1 simulator (or why there is none), started once
         self.rss = {}                 # job -> peak RSS KiB
         self.sub_passed = self.sub_failed = 0
 
@@ -439,6 +447,31 @@ def _(t):
     r = t.run([t.ctx.cli, "--parse", path])
     t.rc(r, 6)
     t.expect(r.out == b"", "stdout is not empty")
+
+
+@case("parse: DEL and C1 controls (raw and \\u-escaped) print as \\x7f and \\xc2\\x80..\\xc2\\x9f")
+def _(t):
+    path = os.path.join(t.ctx.workdir, "controls.json")
+    body = (b'{"jobId": "a\\u007fb\x7fc",'
+            b' "status": "x\\u0080y\\u009fz\\u00a0!",'
+            b' "jobType": "raw \xc2\x80 \xc2\x85 \xc2\x9f \xc2\xa0 \xc3\x80 \xe2\x80\xa8 \xc4\x80",'
+            b' "jobName": "c0 \\u0001\\u001f\\t\\n\\r\\\\x7f \\u0000 end",'
+            b' "failReason": "\xc2\x9f\x7f\xc2\x80"}')
+    with open(path, "wb") as f:
+        f.write(body)
+    r = t.run([t.ctx.cli, "--parse", path])
+    t.rc(r, 0)
+    want = [b"jobId=a\\x7fb\\x7fc",
+            b"status=x\\xc2\\x80y\\xc2\\x9fz\xc2\xa0!",
+            b"jobType=raw \\xc2\\x80 \\xc2\\x85 \\xc2\\x9f \xc2\xa0 \xc3\x80 \xe2\x80\xa8 \xc4\x80",
+            b"jobName=c0 \\x01\\x1f\\t\\n\\r\\\\x7f \\x00 end",
+            b"failReason=\\xc2\\x9f\\x7f\\xc2\\x80"]
+    got = r.out.split(b"\n")
+    t.expect(got == want + [b""], "stdout %r, expected %r" % (got, want + [b""]))
+    t.expect(all(0x20 <= c < 0x7f or c >= 0x80 or c == 0x0a for c in r.out),
+             "stdout holds a C0 control or DEL")
+    t.expect(b"\xc2\x80" not in r.out and b"\xc2\x9f" not in r.out and
+             b"\xc2\x85" not in r.out, "stdout holds a raw C1 control")
 
 
 @case("parse: stdin '-'")
@@ -688,17 +721,146 @@ def _(t):
 
 # --- TLS -----------------------------------------------------------------------------------
 
+def mbedtls_error_texts(cli):
+    """Whether the CLI's messages must carry mbedTLS's error texts (MBEDTLS_ERROR_C):
+    GES_TEST_MBEDTLS_ERROR_C=1/0 says so; otherwise True when the CLI needs the system's shared
+    libmbedcrypto and the system's mbedTLS config defines MBEDTLS_ERROR_C (the `make` build on
+    Debian), else None: with or without the text is accepted (a static mbedTLS of its own
+    config, as tests/mbedtls builds, may leave the texts out)."""
+    env = os.environ.get("GES_TEST_MBEDTLS_ERROR_C", "")
+    if env in ("0", "1"):
+        return env == "1"
+    try:
+        r = subprocess.run(["readelf", "-d", cli], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if not re.search(rb"NEEDED.*\[libmbedcrypto\.so", r.stdout):
+        return None
+    for h in ("/usr/include/mbedtls/mbedtls_config.h", "/usr/include/mbedtls/config.h"):
+        try:
+            with open(h, "rb") as f:
+                return re.search(rb"(?m)^\s*#\s*define\s+MBEDTLS_ERROR_C\b", f.read()) is not None
+        except OSError:
+            continue
+    return None
+
+
 def cert_case(name):
-    @case("TLS: %s certificate -> exit 4, stderr names the certificate" % name)
+    @case("TLS: %s certificate -> exit 4, stderr names the certificate, the mbedTLS code and"
+          " its text" % name)
     def _(t):
         r = t.cli("job-success", port=t.ctx.sim.ports[name])
         t.rc(r, 4)
         t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
         t.no_prefix(r, "httpStatus=")
+        t.expect(r.out == b"", "stdout is not empty")
+        # MBEDTLS_ERR_X509_CERT_VERIFY_FAILED, with mbedtls_strerror's text when built in.
+        m = re.search(rb"\(mbedtls -0x2700(: X509 - Certificate verification failed[^)\n]*)?\)"
+                      rb" \(certificate flags 0x[0-9a-f]{8}: [^\n]+\)\n\Z", r.err)
+        if t.expect(m, "stderr does not end in '(mbedtls -0x2700[: TEXT]) (certificate flags"
+                    " ...)'"):
+            want = t.ctx.mbedtls_texts
+            t.expect(want is None or want == (m.group(1) is not None),
+                     "mbedTLS's error text is %s, expected %s (MBEDTLS_ERROR_C %s)"
+                     % ("there" if m.group(1) else "missing", "it" if want else "none",
+                        "on" if want else "off"))
 
 
 for _name in ("expired", "wrongname", "selfsigned"):
     cert_case(_name)
+
+
+# --- IP-literal endpoints ------------------------------------------------------------------
+
+@case("endpoint https://127.0.0.1:PORT: job-success (the certificate lists IP:127.0.0.1)")
+def _(t):
+    expect_seed_answer(t, t.cli("job-success", endpoint="https://127.0.0.1:%d/" % t.ctx.sim.port))
+
+
+@case("endpoint https://127.0.0.1:PORT on the wrongname port (DNS:wrong.example only) -> exit 4")
+def _(t):
+    r = t.cli("job-success", endpoint="https://127.0.0.1:%d" % t.ctx.sim.ports["wrongname"])
+    t.rc(r, 4)
+    t.expect(r.out == b"", "stdout is not empty")
+    t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
+
+
+def sim6(t):
+    """A second simulator listening on ::1 (started once, stopped by main), or skip."""
+    c = t.ctx
+    if c.sim6 is None:
+        try:
+            with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+                s.bind(("::1", 0))
+        except OSError as e:
+            c.sim6 = "no IPv6 loopback here (%s)" % e
+        else:
+            sim = Simulator(c.workdir, host="::1")
+            try:
+                sim.start()
+                c.sim6 = sim
+            except (RuntimeError, OSError) as e:
+                c.sim6 = "the ::1 simulator did not start: %s" % e
+    if isinstance(c.sim6, str):
+        raise CaseSkipped(c.sim6)
+    return c.sim6
+
+
+@case("endpoint https://[::1]:PORT: brackets stripped, job-success from a simulator on ::1")
+def _(t):
+    s6 = sim6(t)
+    s6.reset()
+    expect_seed_answer(t, t.cli("job-success", endpoint="https://[::1]:%d" % s6.port,
+                                ca=s6.ca))
+    polls = s6.stats()["polls"]
+    t.expect(polls == {"job-success": 1}, "the ::1 simulator saw polls %r" % polls)
+
+
+@case("endpoint https://[::1]:PORT on the ::1 simulator's wrongname port -> exit 4")
+def _(t):
+    s6 = sim6(t)
+    r = t.cli("job-success", endpoint="https://[::1]:%d" % s6.ports["wrongname"], ca=s6.ca)
+    t.rc(r, 4)
+    t.expect(r.out == b"", "stdout is not empty")
+    t.expect(b"certificate" in r.err.lower(), "stderr does not mention the certificate")
+
+
+@case("usage: malformed IP-literal endpoints -> exit 2, nothing printed or sent")
+def _(t):
+    c = t.ctx
+    p = c.sim.port
+    bad = ["https://[::1", "https://[zz]", "https://[zz]:%d" % p, "https://[::1:%d" % p,
+           "https://[]:%d" % p, "https://[::1]x", "https://[::1]:%d/x" % p,
+           "https://[::1]%d" % p, "https://[fe80::1%%25lo]:%d" % p, "https://[1::2::3]:%d" % p,
+           "https://[::1]:0", "https://[::1]:65536",
+           # Digits and dots that are not an exact dotted quad: getaddrinfo would take
+           # them for 127.0.0.1 (the simulator) but the library refuses them.
+           "https://127.0.0.01:%d" % p, "https://127.1:%d" % p, "https://2130706433:%d" % p,
+           "https://127.0.0.1.:%d" % p]
+    s6 = None
+    try:
+        s6 = sim6(t)
+        bad += ["https://[::1:%d" % s6.port, "https://[::1]]:%d" % s6.port,
+                "https://[0::1::]:%d" % s6.port, "https://[[::1]]:%d" % s6.port]
+        s6.reset()
+    except CaseSkipped:
+        pass
+    c.sim.reset()
+    for ep in bad:
+        r = t.cli("job-success", endpoint=ep)
+        n = len(t.problems)
+        t.rc(r, 2)
+        t.expect(r.out == b"", "stdout is not empty")
+        t.expect(b"ges_job_status: " in r.err, "no message on stderr")
+        if len(t.problems) > n:
+            t.problems.insert(n, "--endpoint %s:" % ep)
+    for sim in (c.sim, s6):
+        if sim is None:
+            continue
+        st = sim.stats()
+        t.expect(st["requests"] == 0 and st["connections"] == 0,
+                 "the simulator on %s saw a connection: %r" % (sim.host or "127.0.0.1", st))
 
 
 @case("TLS: main port with --ca-file other_ca -> exit 4")
@@ -729,6 +891,42 @@ def _(t):
                "--token-file", c.token_file, PROJECT, GRAPH, "job-success"], env=clean_env())
     t.rc(r, 2)
     t.expect(r.out == b"", "stdout is not empty")
+
+
+# Past 2^31 - 1, and values an unsigned long of 32 bits wraps into range (4294967301 -> 5,
+# 4294967297 -> 1, 8589934597 -> 5, 42949673010 -> 50): refused whatever the target's long.
+MS_OVERFLOW = ("2147483648", "4294967295", "4294967296", "4294967297", "4294967301",
+               "8589934597", "42949673010", "18446744073709551621")
+
+
+@case("usage: --wait=MS, --timeout-ms, --interval-ms past 2^31-1 or wrapping 32 bits -> exit 2,"
+      " nothing printed or sent")
+def _(t):
+    t.ctx.sim.reset()
+    for v in MS_OVERFLOW:
+        for extra, opt in ((["--wait=" + v], b"--wait"), (["--timeout-ms", v], b"--timeout-ms"),
+                           (["--timeout-ms=" + v], b"--timeout-ms"),
+                           (["--wait", "--interval-ms", v], b"--interval-ms")):
+            r = t.cli("job-success", *extra)
+            n = len(t.problems)
+            t.rc(r, 2)
+            t.expect(r.out == b"", "stdout is not empty")
+            t.expect(opt in r.err and b"1..2147483647" in r.err,
+                     "stderr does not name %s and its range" % opt.decode())
+            if len(t.problems) > n:
+                t.problems.insert(n, "%s:" % " ".join(extra))
+    st = t.ctx.sim.stats()
+    t.expect(st["requests"] == 0 and st["connections"] == 0,
+             "the simulator saw a request: %r" % st)
+
+
+@case("limits: --timeout-ms 2147483647, --wait=2147483647 --interval-ms 2147483647 -> job-success")
+def _(t):
+    r = t.cli("job-success", "--timeout-ms", "2147483647")
+    expect_seed_answer(t, r)
+    r = t.cli("job-success", "--wait=2147483647", "--interval-ms", "2147483647",
+              "--timeout-ms", "2147483647")
+    expect_seed_answer(t, r)
 
 
 @case("usage: no token (no file, no GES_TOKEN) -> exit 2")
@@ -883,9 +1081,11 @@ def main(argv):
             print("FAIL setup: %s" % e)
             print("0 passed, 1 failed")
             return 1
+        ctx = None
         try:
             ctx = Context(cli, sim, workdir)
             ctx.test_client = os.path.join(os.path.dirname(cli), "test_client")
+            ctx.mbedtls_texts = mbedtls_error_texts(cli)
             ctx.timings = []
             for name, fn in CASES:
                 if CASE_FILTER and not re.search(CASE_FILTER, name):
@@ -933,6 +1133,8 @@ def main(argv):
             for x in ctx.timings:
                 print("timing: %s" % x)
         finally:
+            if ctx is not None and isinstance(ctx.sim6, Simulator):
+                ctx.sim6.stop()
             sim.stop()
     print("suite time %.1f s" % (time.monotonic() - t_start))
     print("%d passed, %d failed" % (passed, failed))

@@ -1,8 +1,8 @@
 #!/bin/sh
-# tests/embedded/armhf.sh - `make test-armhf`: the parse, HTTP, wait and
-# signing unit tests cross-compiled for 32-bit ARM Linux
-# (arm-linux-gnueabihf-gcc: ILP32, and `char` is UNSIGNED there) and run
-# under qemu-user. Debian's libmbedtls-dev:armhf provides mbedTLS; the
+# tests/embedded/armhf.sh - `make test-armhf`: the parse, HTTP, wait,
+# signing and CLI (option parsing, escaping) unit tests cross-compiled for
+# 32-bit ARM Linux (arm-linux-gnueabihf-gcc: ILP32, so `long` is 32 bits,
+# and `char` is UNSIGNED there) and run under qemu-user. Debian's libmbedtls-dev:armhf provides mbedTLS; the
 # cross compiler finds /usr/include/jsmn.h and /usr/include/mbedtls itself.
 #
 #   sh tests/embedded/armhf.sh [BUILD_DIR]
@@ -65,11 +65,14 @@ wait $p2
 suite test_sign tests/test_sign.c &
 p2=$!
 wait $p2
+suite test_cli tests/test_cli.c ges_job.c port/posix/ges_port_posix.c &
+p2=$!
+wait $p2
 wait $p1
 
 total_p=0
 total_f=0
-for name in test_parse test_http test_wait test_sign; do
+for name in test_parse test_http test_wait test_sign test_cli; do
     echo "== $name (armhf, qemu-user)"
     sed 's/^/     /' "$D/$name.log"
     rc=$(cat "$D/$name.rc" 2>/dev/null || echo 1)

@@ -185,7 +185,8 @@ cat "$B/ges_job.o.build.log" "$B/ges_port_posix.o.build.log" 2>/dev/null
 
 # Every tests/test_*.c that exists: those that include ../ges_job.c build
 # alone; test_parse with ges_job.c; test_port_posix with the port;
-# test_client with the library and the port; then the CLI.
+# test_client and test_cli (the CLI's code) with the library and the port;
+# then the CLI.
 targets=()
 add() { targets+=("$1|$2|$3|$4"); } # name, main source, needs, extra libs
 for f in "$S"/tests/test_*.c; do
@@ -195,6 +196,7 @@ for f in "$S"/tests/test_*.c; do
     test_parse) add "$name" "tests/$name.c" parse "-lm" ;;
     test_port_posix) add "$name" "tests/$name.c" port "" ;;
     test_client) add "$name" "tests/$name.c" libport "-lpthread" ;;
+    test_cli) add "$name" "tests/$name.c" libport "" ;; # includes the CLI
     *)
         if grep -q '^#include "../ges_job.c"' "$f"; then
             add "$name" "tests/$name.c" self "-lm"

@@ -12,7 +12,7 @@
 #   make lwip-raw-host  port/lwip_raw on lwIP 2.1.3's core built from Debian's
 #                       source package (NO_SYS 1, loopback, fake clock)
 #   make amalgamation   ges_job.c + ges_job.h alone in an empty folder
-#   make test-armhf     test_parse/http/wait/sign under qemu-arm
+#   make test-armhf     test_parse/http/wait/sign/cli under qemu-arm
 #   make ci-embedded    all five, one closing count (each target is a step)
 .PHONY: cortex-m lwip-host lwip-raw-host amalgamation test-armhf ci-embedded
 
