@@ -392,3 +392,36 @@ void ges_fw_printf(const char *fmt, ...)
     va_end(ap);
     ges_fw_puts(line);
 }
+
+/* --- No C heap ----------------------------------------------------------------
+ * mbedTLS's platform.c names the C library's calloc/free as its allocator
+ * until mbedtls_memory_buffer_alloc_init() installs the static pool, and
+ * memory_buffer_alloc.c calls exit() when it finds the pool corrupted. The
+ * link wraps the three names (-Wl,--wrap=calloc,--wrap=free,--wrap=exit) so
+ * newlib's malloc family never enters the image (build.sh checks the
+ * symbol table): a call before the pool is installed stops the firmware. */
+void *__wrap_calloc(size_t n, size_t size);
+void __wrap_free(void *p);
+void __wrap_exit(int code);
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+    (void)n;
+    (void)size;
+    ges_fw_puts("FATAL calloc() called: the image has no C heap\n");
+    ges_fw_exit(3);
+}
+
+void __wrap_free(void *p)
+{
+    if (p == NULL)
+        return;
+    ges_fw_puts("FATAL free() called: the image has no C heap\n");
+    ges_fw_exit(3);
+}
+
+void __wrap_exit(int code)
+{
+    ges_fw_printf("FATAL exit(%d) from a library (mbedTLS pool corrupted?)\n", code);
+    ges_fw_exit(3);
+}

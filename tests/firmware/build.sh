@@ -79,7 +79,8 @@ if [ ! -f "$LW/liblwip.a" ] || [ "$(cat "$LW/stamp" 2>/dev/null)" != "$LWIP_STAM
 fi
 
 # --- Our code ---------------------------------------------------------------
-INC="-I. -I$F -Iport/lwip_raw -isystem $D/inc-jsmn $MBED_CFLAGS $LWIP_INC"
+PORT_DIR=${GES_FW_PORT_DIR:-port/lwip_raw}
+INC="-I. -I$F -I$PORT_DIR -isystem $D/inc-jsmn $MBED_CFLAGS $LWIP_INC"
 cc_ours() { # cc_ours OUT SRC [EXTRA...]
     out=$1 src=$2
     shift 2
@@ -91,15 +92,16 @@ cc_ours "$D/obj/lan9118.o" $F/lan9118.c
 cc_ours "$D/obj/fw_entropy.o" $F/fw_entropy.c
 cc_ours "$D/obj/fw_main.o" $F/fw_main.c
 PORT_OBJS=""
-if [ -f port/lwip_raw/ges_port_lwip_raw.c ]; then
-    cc_ours "$D/obj/ges_port_lwip_raw.o" port/lwip_raw/ges_port_lwip_raw.c
-    PORT_OBJS="$D/obj/ges_port_lwip_raw.o"
-fi
+cc_ours "$D/obj/ges_port_lwip_raw.o" "$PORT_DIR/ges_port_lwip_raw.c" -Wconversion -Wcast-qual
+PORT_OBJS="$D/obj/ges_port_lwip_raw.o"
 
 # --- Link -------------------------------------------------------------------
 # No startup files, no syscalls library: anything that needs _sbrk (malloc),
 # _write (stdio) or the like fails to link. newlib-nano gives mem*/str*.
+# The pool's allocator is installed through a wrapped call (fw_main.c
+# watches it for the high-water mark).
 LINK="$CPU -nostartfiles -T $F/mps2_an386.ld -Wl,--gc-sections --specs=nano.specs"
+LINK="$LINK -Wl,--wrap=mbedtls_platform_set_calloc_free -Wl,--wrap=calloc,--wrap=free,--wrap=exit"
 $ARM_CC $LINK -Wl,-Map="$D/ges_fw.map" -o "$D/ges_fw.elf" \
     "$D/obj/fw_main.o" "$D/obj/board.o" "$D/obj/lan9118.o" "$D/obj/fw_entropy.o" \
     $PORT_OBJS "$D/obj/ges_job.o" "$LW/liblwip.a" $MBED_LIBS -lc -lgcc

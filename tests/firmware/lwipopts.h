@@ -22,7 +22,7 @@
 #define MEM_ALIGNMENT 4
 #define MEM_SIZE (6 * 1024)
 #define MEMP_NUM_PBUF 8
-#define MEMP_NUM_TCP_PCB 2
+#define MEMP_NUM_TCP_PCB 4
 #define MEMP_NUM_TCP_PCB_LISTEN 1
 #define MEMP_NUM_TCP_SEG 12
 #define MEMP_NUM_UDP_PCB 1
