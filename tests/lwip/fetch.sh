@@ -1,0 +1,158 @@
+#!/bin/sh
+# tests/lwip/fetch.sh - lwIP 2.1.3's sources from Debian's source package
+# (lwip 2.1.3+dfsg1-2, bookworm), downloaded and extracted once into
+# BUILD_DIR/lwip-src/. Standalone: host tests and firmware builds call it
+# alike.
+#
+#   sh tests/lwip/fetch.sh [BUILD_DIR]        (default: build, under the repo)
+#
+# Last line on stdout: the absolute path of the extracted tree (it holds
+# src/core, src/include, src/netif, contrib/...). Everything else goes to
+# stderr. A second run finds the stamp file and only prints the path. Runs in
+# parallel are serialised by a lock file in BUILD_DIR/lwip-src/.
+#
+# Download: `apt-get source --download-only lwip=2.1.3+dfsg1-2`, which needs a
+# deb-src entry. When apt knows no lwip source package and no deb-src entry
+# exists in /etc/apt, one is added, as tests/mbedtls/build.sh does it:
+# /etc/apt/sources.list.d/ges-lwip-src.sources, with the URI and keyring of
+# the Debian binary entry, Suites "bookworm trixie", Components main (needs
+# root or sudo), then `apt-get update`. Extraction: `dpkg-source -x` (from
+# dpkg-dev, installed if missing; a gpgv "No public key" warning is
+# harmless). Nothing downloaded is ever committed (build/ is git-ignored).
+#
+# Environment: LWIP_DEBVER (default 2.1.3+dfsg1-2).
+set -eu
+
+DEBVER=${LWIP_DEBVER:-2.1.3+dfsg1-2}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+B=${1:-$ROOT/build}
+mkdir -p "$B/lwip-src"
+SRCROOT=$(cd "$B/lwip-src" && pwd)
+UPVER=${DEBVER%-*} # 2.1.3+dfsg1
+SRC=$SRCROOT/lwip-$UPVER
+
+log() { echo "fetch.sh: $*" >&2; }
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && SUDO=sudo
+as_root() {
+    if [ "$(id -u)" -ne 0 ] && [ -z "$SUDO" ]; then
+        log "needs root or sudo for: $*"
+        exit 1
+    fi
+    $SUDO "$@"
+}
+
+# Fast path, without the lock: already extracted.
+if [ -f "$SRC/.ges-extracted" ]; then
+    echo "$SRC"
+    exit 0
+fi
+
+exec 9>"$SRCROOT/.fetch.lock"
+if command -v flock >/dev/null 2>&1; then
+    flock 9
+fi
+if [ -f "$SRC/.ges-extracted" ]; then # another run finished meanwhile
+    echo "$SRC"
+    exit 0
+fi
+
+have_source_version() {
+    case "$(apt-cache showsrc lwip 2>/dev/null || true)" in
+    *"Version: $DEBVER"*) return 0 ;;
+    esac
+    return 1
+}
+
+# The URI and keyring of the Debian binary entry, as "URI KEYRING" ("-" when
+# none): deb822 .sources files first, then one-line lists.
+debian_entry() {
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -r "$f" ] || continue
+        awk '
+            function flush() {
+                if (types ~ /(^| )deb( |$)/ && uri != "" &&
+                    suites ~ /(^| )(bookworm|trixie|stable)( |$)/ &&
+                    uri !~ /security/ && !done) {
+                    print uri, (key == "" ? "-" : key); done = 1
+                }
+                types = ""; uri = ""; suites = ""; key = ""
+            }
+            /^[ \t]*$/ { flush(); next }
+            /^#/ { next }
+            tolower($1) == "types:"     { types = substr($0, index($0, ":") + 2) }
+            tolower($1) == "uris:"      { uri = $2 }
+            tolower($1) == "suites:"    { suites = substr($0, index($0, ":") + 2) }
+            tolower($1) == "signed-by:" { key = $2 }
+            END { flush() }
+        ' "$f"
+    done | head -n 1 | grep . && return 0
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -r "$f" ] || continue
+        sed -n -E 's/^deb[[:space:]]+(\[([^]]*)\][[:space:]]+)?([^[:space:]]+)[[:space:]]+(bookworm|trixie|stable)[[:space:]].*$/\3 \2/p' "$f" |
+            grep -v security | while read -r uri opts; do
+                key=-
+                case " $opts " in *" signed-by="*)
+                    key=${opts#*signed-by=}
+                    key=${key%% *}
+                    ;;
+                esac
+                echo "$uri $key"
+            done
+    done | head -n 1 | grep .
+}
+
+# Some deb-src entry already configured (ours, tests/mbedtls/build.sh's, the
+# system's)? Then a second one would only make apt warn about duplicates.
+have_deb_src() {
+    grep -Eqs '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' \
+        /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+        /etc/apt/sources.list.d/*.sources
+}
+
+add_deb_src() {
+    file=/etc/apt/sources.list.d/ges-lwip-src.sources
+    if ! have_source_version && ! have_deb_src; then
+        entry=$(debian_entry) || { log "no Debian binary entry found in /etc/apt"; exit 1; }
+        uri=${entry% *}
+        key=${entry#* }
+        log "adding deb-src entry $file ($uri)"
+        {
+            echo "Types: deb-src"
+            echo "URIs: $uri"
+            echo "Suites: bookworm trixie"
+            echo "Components: main"
+            if [ "$key" != "-" ]; then echo "Signed-By: $key"; fi
+        } | as_root tee "$file" >/dev/null
+    fi
+    # Another apt-get may hold the lock or rewrite the lists: retry.
+    for try in 1 2 3; do
+        have_source_version && return 0
+        log "apt-get update (try $try)"
+        as_root apt-get update -q -o DPkg::Lock::Timeout=60 >&2 || log "apt-get update failed"
+        have_source_version && return 0
+        sleep 5
+    done
+    log "no source package lwip $DEBVER known to apt"
+    exit 1
+}
+
+if ! command -v dpkg-source >/dev/null 2>&1; then
+    log "installing dpkg-dev (for dpkg-source)"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+        --no-install-recommends -o DPkg::Lock::Timeout=120 dpkg-dev >&2
+fi
+
+DSC=$SRCROOT/lwip_$DEBVER.dsc
+if [ ! -f "$DSC" ]; then
+    add_deb_src
+    log "apt-get source --download-only lwip=$DEBVER"
+    (cd "$SRCROOT" && apt-get source -q --download-only "lwip=$DEBVER" >&2) ||
+        (cd "$SRCROOT" && as_root apt-get source -q --download-only "lwip=$DEBVER" >&2)
+fi
+rm -rf "$SRC"
+(cd "$SRCROOT" && dpkg-source -x "$DSC" "$SRC" >&2)
+[ -f "$SRC/src/core/tcp.c" ] || { log "no src/core/tcp.c in $SRC"; exit 1; }
+touch "$SRC/.ges-extracted"
+echo "$SRC"
