@@ -1595,6 +1595,10 @@ static ges_err_t ges__http_headers_end(ges__http_t *h)
     }
     if (h->http10 && !h->keep_alive) h->close = 1;
     if (h->status == 204 || h->status == 304) {
+        /* No body, whatever the headers say (RFC 9112 6.3); but a server
+         * that declared one may send it anyway, so the connection is not
+         * reused: those bytes must never be read as the next answer. */
+        if (h->chunked || (h->have_len && h->left > 0)) h->close = 1;
         h->st = H_DONE;
     } else if (h->chunked) {
         h->st = H_CHUNK_SIZE;
@@ -1890,13 +1894,87 @@ typedef struct {
     const char *authorization;  /* AK/SK: the Authorization value */
 } ges__auth_t;
 
-/* "host" or "host:port" as the Host header says it (port omitted at 443). */
+/* A dotted IPv4 address (four decimal parts 0..255, no leading zeros) or
+ * an IPv6 address in RFC 4291 text (hex groups, one "::", an IPv4 tail; no
+ * zone) into network-order bytes. Returns 4, 16, or 0 for anything else. */
+static unsigned ges__ip4_parse(const char *s, uint8_t *out)
+{
+    unsigned part;
+    for (part = 0; part < 4; part++) {
+        unsigned v = 0, d = 0;
+        if (part > 0 && *s++ != '.') return 0;
+        while (ges__is_digit((unsigned char)s[d]) && d < 4) {
+            v = v * 10 + (unsigned)(s[d] - '0');
+            d++;
+        }
+        if (d == 0 || d > 3 || v > 255 || (d > 1 && s[0] == '0')) return 0;
+        out[part] = (uint8_t)v;
+        s += d;
+    }
+    return *s == '\0' ? 4 : 0;
+}
+
+static unsigned ges__ip_parse(const char *s, uint8_t out[16])
+{
+    unsigned ng = 0, gap = 8, k; /* groups written; where "::" stands */
+    if (strchr(s, ':') == NULL) return ges__ip4_parse(s, out);
+    if (s[0] == ':' && s[1] != ':') return 0;
+    if (s[0] == ':') { /* leading "::" */
+        gap = 0;
+        s += 2;
+    }
+    while (*s != '\0') {
+        unsigned v = 0, d = 0;
+        int h;
+        if (ng == 8) return 0;
+        while (d < 5 && (h = ges__hexval((unsigned char)s[d])) >= 0) {
+            v = (v << 4) | (unsigned)h;
+            d++;
+        }
+        if (s[d] == '.') { /* an IPv4 tail takes two groups */
+            if (ng > 6 || ges__ip4_parse(s, out + 2 * ng) != 4) return 0;
+            ng += 2;
+            break;
+        }
+        if (d == 0 || d > 4) return 0;
+        out[2 * ng] = (uint8_t)(v >> 8);
+        out[2 * ng + 1] = (uint8_t)v;
+        ng++;
+        s += d;
+        if (*s == '\0') break;
+        if (*s++ != ':') return 0;
+        if (*s == ':') {
+            if (gap != 8) return 0; /* a second "::" */
+            gap = ng;
+            s++;
+        } else if (*s == '\0') {
+            return 0; /* a trailing single ':' */
+        }
+    }
+    if (gap == 8) return ng == 8 ? 16 : 0;
+    if (ng > 7) return 0; /* "::" stands for at least one group */
+    /* move the groups after the gap to the end, zero the gap */
+    for (k = ng; k > gap; k--) {
+        out[2 * (8 - ng + k - 1)] = out[2 * (k - 1)];
+        out[2 * (8 - ng + k - 1) + 1] = out[2 * (k - 1) + 1];
+    }
+    memset(out + 2 * gap, 0, 2 * (8 - ng));
+    return 16;
+}
+
+/* "host" or "host:port" as the Host header says it (port omitted at 443),
+ * an IPv6 address in brackets ("[::1]:8443"). `cap` holds any host of
+ * GES_HOST_MAX bytes: GES__HOST_HDR_MAX. */
+#define GES__HOST_HDR_MAX (GES_HOST_MAX + 9) /* "[" "]" ":65535" NUL */
 static void ges__host_value(const char *host, unsigned port, char *out, size_t cap)
 {
     char num[8];
     size_t i = sizeof num, n = strlen(host);
-    if (n >= cap) n = cap - 1;
+    int v6 = strchr(host, ':') != NULL;
+    if (n + 2 * (size_t)v6 >= cap) n = cap - 1 - 2 * (size_t)v6; /* cannot happen */
+    if (v6) *out++ = '[';
     memcpy(out, host, n);
+    if (v6) out[n++] = ']';
     if (port != 443) {
         do {
             num[--i] = (char)('0' + port % 10);
@@ -1924,7 +2002,7 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
                                          const ges__auth_t *a, const char *project,
                                          const char *graph, const char *job)
 {
-    char hv[GES_HOST_MAX + 8];
+    char hv[GES__HOST_HDR_MAX];
     ges__host_value(host, port, hv, sizeof hv);
     ges__wr_s(w, "GET /v1.0/");
     ges__wr_seg(w, project);
@@ -2372,8 +2450,18 @@ static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
     ges_client_t *c = (ges_client_t *)ctx;
     const ges_port_t *pt = c->cfg.platform;
     uint32_t left = ges__left(c);
-    int r = left ? pt->net_recv(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
+    int r;
     (void)timeout_unused; /* the request's deadline rules, not mbedTLS's */
+    if (c->probing) {
+        /* ges__idle(): look without waiting; any answer but "nothing yet"
+         * (a byte, the peer's FIN, an error) means the connection is not
+         * idle and will be closed, so nothing read here is ever used. */
+        r = pt->net_recv(pt->ctx, c->sock, buf, len, 0);
+        if (r == GES_PORT_TIMEOUT) return MBEDTLS_ERR_SSL_WANT_READ;
+        c->probe_got = 1;
+        return r >= 0 ? r : MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+    r = left ? pt->net_recv(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
     if (r >= 0) return r; /* 0: closed, mbedTLS reports CONN_EOF */
     c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
     return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
@@ -2398,7 +2486,21 @@ static int ges__verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
     ges_client_t *c = (ges_client_t *)ctx;
     const ges_port_t *pt = c->cfg.platform;
     int64_t now = pt->wall_clock ? pt->wall_clock(pt->ctx) : -1;
-    (void)depth;
+    uint8_t ip[16];
+    unsigned n = depth == 0 ? ges__ip_parse(c->host, ip) : 0;
+    if (n != 0) {
+        /* An address endpoint: the leaf must list it as an iPAddress
+         * (RFC 5280 4.2.1.6; tag [7], 4 or 16 bytes). mbedTLS 2.28 has no
+         * such check and 3.6 does it only through set_hostname, which would
+         * also send the address as SNI; this one serves both. */
+        const mbedtls_x509_sequence *san;
+        int found = 0;
+        for (san = &crt->subject_alt_names; san != NULL && !found; san = san->next) {
+            found = san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) &&
+                    san->buf.len == n && memcmp(san->buf.p, ip, n) == 0;
+        }
+        if (!found) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
     *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
     if (now >= 0) {
         if (now > ges__x509_epoch(&crt->valid_to)) *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
@@ -2514,7 +2616,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
         static const char *const fixed[] = {"v1.0", "graphs", "jobs", "status"};
         const char *seg[7];
         size_t len[7], i;
-        char date[17], hv[GES_HOST_MAX + 8];
+        char date[17], hv[GES__HOST_HDR_MAX];
         char authz[15 + 8 + GES_AKSK_MAX + 16 + 45 + 12 + 64 + 1];
         ges_sign_header_t extra[2];
         ges_sign_request_t r;
@@ -2599,6 +2701,12 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
         if (e != GES_OK) return e;
         if (h.st == H_DONE && used < (size_t)r) h.close = 1; /* extra bytes */
     }
+    /* Reused only when the answer ended exactly where the stream did:
+     * bytes left in mbedTLS's record buffer (the answer ended exactly at
+     * the end of the window, the record held more) belong to nobody. */
+    if (mbedtls_ssl_get_bytes_avail(&c->ssl) > 0 || mbedtls_ssl_check_pending(&c->ssl)) {
+        h.close = 1;
+    }
     *reusable = !h.close;
     c->retry_after_s = h.retry_after;
     c->server_date = h.date;
@@ -2628,6 +2736,24 @@ static int ges__clock_rejected(const ges_client_t *c, const ges_job_status_t *st
     return 0;
 }
 
+/* Before a kept connection carries another request: is it idle? Nothing
+ * may wait in mbedTLS or on the socket, checked without waiting. Bytes
+ * there (a stray CRLF, an unsolicited 408, a late extra answer), the
+ * server's close_notify or FIN, or a reset all mean no: the caller closes
+ * it and connects anew, so such bytes are never read as the next answer. */
+static int ges__idle(ges_client_t *c)
+{
+    int r;
+    if (mbedtls_ssl_get_bytes_avail(&c->ssl) > 0 || mbedtls_ssl_check_pending(&c->ssl)) {
+        return 0;
+    }
+    c->probing = 1;
+    c->probe_got = 0;
+    r = mbedtls_ssl_read(&c->ssl, c->cfg.io_buf, c->cfg.io_buf_len);
+    c->probing = 0;
+    return r == MBEDTLS_ERR_SSL_WANT_READ && !c->probe_got;
+}
+
 /* One poll, ending by `deadline` (a now_ms value). */
 static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
                                  const char *graph_id, const char *job_id,
@@ -2640,7 +2766,9 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
     c->tls_err = 0;
     c->retry_after_s = 0;
     for (attempt = 0;; attempt++) {
-        int fresh = !c->connected, got = 0, reusable = 0;
+        int fresh, got = 0, reusable = 0;
+        if (c->connected && !ges__idle(c)) ges__disconnect(c);
+        fresh = !c->connected;
         if (fresh) {
             e = ges__connect(c);
             if (e != GES_OK) return e;
@@ -2806,18 +2934,35 @@ void ges_client_config_init(ges_client_config_t *cfg)
     cfg->timeout_ms = 15000;
 }
 
-static int ges__host_ok(const char *h)
+/* The endpoint host as the client keeps it: a DNS name of [A-Za-z0-9._-],
+ * a dotted IPv4 address, or an IPv6 address (given bare or in brackets,
+ * kept bare). Digits and dots alone must be an exact dotted quad, so
+ * "010.1" never reaches a resolver that would read it as octal. Copies
+ * the host to `out` (GES_HOST_MAX + 1 bytes); 0 when it is refused. */
+static int ges__host_norm(const char *h, char *out)
 {
-    size_t n;
+    size_t n, i, names = 0;
+    uint8_t ip[16];
     if (h == NULL) return 0;
-    for (n = 0; h[n]; n++) {
-        unsigned char c = (unsigned char)h[n];
-        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || ges__is_digit(c) ||
-              c == '-' || c == '.' || c == '_')) {
+    n = strlen(h);
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+        h++;
+        n -= 2;
+        if (memchr(h, ':', n) == NULL) return 0; /* brackets are for IPv6 */
+    }
+    if (n < 1 || n > GES_HOST_MAX) return 0;
+    memcpy(out, h, n);
+    out[n] = '\0';
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)out[i];
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_') {
+            names++;
+        } else if (!ges__is_digit(c) && c != '.' && c != ':') {
             return 0;
         }
     }
-    return n >= 1 && n <= GES_HOST_MAX;
+    if (memchr(out, ':', n) != NULL) return ges__ip_parse(out, ip) == 16;
+    return names > 0 || ges__ip_parse(out, ip) == 4;
 }
 
 /* A token goes into a header line: printable ASCII without space only, so
@@ -2860,12 +3005,13 @@ static int ges__auth_ok(const ges_client_config_t *cfg)
 ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
 {
     const ges_port_t *pt;
+    uint8_t ip[16];
     int r;
     if (c == NULL) return GES_ERR_INVALID_ARG;
     memset(c, 0, sizeof *c);
     if (cfg == NULL) return GES_ERR_INVALID_ARG;
     pt = cfg->platform;
-    if (!ges__host_ok(cfg->host) || !ges__auth_ok(cfg) || pt == NULL ||
+    if (!ges__host_norm(cfg->host, c->host) || !ges__auth_ok(cfg) || pt == NULL ||
         !pt->net_connect || !pt->net_send || !pt->net_recv || !pt->net_close ||
         !pt->now_ms || !pt->sleep_ms || !pt->entropy || cfg->ca_pem == NULL ||
         cfg->ca_pem_len == 0 || cfg->io_buf == NULL || cfg->port == 0 ||
@@ -2875,7 +3021,6 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     if (cfg->io_buf_len < GES_IO_BUF_MIN) return GES_ERR_BUFFER_TOO_SMALL;
     c->cfg = *cfg;
     c->server_date = -1;
-    memcpy(c->host, cfg->host, strlen(cfg->host) + 1);
     c->initialised = 1;
     mbedtls_ssl_init(&c->ssl);
     mbedtls_ssl_config_init(&c->conf);
@@ -2928,7 +3073,11 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
 #endif
     r = mbedtls_ssl_setup(&c->ssl, &c->conf);
     if (r != 0) goto fail;
-    r = mbedtls_ssl_set_hostname(&c->ssl, c->host); /* SNI and name check */
+    /* A name goes out as SNI and mbedTLS checks the certificate against
+     * it. An address is never sent as SNI (RFC 6066 3) and never compared
+     * as a DNS name: NULL turns both off, and ges__verify() matches the
+     * leaf's iPAddress entries instead. */
+    r = mbedtls_ssl_set_hostname(&c->ssl, ges__ip_parse(c->host, ip) ? NULL : c->host);
     if (r != 0) goto fail;
     mbedtls_ssl_set_bio(&c->ssl, c, ges__bio_send, NULL, ges__bio_recv);
     return GES_OK;

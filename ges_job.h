@@ -641,8 +641,16 @@ typedef struct ges_port {
 /* ------------------------------------------------------------------------- */
 /** How to reach GES. Start from ges_client_config_init(), then set fields. */
 typedef struct {
-    /** Endpoint host name, e.g. "ges.cn-north-4.myhuaweicloud.com" (no
-     *  scheme, no port). Copied at init; at most GES_HOST_MAX bytes. */
+    /** Endpoint host, e.g. "ges.cn-north-4.myhuaweicloud.com" (no scheme,
+     *  no port): a DNS name of [A-Za-z0-9._-], a dotted IPv4 address
+     *  ("192.0.2.10"), or an IPv6 address bare or in brackets ("::1",
+     *  "[2001:db8::1]"; no zone). Digits and dots alone must be an exact
+     *  dotted quad (no leading zeros). Copied at init; at most GES_HOST_MAX
+     *  bytes. A name is sent as SNI and checked against the certificate's
+     *  DNS names; an address is never sent as SNI (RFC 6066) and must be
+     *  one of the leaf certificate's iPAddress entries (checked by the
+     *  library on every mbedTLS version). The Host header carries the
+     *  address, IPv6 in brackets ("[::1]:8443"). */
     const char *host;
     /** TCP port; default 443 (then the Host header carries no port). */
     uint16_t port;
@@ -721,6 +729,8 @@ typedef struct {
     uint8_t connected;          /* socket and TLS session are up */
     uint8_t has_session;        /* a saved session can be resumed */
     uint8_t initialised;
+    uint8_t probing;            /* zero-time idle check of a kept connection */
+    uint8_t probe_got;          /* the check saw a byte, a close or an error */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
@@ -731,9 +741,10 @@ typedef struct {
 /**
  * Set up a client: checks the config, parses the CA, seeds the random
  * generator from platform->entropy, prepares TLS. Does not connect.
- * @return GES_OK; GES_ERR_INVALID_ARG (missing or unsafe field: host with
- *         characters outside [A-Za-z0-9._-] or an IPv6 literal, token with
- *         bytes outside 0x21..0x7E, ...); GES_ERR_BUFFER_TOO_SMALL;
+ * @return GES_OK; GES_ERR_INVALID_ARG (missing or unsafe field: host that
+ *         is neither a name of [A-Za-z0-9._-], a dotted quad nor an IPv6
+ *         address, token with bytes outside 0x21..0x7E, ...);
+ *         GES_ERR_BUFFER_TOO_SMALL;
  *         GES_ERR_TLS (CA unparsable, RNG seeding failed). On error nothing
  *         needs freeing (ges_client_free() is still safe).
  */
@@ -747,6 +758,21 @@ void ges_client_free(ges_client_t *c);
  * Ask GES for the status of one job, on the kept-alive connection when the
  * server allows, opening (or reopening) it when needed, all within
  * cfg.timeout_ms.
+ *
+ * A kept connection carries the next request only when the last answer
+ * ended exactly where the stream did: nothing left in mbedTLS's buffers,
+ * and nothing on the socket by a zero-time look through the port
+ * (net_recv with timeout 0) just before the request. Bytes there (a stray
+ * CRLF, an unsolicited 408, an extra answer), the server's close_notify or
+ * FIN, a reset, or a 204/304 that declared a body all close it, and the
+ * request goes out on a new connection (the TLS session resumed): such
+ * bytes are never read as this answer, and never fail it.
+ *
+ * The answer's jobId is not compared with `job_id`: with the rule above an
+ * answer always belongs to its request, and the GES API does not promise
+ * to echo the ID (simulators and the API's own example answer with a fixed
+ * one). Compare out->job_id yourself when a server or proxy you do not
+ * trust sits in between.
  *
  * IDs are percent-encoded outside A-Za-z0-9-._~; an empty ID, "." or "..",
  * or one longer than GES_ID_MAX is refused before anything is sent.

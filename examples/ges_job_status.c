@@ -532,7 +532,8 @@ static void usage(FILE *f)
 "is standard input), and print it as name=value lines.\n"
 "\n"
 "Options:\n"
-"  --endpoint URL     https://host[:port] (default: $GES_ENDPOINT);\n"
+"  --endpoint URL     https://host[:port] (default: $GES_ENDPOINT); host is a\n"
+"                     name, an IPv4 address or an IPv6 one in [brackets];\n"
 "                     http:// is refused, the token never travels in clear\n"
 "  --region NAME      use https://ges.NAME.myhuaweicloud.com\n"
 "                     (of --endpoint and --region, the last one wins)\n"
@@ -641,17 +642,30 @@ static const char *ges_cli_parse_endpoint(const char *url, char *host,
         return "the endpoint must be https://host[:port]";
     }
     h = p = url + 8;
-    while (*p != '\0' && *p != ':' && *p != '/') {
-        if (*p == '[') {
-            return "IPv6 literal endpoints are not supported; use a name";
+    if (*p == '[') {
+        /* An IPv6 literal, https://[::1]:8443 (RFC 3986 3.2.2); the library
+         * checks that it is a valid address. */
+        for (h = ++p; *p != '\0' && *p != ']'; p++) {
+            if (!(*p == ':' || *p == '.' || (*p >= '0' && *p <= '9') ||
+                  (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))) {
+                return "the endpoint's IPv6 address may only hold hex digits, "
+                       "':' and '.' (no zone)";
+            }
         }
-        if (!ges_cli_is_host_char(*p)) {
-            return "the endpoint host may only hold A-Z a-z 0-9 . - "
-                   "(no user info, query or fragment)";
+        if (*p != ']') {
+            return "the endpoint's IPv6 address has no closing ']'";
         }
-        p++;
+        hlen = (size_t)(p++ - h);
+    } else {
+        while (*p != '\0' && *p != ':' && *p != '/') {
+            if (!ges_cli_is_host_char(*p)) {
+                return "the endpoint host may only hold A-Z a-z 0-9 . - "
+                       "(no user info, query or fragment)";
+            }
+            p++;
+        }
+        hlen = (size_t)(p - h);
     }
-    hlen = (size_t)(p - h);
     if (hlen == 0) {
         return "the endpoint has no host";
     }

@@ -1,7 +1,7 @@
 /*
  * Unit tests of ges_job's HTTP stage: the request writer (ges__wr_t,
  * ges__write_request), the argument checks (ges__id_ok, ges__token_ok,
- * ges__host_ok), the response reader (ges__http_feed, ges__http_end) and
+ * ges__host_norm), the response reader (ges__http_feed, ges__http_end) and
  * ges_job_parse_response().
  *
  * Build (from the repository root), or `make build/test_http`:
@@ -20,7 +20,9 @@
  *     (and a 1-byte) buffer, identical to a 4 KiB buffer, with the exact
  *     number and size of sink calls; a sink failing on call 1, 2 or the
  *     last one: its error comes back and nothing more is sent;
- *   - ges__id_ok, ges__token_ok, ges__host_ok, bounds included;
+ *   - ges__id_ok, ges__token_ok, ges__host_norm (names, IPv4 and IPv6
+ *     literals), bounds included; ges__ip_parse against inet_pton (fixed
+ *     cases and 400,000 random strings); the Host header of each;
  *   - response reader: every response is fed whole, with four work-buffer
  *     sizes, split in two at EVERY byte position and one byte at a time
  *     (above 3000 bytes: every split within 64 bytes of either end, and
@@ -53,8 +55,11 @@
  *   - ges_job_parse_response() on whole buffers, bytes after the answer,
  *     NULL arguments.
  */
+#define _POSIX_C_SOURCE 200809L /* inet_pton, the oracle of test_ip_parse */
 #include "../ges_job.c"
 #include "harness.h"
+
+#include <arpa/inet.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -390,42 +395,138 @@ static void test_token_ok(void)
     CHECK(!ges__token_ok(tok));
 }
 
+static int host_ok(const char *h)
+{
+    static char out[GES_HOST_MAX + 1];
+    return ges__host_norm(h, out);
+}
+
 static void test_host_ok(void)
 {
-    static char host[GES_HOST_MAX + 2];
-    CHECK(!ges__host_ok(NULL));
-    CHECK(!ges__host_ok(""));
-    CHECK(ges__host_ok("ges.cn-north-4.myhuaweicloud.com"));
-    CHECK(ges__host_ok("127.0.0.1"));
-    CHECK(ges__host_ok("localhost"));
-    CHECK(ges__host_ok("A-Z.a-z.0-9"));
-    CHECK(!ges__host_ok("h:443"));
-    CHECK(!ges__host_ok("h/x"));
-    CHECK(!ges__host_ok("h x"));
-    CHECK(!ges__host_ok("h\r\nX-Evil: 1"));
-    CHECK(!ges__host_ok("h\n"));
-    CHECK(!ges__host_ok("[::1]"));
-    CHECK(!ges__host_ok("::1"));
-    CHECK(!ges__host_ok("user@h"));
-    CHECK(!ges__host_ok("h?x"));
-    CHECK(!ges__host_ok("h#x"));
-    CHECK(!ges__host_ok("h%41"));
-    CHECK(!ges__host_ok("h\t"));
-    CHECK(!ges__host_ok("b\xC3\xBC" "cher.de"));
+    static char host[GES_HOST_MAX + 3];
+    static char out[GES_HOST_MAX + 1];
+    CHECK(!host_ok(NULL));
+    CHECK(!host_ok(""));
+    CHECK(host_ok("ges.cn-north-4.myhuaweicloud.com"));
+    CHECK(host_ok("127.0.0.1"));
+    CHECK(host_ok("localhost"));
+    CHECK(host_ok("A-Z.a-z.0-9"));
+    CHECK(!host_ok("h:443"));
+    CHECK(!host_ok("h/x"));
+    CHECK(!host_ok("h x"));
+    CHECK(!host_ok("h\r\nX-Evil: 1"));
+    CHECK(!host_ok("h\n"));
+    CHECK(!host_ok("user@h"));
+    CHECK(!host_ok("h?x"));
+    CHECK(!host_ok("h#x"));
+    CHECK(!host_ok("h%41"));
+    CHECK(!host_ok("h\t"));
+    CHECK(!host_ok("b\xC3\xBC" "cher.de"));
+    /* addresses: IPv4 exactly, IPv6 bare or in brackets (kept bare) */
+    CHECK(host_ok("::1") && ges__host_norm("::1", out) && strcmp(out, "::1") == 0);
+    CHECK(ges__host_norm("[::1]", out) && strcmp(out, "::1") == 0);
+    CHECK(ges__host_norm("[2001:db8::42]", out) && strcmp(out, "2001:db8::42") == 0);
+    CHECK(host_ok("::ffff:192.0.2.1"));
+    CHECK(!host_ok("[::1"));
+    CHECK(!host_ok("::1]"));
+    CHECK(!host_ok("[]"));
+    CHECK(!host_ok("[127.0.0.1]"));   /* brackets are for IPv6 */
+    CHECK(!host_ok("[localhost]"));
+    CHECK(!host_ok("fe80::1%eth0"));  /* no zone */
+    CHECK(!host_ok("::g"));
+    CHECK(!host_ok("1:2"));
+    CHECK(!host_ok("[::1]:443"));
+    CHECK(!host_ok("h::1"));          /* a name with a colon is neither */
+    CHECK(!host_ok("010.0.0.1"));     /* digits and dots must be a quad */
+    CHECK(!host_ok("1.2.3"));
+    CHECK(!host_ok("256.1.1.1"));
+    CHECK(!host_ok("1.2.3.4."));
+    CHECK(host_ok("1.2.3.4.example"));
     memset(host, 'h', GES_HOST_MAX);
     host[GES_HOST_MAX] = '\0';
-    CHECK(ges__host_ok(host));
+    CHECK(host_ok(host));
     host[GES_HOST_MAX] = 'h';
     host[GES_HOST_MAX + 1] = '\0';
-    CHECK(!ges__host_ok(host));
+    CHECK(!host_ok(host));
 }
 
 /* ges_job.h (ges_client_init) accepts [A-Za-z0-9._-]: '_' appears in real
  * internal host names and cannot break a header line. */
 static void test_host_ok_underscore_as_documented(void)
 {
-    CHECK(ges__host_ok("under_score.example.com"));
-    CHECK(!ges__host_ok("under score.example.com"));
+    CHECK(host_ok("under_score.example.com"));
+    CHECK(!host_ok("under score.example.com"));
+}
+
+/* ges__ip_parse against the C library's inet_pton, which RFC 4291 text and
+ * dotted quads without leading zeros define: fixed cases, then random
+ * strings over the address alphabet (every one must agree: accepted or
+ * not, and the same 4 or 16 bytes). */
+static void ip_agree(const char *s)
+{
+    uint8_t mine[16], want[16];
+    unsigned n = ges__ip_parse(s, mine);
+    int v4 = inet_pton(AF_INET, s, want) == 1;
+    int v6 = !v4 && strchr(s, ':') != NULL && inet_pton(AF_INET6, s, want) == 1;
+    unsigned expect = v4 ? 4u : v6 ? 16u : 0u;
+    if (n != expect || (n && memcmp(mine, want, n) != 0)) {
+        fprintf(stderr, "  ip_parse(\"%s\") = %u, inet_pton says %u\n", s, n, expect);
+        CHECK(0);
+    }
+}
+
+static void test_ip_parse(void)
+{
+    static const char *const cases[] = {
+        "0.0.0.0", "255.255.255.255", "192.0.2.1", "1.2.3.4", "01.2.3.4", "1.2.3.04",
+        "1.2.3", "1.2.3.4.5", "256.0.0.1", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4 ",
+        "::", "::1", "1::", "1::2", "::ffff:1.2.3.4", "::1.2.3.4", "1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "1::2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:",
+        ":::", "1:::2", "1::2::3", "12345::", "abcd:ef01:2345:6789:ABCD:EF01:2345:6789",
+        "::ffff:1.2.3", "::ffff:1.2.3.4.5", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.4:5",
+        "2001:db8::42", "fe80::", "0:0:0:0:0:0:0:0", "::0:0", "1.2.3.4::", ":", "",
+    };
+    size_t i;
+    uint32_t x = 12345;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) ip_agree(cases[i]);
+    for (i = 0; i < 400000; i++) {
+        static const char alpha[] = "0123456789abcdefABCDEF::::..";
+        char s[48];
+        size_t k, n;
+        x = x * 1103515245u + 12345u;
+        n = (x >> 16) % 40;
+        for (k = 0; k < n; k++) {
+            x = x * 1103515245u + 12345u;
+            s[k] = alpha[(x >> 16) % (sizeof alpha - 1)];
+        }
+        s[n] = '\0';
+        ip_agree(s);
+    }
+}
+
+/* The Host header brackets an IPv6 address and adds the port unless 443. */
+static void test_host_header_value(void)
+{
+    static const struct { const char *host; unsigned port; const char *want; } v[] = {
+        {"h", 443, "h"},
+        {"h", 8443, "h:8443"},
+        {"127.0.0.1", 8443, "127.0.0.1:8443"},
+        {"::1", 8443, "[::1]:8443"},
+        {"::1", 443, "[::1]"},
+        {"2001:db8::42", 65535, "[2001:db8::42]:65535"},
+    };
+    char out[GES__HOST_HDR_MAX];
+    static char longest[GES_HOST_MAX + 1];
+    size_t i;
+    for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+        ges__host_value(v[i].host, v[i].port, out, sizeof out);
+        CHECK_STR(out, v[i].want);
+    }
+    /* the longest host with the longest port fits, nothing cut */
+    memset(longest, 'h', GES_HOST_MAX);
+    ges__host_value(longest, 65535, out, sizeof out);
+    CHECK(strlen(out) == GES_HOST_MAX + 6 && strcmp(out + GES_HOST_MAX, ":65535") == 0);
 }
 
 /* ========================================================================= */
@@ -931,14 +1032,31 @@ static void test_resp_interim(void)
     r_start("HTTP/1.1 204 No Content\r\nDate: Tue, 27 Nov 2018 13:40:00 GMT\r\n\r\n");
     CHECK_HTTP(x);
 
-    x.name = "204 ignores a Content-Length";
+    x.name = "204 with Content-Length: 0 keeps the connection";
+    r_start("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n");
+    CHECK_HTTP(x);
+
+    /* A 204 or 304 has no body whatever it declares (RFC 9112 6.3), but
+     * the bytes a server sends anyway must never be read as the next
+     * answer: the connection is closed (issue 13, 1c). */
+    x.name = "204 ignores a Content-Length, and closes";
+    x.close = 1;
     r_start("HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n");
     CHECK_HTTP(x);
 
-    x.name = "304 Not Modified";
+    x.name = "204 ignores chunked, and closes";
+    r_start("HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\n\r\n");
+    CHECK_HTTP(x);
+
+    x.name = "304 Not Modified, and closes";
     x.err = GES_ERR_SERVICE;
     x.status = 304;
     r_start("HTTP/1.1 304 Not Modified\r\nContent-Length: 100\r\n\r\n");
+    CHECK_HTTP(x);
+
+    x.name = "304 without a body keeps the connection";
+    x.close = 0;
+    r_start("HTTP/1.1 304 Not Modified\r\n\r\n");
     CHECK_HTTP(x);
 }
 
@@ -1843,6 +1961,8 @@ int main(void)
     RUN(test_token_ok);
     RUN(test_host_ok);
     RUN(test_host_ok_underscore_as_documented);
+    RUN(test_ip_parse);
+    RUN(test_host_header_value);
 
     RUN(test_resp_content_length);
     RUN(test_resp_connection);

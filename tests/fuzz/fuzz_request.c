@@ -1,7 +1,7 @@
 /*
  * libFuzzer harness: the request writer (ges__write_request through a
  * memory sink) and the checks that guard it (ges__id_ok, ges__token_ok,
- * ges__host_ok), on arbitrary IDs, tokens and host names.
+ * ges__host_norm), on arbitrary IDs, tokens and host names.
  *
  * Build: see fuzz_parse.c, or tests/fuzz/run.sh.
  *
@@ -17,7 +17,9 @@
  *   - the guards agree with the documented rules, computed independently:
  *     an ID is 1..GES_ID_MAX bytes and not "." or ".."; a token 1..
  *     GES_TOKEN_MAX bytes of 0x21..0x7E; a host 1..GES_HOST_MAX bytes of
- *     [A-Za-z0-9._-];
+ *     [A-Za-z0-9._-] not all digits and dots, a dotted quad, or an IPv6
+ *     address bare or in brackets (inet_pton is the oracle); an accepted
+ *     host is used as the library keeps it (brackets off);
  *   - refused: nothing is written. ges_job_get_status() and ges_job_wait()
  *     on a client with a counting port return GES_ERR_INVALID_ARG without
  *     one port call, leaving the result reset; ges_client_init() with a
@@ -36,7 +38,7 @@
  *     and %XX escapes (upper-case hex) of other bytes only, and decodes to
  *     the ID exactly; the headers are Host, User-Agent, Accept and
  *     X-Auth-Token in that order, then the empty line, then nothing; the
- *     Host value is the host (":port" unless 443), the token value is the
+ *     Host value is the host, in brackets if IPv6 (":port" unless 443), the token value is the
  *     token;
  *   - a sink failing on call k: the writer returns the sink's error, the
  *     sink is not called again, and what it got is a prefix of the request.
@@ -48,6 +50,8 @@
 #endif
 #include "../../ges_job.c"
 #include "fuzz_common.h"
+
+#include <arpa/inet.h> /* inet_pton: the oracle of the host rule */
 
 #if GES_CONFIG_NO_TLS
 #error "the request writer is built only with TLS: unset GES_CONFIG_NO_TLS"
@@ -176,14 +180,29 @@ static int fz_token_rule(const char *t)
     return n >= 1 && n <= GES_TOKEN_MAX;
 }
 
+/* A name of [A-Za-z0-9._-] with at least one character that is not a digit
+ * or a dot; else a dotted quad; or an IPv6 address, bare or in brackets
+ * (the C library's inet_pton says which strings are addresses). */
 static int fz_host_rule(const char *h)
 {
     size_t n = strlen(h), i;
+    int name = 0;
+    unsigned char a[16];
+    char bare[GES_HOST_MAX + 1];
+    if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+        if (n - 2 > GES_HOST_MAX) return 0;
+        memcpy(bare, h + 1, n - 2);
+        bare[n - 2] = '\0';
+        return inet_pton(AF_INET6, bare, a) == 1;
+    }
+    if (n < 1 || n > GES_HOST_MAX) return 0;
+    if (strchr(h, ':') != NULL) return inet_pton(AF_INET6, h, a) == 1;
     for (i = 0; i < n; i++) {
         unsigned char c = (unsigned char)h[i];
         if (!fz_unreserved(c) || c == '~') return 0;
+        if (!(c >= '0' && c <= '9') && c != '.') name = 1;
     }
-    return n >= 1 && n <= GES_HOST_MAX;
+    return name || inet_pton(AF_INET, h, a) == 1;
 }
 
 static int fz_hexdig(unsigned char c)
@@ -255,7 +274,7 @@ static void fz_check_request(const unsigned char *r, size_t n, const char *host,
     static const char *const fixed[] = {"", "v1.0", NULL, "graphs", NULL, "jobs", NULL, "status"};
     const char *l;
     size_t len, pos = 0, i, seg_start, seg = 0, slashes = 0;
-    char hostval[GES_HOST_MAX + 8];
+    char hostval[GES__HOST_HDR_MAX];
 
     /* CR and LF only as CRLF */
     for (i = 0; i < n; i++) {
@@ -293,8 +312,12 @@ static void fz_check_request(const unsigned char *r, size_t n, const char *host,
     /* headers */
     {
         size_t hl = strlen(host);
+        int v6 = strchr(host, ':') != NULL; /* in brackets */
         FZ_CHECK(hl <= GES_HOST_MAX, "harness: host was accepted");
-        memcpy(hostval, host, hl);
+        hostval[0] = '[';
+        memcpy(hostval + v6, host, hl);
+        hl += (size_t)v6;
+        if (v6) hostval[hl++] = ']';
         hostval[hl] = '\0';
         if (port != 443) {
             char num[8];
@@ -329,6 +352,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_rng_t rng;
     unsigned port;
     int ids_ok, tok_ok, host_ok, lib_ids_ok;
+    static char hostn[GES_HOST_MAX + 1]; /* the host as the library keeps it */
     fz_port_ctx_t pc;
     ges_port_t pt;
     static ges_client_t client;      /* static: mbedTLS contexts are large */
@@ -359,12 +383,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (i = 0; i < 3; i++) {
         FZ_CHECK(ges__id_ok(ids[i]) == fz_id_rule(ids[i]), "ges__id_ok follows the ID rule");
     }
-    FZ_CHECK(!ges__id_ok(NULL) && !ges__token_ok(NULL) && !ges__host_ok(NULL),
+    FZ_CHECK(!ges__id_ok(NULL) && !ges__token_ok(NULL) && !ges__host_norm(NULL, hostn),
              "NULL is refused");
     tok_ok = ges__token_ok(f[3]);
-    host_ok = ges__host_ok(host);
+    host_ok = ges__host_norm(host, hostn);
     FZ_CHECK(tok_ok == fz_token_rule(f[3]), "ges__token_ok follows the token rule");
-    FZ_CHECK(host_ok == fz_host_rule(host), "ges__host_ok follows the host rule");
+    FZ_CHECK(host_ok == fz_host_rule(host), "ges__host_norm follows the host rule");
+    if (host_ok) host = hostn;
     ids_ok = lib_ids_ok;
 
     /* the public entry points: refuse before any I/O */
