@@ -112,3 +112,29 @@ if [ -n "$bad" ]; then
     exit 1
 fi
 log "built $D/ges_fw.elf (no heap in the image)"
+python3 $F/sizes.py "$D/ges_fw.map" --json "$D/sizes.json" >"$D/sizes.txt"
+
+# --- Unit suites on the same machine ------------------------------------------
+# The suites that need no sockets, each with tests/firmware/suite_main.c,
+# the same startup code and mbedTLS build, newlib's stdio over semihosting
+# (rdimon: these images do have a C heap, for stdio's buffers) and a 256 KB
+# stack. -Dmain renames the suite's main; GES_TEST_NO_INET_PTON and
+# GES_TEST_NO_RUSAGE drop the two host-only parts (the inet_pton oracle of
+# test_ip_parse, the peak RSS line); GES_TEST_PROPERTY_SECONDS allows for
+# emulation in test_stream's host-speed bound.
+SUITE_FLAGS="$CPU -O2 -g -ffunction-sections -fdata-sections $STRICT -I. -Iport/posix -I$F
+  -isystem $D/inc-jsmn $MBED_CFLAGS -Dmain=ges_fw_suite_main
+  -DGES_TEST_NO_INET_PTON -DGES_TEST_NO_RUSAGE -DGES_TEST_PROPERTY_SECONDS=600.0"
+SUITE_LINK="$CPU -nostartfiles -T $F/mps2_an386.ld -Wl,--gc-sections --specs=rdimon.specs
+  -Wl,--defsym=GES_FW_STACK_SIZE=0x40000"
+cc_ours "$D/obj/suite_main.o" $F/suite_main.c
+$ARM_CC $SUITE_FLAGS -Umain -c ges_job.c -o "$D/obj/suite_ges_job.o"
+for t in parse http wait sign stream; do
+    extra=""
+    [ "$t" = parse ] && extra=$D/obj/suite_ges_job.o
+    $ARM_CC $SUITE_FLAGS -c tests/test_$t.c -o "$D/obj/test_$t.o" 2>"$D/obj/test_$t.log" ||
+        { cat "$D/obj/test_$t.log" >&2; exit 1; }
+    $ARM_CC $SUITE_LINK -o "$D/test_$t.elf" "$D/obj/test_$t.o" $extra "$D/obj/suite_main.o" \
+        "$D/obj/board.o" $MBED_LIBS -lm
+done
+log "built the unit-suite images $D/test_{parse,http,wait,sign,stream}.elf"

@@ -36,63 +36,74 @@ def part_of(path):
 
 
 def parse(map_path):
+    """Per part: text (flash-only sections), data, bss. Input sections are
+    clipped at the next one's address: merged string sections (.str1.1) are
+    listed with their sizes before merging, so the sum then matches the
+    output sections' sizes exactly."""
     with open(map_path) as f:
         lines = f.read().split("\n")
     start = next(i for i, l in enumerate(lines) if l.startswith("Linker script and memory map"))
+    sections = {}  # output section -> (end address, [(addr, size, part or None)])
     out_sec = None
-    sizes = {}
-    pool = 0
-    pending_fill = 0
     i = start
     while i < len(lines):
         line = lines[i]
         i += 1
-        m = re.match(r"^(\.[\w.]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+", line)
-        if m and not line.startswith(" "):
+        m = re.match(r"^(\.[\w.]+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
+        if m:
             out_sec = m.group(1)
-            pending_fill = 0
+            sections[out_sec] = (int(m.group(2), 16) + int(m.group(3), 16), [])
             continue
         m = re.match(r"^(\.[\w.]+)\s*$", line)
-        if m and not line.startswith(" "):
-            out_sec = m.group(1)
-            pending_fill = 0
+        if m:
+            out_sec = None  # its address and size are on the next line
+            nxt = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", lines[i]) if i < len(lines) else None
+            if nxt:
+                out_sec = m.group(1)
+                sections[out_sec] = (int(nxt.group(1), 16) + int(nxt.group(2), 16), [])
+                i += 1
             continue
         if out_sec not in FLASH_ONLY + (".data", ".bss"):
             continue
-        m = re.match(r"^ \*fill\*\s+0x[0-9a-f]+\s+0x([0-9a-f]+)", line)
+        m = re.match(r"^ \*fill\*\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)", line)
         if m:
-            pending_fill += int(m.group(1), 16)
+            sections[out_sec][1].append((int(m.group(1), 16), int(m.group(2), 16), None, ""))
             continue
         m = re.match(r"^ (\S+)\s*$", line)
         if m and i < len(lines):
-            nxt = re.match(r"^\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$", lines[i])
-            if nxt:
-                i += 1
-                name, size, path = m.group(1), int(nxt.group(1), 16), nxt.group(2)
-            else:
+            nxt = re.match(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", lines[i])
+            if not nxt:
                 continue
+            i += 1
+            name, addr, size, path = m.group(1), int(nxt.group(1), 16), int(nxt.group(2), 16), nxt.group(3)
         else:
-            m = re.match(r"^ (\S+)\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+(\S.*)$", line)
+            m = re.match(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$", line)
             if not m:
                 continue
-            name, size, path = m.group(1), int(m.group(2), 16), m.group(3)
-        if name.startswith("*"):
+            name, addr, size, path = m.group(1), int(m.group(2), 16), int(m.group(3), 16), m.group(4)
+        if name.startswith("*") or size == 0:
             continue
-        part = part_of(path)
-        if name == POOL_SECTION:
-            pool += size
-            size += pending_fill
-            pending_fill = 0
+        sections[out_sec][1].append((addr, size, part_of(path), name))
+    sizes = {}
+    pool = 0
+    for sec, (end, ents) in sections.items():
+        if sec not in FLASH_ONLY + (".data", ".bss"):
             continue
-        size += pending_fill
-        pending_fill = 0
-        d = sizes.setdefault(part, {"text": 0, "data": 0, "bss": 0})
-        if out_sec in FLASH_ONLY:
-            d["text"] += size
-        elif out_sec == ".data":
-            d["data"] += size
-        else:
-            d["bss"] += size
+        ents.sort(key=lambda e: e[0])
+        pending = 0
+        for k, (addr, size, part, name) in enumerate(ents):
+            limit = ents[k + 1][0] if k + 1 < len(ents) else end
+            size = max(0, min(size, limit - addr))
+            if part is None:  # alignment fill: to the part that follows
+                pending += size
+                continue
+            size += pending
+            pending = 0
+            if name == POOL_SECTION:
+                pool += size
+                continue
+            d = sizes.setdefault(part, {"text": 0, "data": 0, "bss": 0})
+            d["text" if sec in FLASH_ONLY else sec[1:]] += size
     return sizes, pool
 
 
