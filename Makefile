@@ -63,9 +63,10 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh $(B)
 
-# Keeps build/mbedtls-* (downloaded sources and cached mbedTLS builds).
+# Keeps build/mbedtls-* (downloaded sources and cached mbedTLS builds) and
+# build/lwip-src (lwIP's sources, tests/lwip/fetch.sh).
 clean:
-	@[ ! -d $(B) ] || find $(B) -mindepth 1 -maxdepth 1 ! -name 'mbedtls-*' -exec rm -rf {} +
+	@[ ! -d $(B) ] || find $(B) -mindepth 1 -maxdepth 1 ! -name 'mbedtls-*' ! -name 'lwip-src' -exec rm -rf {} +
 
 # More targets (sanitizers, valgrind, analysers, coverage, fuzzing, mbedTLS
 # from source, cross builds, benchmarks) live beside the tests they drive.

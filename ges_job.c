@@ -54,8 +54,11 @@
 #if GES_HTTP_HEADERS_MAX < 256 || GES_HTTP_HEADERS_MAX > 1048576
 #error "GES_HTTP_HEADERS_MAX must be in 256..1048576"
 #endif
-#if GES_BODY_MAX < 1024
-#error "GES_BODY_MAX must be at least 1024"
+#if GES_BODY_MAX < 1024 || GES_BODY_MAX > 0x7FFFFFFF
+#error "GES_BODY_MAX must be in 1024..2147483647"
+#endif
+#if GES_CODING_MAX < 8 || GES_CODING_MAX > 64
+#error "GES_CODING_MAX must be in 8..64"
 #endif
 #if GES_HOST_MAX < 16 || GES_HOST_MAX > 253
 #error "GES_HOST_MAX must be in 16..253"
@@ -335,29 +338,36 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
 /* 3b. JSON numbers: an incremental reader, no strtod, no locale              */
 /*                                                                           */
 /* Keeps the first 19 significant digits as an integer and a decimal         */
-/* exponent. Integers (line counts) are exact or an error. Doubles are       */
-/* correctly rounded (round half to even) for up to 19 significant digits:   */
-/* exact operands and one rounding when they fit (every progress value),     */
-/* else a big-integer product or quotient rounded once. Digits past the 19th */
-/* are dropped, so longer inputs are within 1 ulp. Magnitudes outside the    */
-/* normal doubles (below 2.2e-308, above 1.8e308) are GES_ERR_JSON_NUMBER.   */
+/* exponent. Integers (line counts) are exact or an error: any integral      */
+/* value is one ("1e6", "25.0", "2.5e1"), a fraction or a dropped non-zero   */
+/* digit is not. Doubles are correctly rounded (round half to even) for up   */
+/* to 19 significant digits: exact operands and one rounding when they fit  */
+/* (every progress value), else a big-integer product or quotient rounded    */
+/* once, subnormals included (below 2^-1075 is 0). Digits past the 19th are  */
+/* dropped, so longer inputs are within 1 ulp. Above the largest double      */
+/* (1.8e308) is GES_ERR_JSON_NUMBER. Both exponents saturate at +-1e5, far   */
+/* beyond any double, so no count of digits can overflow them.               */
 /* ------------------------------------------------------------------------- */
 enum { N_START, N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_E, N_ESIGN, N_EXP };
 #define GES__NUM_NEG 1u
-#define GES__NUM_NOTINT 2u  /* fraction or exponent seen */
 #define GES__NUM_BIG 4u     /* more than 19 integer digits */
 #define GES__NUM_ENEG 8u
+#define GES__NUM_LOST 16u   /* a dropped digit was not 0 */
+#define GES__NUM_SAT 100000 /* |exp10| and e saturate here */
 
 static void ges__num_digit(ges__num_t *n, unsigned d, int frac)
 {
     if (n->nd < 19) {
         n->mant = n->mant * 10u + d;
         if (n->mant != 0) n->nd++;
-        if (frac) n->exp10--;
-    } else if (!frac) {
-        n->exp10++; /* digit dropped from the integer part */
-        n->flags |= GES__NUM_BIG;
-    } /* a dropped fraction digit changes nothing we keep */
+        if (frac && n->exp10 > -GES__NUM_SAT) n->exp10--;
+    } else {
+        if (!frac) {
+            if (n->exp10 < GES__NUM_SAT) n->exp10++; /* an integer digit dropped */
+            n->flags |= GES__NUM_BIG;
+        }
+        if (d != 0) n->flags |= GES__NUM_LOST;
+    }
 }
 
 /* Feed one byte. Returns 0 when consumed, 1 when the number ended before
@@ -379,8 +389,8 @@ static int ges__num_byte(ges__num_t *n, unsigned char c)
         /* fall through */
     case N_INT:
         if (dig) { ges__num_digit(n, (unsigned)(c - '0'), 0); return 0; }
-        if (c == '.') { n->st = N_DOT; n->flags |= GES__NUM_NOTINT; return 0; }
-        if (c == 'e' || c == 'E') { n->st = N_E; n->flags |= GES__NUM_NOTINT; return 0; }
+        if (c == '.') { n->st = N_DOT; return 0; }
+        if (c == 'e' || c == 'E') { n->st = N_E; return 0; }
         return 1;
     case N_DOT:
     case N_FRAC:
@@ -401,23 +411,39 @@ static int ges__num_byte(ges__num_t *n, unsigned char c)
         /* fall through */
     default: /* N_EXP */
         if (!dig) return 1;
-        if (n->e < 100000) n->e = n->e * 10 + (c - '0'); /* saturate */
+        if (n->e < GES__NUM_SAT) n->e = n->e * 10 + (c - '0'); /* saturate */
         return 0;
     }
 }
 
+/* The decimal exponent of mant: digit positions and the explicit one. */
+static long ges__num_exp(const ges__num_t *n)
+{
+    return (long)n->exp10 + ((n->flags & GES__NUM_ENEG) ? -(long)n->e : (long)n->e);
+}
+
 static ges_err_t ges__num_to_i64(const ges__num_t *n, int64_t *v)
 {
-    if ((n->flags & (GES__NUM_NOTINT | GES__NUM_BIG)) != 0) {
-        return GES_ERR_JSON_NUMBER;
+    uint64_t m = n->mant;
+    long e = ges__num_exp(n);
+    /* Integral values only, exactly: no dropped digit (more than 19
+     * significant digits is out of int64's range or not exact), and a
+     * negative exponent may only strip zeros. */
+    if ((n->flags & (GES__NUM_BIG | GES__NUM_LOST)) != 0) return GES_ERR_JSON_NUMBER;
+    for (; e < 0 && m != 0; e++) {
+        if (m % 10u != 0) return GES_ERR_JSON_NUMBER;
+        m /= 10u;
+    }
+    for (; e > 0 && m != 0; e--) {
+        if (m > UINT64_MAX / 10u) return GES_ERR_JSON_NUMBER;
+        m *= 10u;
     }
     if (n->flags & GES__NUM_NEG) {
-        if (n->mant > (uint64_t)INT64_MAX + 1u) return GES_ERR_JSON_NUMBER;
-        *v = (n->mant == (uint64_t)INT64_MAX + 1u) ? INT64_MIN
-                                                   : -(int64_t)n->mant;
+        if (m > (uint64_t)INT64_MAX + 1u) return GES_ERR_JSON_NUMBER;
+        *v = (m == (uint64_t)INT64_MAX + 1u) ? INT64_MIN : -(int64_t)m;
     } else {
-        if (n->mant > (uint64_t)INT64_MAX) return GES_ERR_JSON_NUMBER;
-        *v = (int64_t)n->mant;
+        if (m > (uint64_t)INT64_MAX) return GES_ERR_JSON_NUMBER;
+        *v = (int64_t)m;
     }
     return GES_OK;
 }
@@ -474,22 +500,21 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
                                  1e18, 1e19, 1e20, 1e21, 1e22};
     static const uint32_t p10s[] = {1u, 10u, 100u, 1000u, 10000u, 100000u,
                                     1000000u, 10000000u, 100000000u};
-    long e = (long)n->exp10 + ((n->flags & GES__NUM_ENEG) ? -(long)n->e
-                                                          : (long)n->e);
+    long e = ges__num_exp(n);
     uint32_t w[GES__BIG_WORDS];
     int nw, top, shift, bexp = 0, sticky = 0;
     uint64_t m53;
     double x;
 
-    if (n->mant == 0) {
-        x = 0.0;
+    if (n->mant == 0 || e < -343) {
+        x = 0.0; /* m < 10^19, so m * 10^-344 < 2^-1075: rounds to 0 */
     } else if (n->mant <= (1ull << 53) && e >= -22 && e <= 22) {
         /* Fast path: both operands exact, one correctly rounded operation. */
         x = (double)n->mant;
         x = e >= 0 ? x * p10[e] : x / p10[-e];
     } else {
         /* m * 10^e as a big integer times 2^bexp, then one rounding. */
-        if (e > 308 || e < -(308 + 19 + 1)) return GES_ERR_JSON_NUMBER;
+        if (e > 308) return GES_ERR_JSON_NUMBER;
         w[0] = (uint32_t)n->mant;
         w[1] = (uint32_t)(n->mant >> 32);
         nw = w[1] ? 2 : 1;
@@ -509,6 +534,15 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
         top = nw * 32 - 1;
         while (!ges__big_bit(w, top)) top--;
         shift = top - 52;
+        if (top + bexp < -1022) {
+            /* Subnormal: fewer bits, counted from 2^-1074. The quotient
+             * keeps >= 64 bits, so shift > 12 here. */
+            shift = -1074 - bexp;
+            if (shift > top + 1) {
+                *v = (n->flags & GES__NUM_NEG) ? -0.0 : 0.0; /* below 2^-1075 */
+                return GES_OK;
+            }
+        }
         if (shift <= 0) {
             /* Not reached by construction (the product has > 53 bits when
              * the fast path declined it; the quotient keeps >= 64), kept
@@ -517,7 +551,7 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
             shift = 0;
         } else {
             int b, round;
-            m53 = 0;
+            m53 = 0; /* the bits from top down to shift (none when shift = top + 1) */
             for (b = top; b >= shift; b--) m53 = (m53 << 1) | (uint64_t)ges__big_bit(w, b);
             round = ges__big_bit(w, shift - 1);
             for (b = shift - 2; b >= 0 && !sticky; b--) sticky |= ges__big_bit(w, b);
@@ -529,8 +563,9 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
                 }
             }
         }
-        /* Normal doubles only: 2^-1022 <= |x| < 2^1024. */
-        if (top + bexp > 1023 || top + bexp < -1022) return GES_ERR_JSON_NUMBER;
+        /* Up to the largest double: |x| < 2^1024. Subnormals are exact
+         * multiples of 2^-1074 by now, so scaling them loses nothing. */
+        if (top + bexp > 1023) return GES_ERR_JSON_NUMBER;
         x = ges__scale2((double)m53, shift + bexp);
     }
     *v = (n->flags & GES__NUM_NEG) ? -x : x;
@@ -1371,8 +1406,15 @@ static ges_err_t ges__parser_fail(ges_parser_t *p, ges_err_t e)
 ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
 {
     size_t i;
+    int over = 0;
     if (p == NULL || (data == NULL && len != 0)) return GES_ERR_INVALID_ARG;
     if (p->err != GES_OK) return p->err;
+    if (len > GES_BODY_MAX - p->offset) {
+        /* The bytes up to the bound are parsed first, so the error is the
+         * same however the body was split. */
+        len = (size_t)(GES_BODY_MAX - p->offset);
+        over = 1;
+    }
     for (i = 0; i < len; i++) {
         ges_err_t e;
         if (p->state == S_STR && p->str.esc == E_NONE && p->str.need == 0) {
@@ -1393,7 +1435,7 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
         if (e != GES_OK) return ges__parser_fail(p, e);
         p->offset++;
     }
-    return GES_OK;
+    return over ? ges__parser_fail(p, GES_ERR_HTTP_BODY_TOO_LARGE) : GES_OK;
 }
 
 /* see ges_job.h */
@@ -1473,8 +1515,11 @@ typedef struct {
     uint8_t line_cr;      /* the line's CR was seen */
     uint16_t line_len;
     char line[48];        /* every line we act on fits */
+    uint8_t encoded;      /* Content-Encoding other than identity */
     uint32_t retry_after; /* Retry-After in seconds, 0 if none */
+    int64_t retry_at;     /* Retry-After as an HTTP-date, -1 if none */
     int64_t date;         /* Date as UTC seconds, -1 if none or invalid */
+    char coding[GES_CODING_MAX + 1]; /* that Content-Encoding, for messages */
 } ges__http_t;
 
 static void ges__http_init(ges__http_t *h, ges_parser_t *json)
@@ -1482,7 +1527,10 @@ static void ges__http_init(ges__http_t *h, ges_parser_t *json)
     memset(h, 0, sizeof *h);
     h->json = json;
     h->date = -1;
+    h->retry_at = -1;
 }
+
+#define GES__RETRY_AFTER_MAX 86400u /* a day: longer Retry-After values are capped */
 
 /* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", to UTC seconds; -1 if it is
  * not one. (The obsolete RFC 850 and asctime forms are not accepted.) */
@@ -1588,10 +1636,24 @@ static ges_err_t ges__http_headers_end(ges__http_t *h)
 {
     if (h->status < 200) {
         if (h->status == 101) return GES_ERR_HTTP; /* we asked no upgrade */
-        /* 1xx interim answer: the real one follows */
-        h->have_len = h->chunked = h->keep_alive = h->close = 0;
+        /* 1xx interim answer: the real one follows, and none of these
+         * headers carries into it */
+        h->have_len = h->chunked = h->keep_alive = h->close = h->encoded = 0;
+        h->coding[0] = '\0';
+        h->retry_after = 0;
+        h->retry_at = h->date = -1;
         h->st = H_STATUS;
         return GES_OK;
+    }
+    if (h->retry_at >= 0 && h->date >= 0) {
+        /* Retry-After as a date: how far past the answer's own Date */
+        int64_t d = h->retry_at - h->date;
+        h->retry_after = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+    }
+    if (h->encoded && h->status >= 200 && h->status <= 299) {
+        /* We asked for identity; a compressed body would only be
+         * reported as malformed JSON. Say what it is instead. */
+        return GES_ERR_HTTP_ENCODING;
     }
     if (h->http10 && !h->keep_alive) h->close = 1;
     if (h->status == 204 || h->status == 304) {
@@ -1652,8 +1714,24 @@ static ges_err_t ges__http_header(ges__http_t *h)
     } else if (ges__hdr_is(h->line, n, "date", &v, &vl)) {
         h->date = h->line_over ? -1 : ges__http_date(v, vl);
     } else if (ges__hdr_is(h->line, n, "retry-after", &v, &vl)) {
-        if (!h->line_over && ges__parse_uint(v, vl, 10, 86400, &x) == 1) {
-            h->retry_after = (uint32_t)x;
+        /* Seconds (above a day is capped, not ignored) or an HTTP-date,
+         * resolved against Date once the headers have ended. */
+        int r = h->line_over ? 0 : ges__parse_uint(v, vl, 10, GES__RETRY_AFTER_MAX, &x);
+        if (r != 0) {
+            h->retry_after = r > 0 ? (uint32_t)x : GES__RETRY_AFTER_MAX;
+            h->retry_at = -1;
+        } else if (!h->line_over) {
+            h->retry_at = ges__http_date(v, vl);
+        }
+    } else if (ges__hdr_is(h->line, n, "content-encoding", &v, &vl)) {
+        if (h->line_over || (vl > 0 && !(vl == 8 && ges__has_token(v, vl, "identity")))) {
+            size_t k = vl < GES_CODING_MAX ? vl : GES_CODING_MAX;
+            h->encoded = 1;
+            memcpy(h->coding, v, k);
+            h->coding[k] = '\0';
+            if (h->line_over || vl > GES_CODING_MAX) { /* cut: say so */
+                memcpy(h->coding + GES_CODING_MAX - 3, "...", 3);
+            }
         }
     }
     return GES_OK;
@@ -1903,7 +1981,7 @@ static unsigned ges__ip4_parse(const char *s, uint8_t *out)
     for (part = 0; part < 4; part++) {
         unsigned v = 0, d = 0;
         if (part > 0 && *s++ != '.') return 0;
-        while (ges__is_digit((unsigned char)s[d]) && d < 4) {
+        while (d < 4 && ges__is_digit((unsigned char)s[d])) {
             v = v * 10 + (unsigned)(s[d] - '0');
             d++;
         }
@@ -1916,7 +1994,7 @@ static unsigned ges__ip4_parse(const char *s, uint8_t *out)
 
 static unsigned ges__ip_parse(const char *s, uint8_t out[16])
 {
-    unsigned ng = 0, gap = 8, k; /* groups written; where "::" stands */
+    size_t ng = 0, gap = 8, k; /* groups written; where "::" stands */
     if (strchr(s, ':') == NULL) return ges__ip4_parse(s, out);
     if (s[0] == ':' && s[1] != ':') return 0;
     if (s[0] == ':') { /* leading "::" */
@@ -2013,7 +2091,7 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
     ges__wr_s(w, "/status HTTP/1.1\r\n");
     ges__wr_hdr(w, "Host: ", hv);
     ges__wr_s(w, "User-Agent: ges_job/" GES_VERSION_STRING
-                 "\r\nAccept: application/json\r\n");
+                 "\r\nAccept: application/json\r\nAccept-Encoding: identity\r\n");
     if (a->token != NULL) {
         ges__wr_hdr(w, "X-Auth-Token: ", a->token);
     } else {
@@ -2267,7 +2345,14 @@ static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
         }
     }
     ges__sha_str(h, "\n", 1);
-    {
+    for (i = 0; i < r->n_headers; i++) {
+        /* The caller's own payload hash (e.g. "UNSIGNED-PAYLOAD"), as the
+         * official SDKs and the gateway take it. */
+        if (ges__ci_cmp(r->headers[i].name, "x-sdk-content-sha256") == 0) break;
+    }
+    if (i < r->n_headers) {
+        ges__sha_str(h, r->headers[i].value, strlen(r->headers[i].value));
+    } else {
         /* hex SHA-256 of the body (of nothing, for a GET) */
         mbedtls_sha256_context b;
         unsigned char dig[32];
@@ -2394,7 +2479,7 @@ ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
     if (auth != NULL && cap > 0) auth[0] = '\0';
     if (r == NULL || auth == NULL || r->method == NULL || r->path == NULL ||
         r->path[0] != '/' || r->sdk_date == NULL || r->ak == NULL || r->sk == NULL ||
-        (r->body == NULL && r->body_len != 0)) {
+        (r->body == NULL && r->body_len != 0) || (r->headers == NULL && r->n_headers != 0)) {
         return GES_ERR_INVALID_ARG;
     }
     /* "/a/b/" splits into a, b (the trailing slash is added back). */
@@ -2493,12 +2578,13 @@ static int ges__verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
          * (RFC 5280 4.2.1.6; tag [7], 4 or 16 bytes). mbedTLS 2.28 has no
          * such check and 3.6 does it only through set_hostname, which would
          * also send the address as SNI; this one serves both. */
-        const mbedtls_x509_sequence *san;
+        const mbedtls_x509_sequence *san = &crt->subject_alt_names;
         int found = 0;
-        for (san = &crt->subject_alt_names; san != NULL && !found; san = san->next) {
+        do {
             found = san->buf.tag == (MBEDTLS_ASN1_CONTEXT_SPECIFIC | 7) &&
                     san->buf.len == n && memcmp(san->buf.p, ip, n) == 0;
-        }
+            san = san->next;
+        } while (san != NULL && !found);
         if (!found) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
     }
     *flags &= ~(uint32_t)(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
@@ -2698,6 +2784,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
         if (r < 0) return ges__tls_fail(c, r, GES_ERR_NET_RECV);
         *got = 1;
         e = ges__http_feed(&h, rx, (size_t)r, &used);
+        if (e == GES_ERR_HTTP_ENCODING) memcpy(c->coding, h.coding, sizeof c->coding);
         if (e != GES_OK) return e;
         if (h.st == H_DONE && used < (size_t)r) h.close = 1; /* extra bytes */
     }
@@ -2710,6 +2797,12 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     *reusable = !h.close;
     c->retry_after_s = h.retry_after;
     c->server_date = h.date;
+    if (h.retry_at >= 0 && h.date < 0) {
+        /* Retry-After as a date and no Date header: against our own UTC
+         * time, when we have one. */
+        int64_t now = ges__utc_now(c), d = h.retry_at - now;
+        if (now > 0) c->retry_after_s = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+    }
     return ges__http_end(&h, 1);
 }
 
@@ -2765,6 +2858,7 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
     c->deadline = deadline;
     c->tls_err = 0;
     c->retry_after_s = 0;
+    c->coding[0] = '\0';
     for (attempt = 0;; attempt++) {
         int fresh, got = 0, reusable = 0;
         if (c->connected && !ges__idle(c)) ges__disconnect(c);
@@ -2861,25 +2955,51 @@ typedef ges_err_t (*ges__poll_fn)(ges_client_t *c, const char *project_id,
                                   const char *graph_id, const char *job_id,
                                   ges_job_status_t *out, uint32_t deadline);
 
+/* What is left of a wait of `total` ms after `spent` by the clock and
+ * `stood` counted while the clock stood still (0 once it is over). */
+static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
+{
+    if ((int32_t)spent < 0) spent = 0; /* a clock that went back */
+    if (spent >= total || stood >= total - spent) return 0;
+    return total - spent - stood;
+}
+
+/* Sleep `ms` by the port, until the clock says it passed, or until the
+ * calls made while the clock stood still asked for all of it: a frozen tick
+ * (a known MCU failure) cannot hold the wait for ever, and a sleep that
+ * returns early while the clock runs is simply resumed. Returns the time
+ * the clock failed to show. */
+static uint32_t ges__sleep(const ges_port_t *pt, uint32_t now, uint32_t ms)
+{
+    uint32_t wake = now + ms, from = now, still = 0;
+    while ((int32_t)(wake - now) > 0 && still < ms) {
+        uint32_t before = now, d = wake - now;
+        pt->sleep_ms(pt->ctx, d);
+        now = pt->now_ms(pt->ctx);
+        still = now == before ? still + d : 0;
+    }
+    return (int32_t)(now - from) >= (int32_t)ms ? 0 : ms - (uint32_t)(now - from);
+}
+
 /* The wait loop, with the poll injectable so tests can pin the schedule
- * against a fake clock without a network. */
+ * against a fake clock without a network. Its time is the clock's plus
+ * what ges__sleep() counted while the clock stood still. */
 static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
                            const char *graph_id, const char *job_id,
                            const ges_wait_config_t *wc, ges_job_status_t *out,
                            ges__poll_fn poll)
 {
     const ges_port_t *pt = c->cfg.platform;
-    uint32_t start = pt->now_ms(pt->ctx);
-    uint32_t end = start + wc->deadline_ms;
+    uint32_t start = pt->now_ms(pt->ctx), stood = 0;
     uint32_t cap = wc->max_interval_ms ? wc->max_interval_ms : 1;
     uint32_t interval = wc->interval_ms ? wc->interval_ms : 1;
     if (interval > cap) interval = cap;
     for (;;) {
-        uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep, wake;
+        uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep;
         ges_err_t e;
-        left = (int32_t)(end - now) > 0 ? end - now : 0;
+        left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (left == 0) return GES_ERR_TIMEOUT;
-        poll_end = c->cfg.timeout_ms < left ? now + c->cfg.timeout_ms : end;
+        poll_end = now + (c->cfg.timeout_ms < left ? c->cfg.timeout_ms : left);
         e = poll(c, project_id, graph_id, job_id, out, poll_end);
         now = pt->now_ms(pt->ctx);
         if (wc->on_poll != NULL && wc->on_poll(wc->ctx, out, e, now - start) != 0) {
@@ -2896,13 +3016,9 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
         interval = (uint32_t)((uint64_t)interval * wc->backoff_percent / 100u);
         if (interval > cap) interval = cap;
         /* Never sleep past the deadline. */
-        left = (int32_t)(end - now) > 0 ? end - now : 0;
+        left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (sleep > left) sleep = left;
-        wake = now + sleep;
-        while ((int32_t)(wake - now) > 0) {
-            pt->sleep_ms(pt->ctx, wake - now);
-            now = pt->now_ms(pt->ctx);
-        }
+        stood += ges__sleep(pt, now, sleep);
     }
 }
 
@@ -3108,6 +3224,9 @@ void ges_client_free(ges_client_t *c)
 int ges_client_tls_error(const ges_client_t *c) { return c ? c->tls_err : 0; }
 
 /* see ges_job.h */
+const char *ges_client_content_coding(const ges_client_t *c) { return c ? c->coding : ""; }
+
+/* see ges_job.h */
 uint32_t ges_client_cert_flags(const ges_client_t *c) { return c ? c->cert_flags : 0; }
 #endif /* !GES_CONFIG_NO_TLS */
 
@@ -3161,6 +3280,7 @@ const char *ges_strerror(ges_err_t err)
     case GES_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
     case GES_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
     case GES_ERR_HTTP_FRAMING: return "invalid HTTP body framing";
+    case GES_ERR_HTTP_ENCODING: return "the answer is compressed (Content-Encoding) though identity was asked";
     case GES_ERR_SERVICE: return "the service answered with an error";
     case GES_ERR_JSON_SYNTAX: return "malformed JSON";
     case GES_ERR_JSON_ESCAPE: return "invalid escape in a JSON string";

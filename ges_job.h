@@ -130,12 +130,12 @@
 #ifndef GES_JSON_MAX_DEPTH
 #define GES_JSON_MAX_DEPTH 32
 #endif
-/** Most body bytes read, whatever the framing; more is
- *  GES_ERR_HTTP_BODY_TOO_LARGE. Chunked framing (size lines, CRLFs) has the
- *  same budget of its own, so a flood of 1-byte chunks cannot stretch what
- *  is read past twice this. The body is parsed as it arrives,
- *  so this is a limit on work and time, not on memory. At least 1024.
- *  Default 32 MiB. */
+/** Most body bytes read, whatever the framing, and most bytes one parser
+ *  takes through ges_parser_feed(); more is GES_ERR_HTTP_BODY_TOO_LARGE.
+ *  Chunked framing (size lines, CRLFs) has the same budget of its own, so a
+ *  flood of 1-byte chunks cannot stretch what is read past twice this. The
+ *  body is parsed as it arrives, so this is a limit on work and time, not
+ *  on memory. Range 1024..2^31 - 1. Default 32 MiB. */
 #ifndef GES_BODY_MAX
 #define GES_BODY_MAX (32UL * 1024UL * 1024UL)
 #endif
@@ -157,6 +157,11 @@
 /** Longest endpoint host name. Range 16..253. Default 128. */
 #ifndef GES_HOST_MAX
 #define GES_HOST_MAX 128
+#endif
+/** Longest Content-Encoding name kept to name it in GES_ERR_HTTP_ENCODING
+ *  messages (a longer one ends in "..."). Range 8..64. Default 15. */
+#ifndef GES_CODING_MAX
+#define GES_CODING_MAX 15
 #endif
 /** Smallest I/O buffer ges_client_init() accepts. With it, every answer is
  *  parsed correctly (the parse does not depend on the buffer size); a larger
@@ -231,6 +236,11 @@ typedef enum {
     GES_ERR_HTTP_BODY_TOO_LARGE = -32,    /**< over GES_BODY_MAX. */
     GES_ERR_HTTP_FRAMING = -33, /**< invalid or conflicting Content-Length,
                                      bad chunk size or chunk framing. */
+    GES_ERR_HTTP_ENCODING = -34, /**< a 2xx answer with a Content-Encoding
+                                      other than identity (gzip...): the
+                                      client asks for identity and does not
+                                      decompress; ges_client_content_coding()
+                                      names it. */
 
     /* Service [3] */
     GES_ERR_SERVICE = -40,      /**< non-2xx answer (redirects included), or a
@@ -250,8 +260,12 @@ typedef enum {
     GES_ERR_JSON_TOKENS = -55,  /**< jsmn ran out of tokens for one piece
                                      (cannot happen with the framer's
                                      budget; kept as a defensive check). */
-    GES_ERR_JSON_NUMBER = -56,  /**< a number is not valid for its field
-                                     (fraction in a line count, overflow). */
+    GES_ERR_JSON_NUMBER = -56,  /**< a number is not valid for its field: a
+                                     line count that is not an integer (1.5;
+                                     but 1e6 and 25.0 are integers) or
+                                     outside int64, a progress above the
+                                     largest double (underflow rounds, to 0
+                                     or a subnormal). */
     GES_ERR_JSON_TYPE = -57,    /**< a known field has the wrong JSON type. */
     GES_ERR_JSON_DEPTH = -58,   /**< nesting deeper than GES_JSON_MAX_DEPTH. */
     GES_ERR_JSON_TRAILING = -59, /**< non-space bytes after the document. */
@@ -513,7 +527,9 @@ void ges_parser_init(ges_parser_t *p, ges_job_status_t *out, char *work,
 /**
  * Feed the next `len` bytes of the body. Errors are sticky: after one, every
  * later call returns the same error.
- * @return GES_OK, or a GES_ERR_JSON_* code (out is then reset).
+ * @return GES_OK, GES_ERR_HTTP_BODY_TOO_LARGE (more than GES_BODY_MAX bytes
+ *         fed in all; those up to the bound are parsed first), or a
+ *         GES_ERR_JSON_* code (out is then reset).
  */
 ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len);
 
@@ -542,7 +558,9 @@ unsigned long long ges_parser_offset(const ges_parser_t *p);
  * field's entry in `len` (not strlen) gives its whole length.
  *
  * @return GES_OK (truncation is flagged, not an error), GES_ERR_INVALID_ARG,
- *         or a GES_ERR_JSON_* code; on error `out` is reset.
+ *         GES_ERR_HTTP_BODY_TOO_LARGE (len over GES_BODY_MAX, once the bytes
+ *         up to it parsed cleanly), or a GES_ERR_JSON_* code; on error `out`
+ *         is reset.
  */
 ges_err_t ges_job_parse(const char *body, size_t len, ges_job_status_t *out);
 
@@ -729,6 +747,7 @@ typedef struct {
     uint8_t connected;          /* socket and TLS session are up */
     uint8_t has_session;        /* a saved session can be resumed */
     uint8_t initialised;
+    char coding[GES_CODING_MAX + 1]; /* Content-Encoding of a refused answer */
     uint8_t probing;            /* zero-time idle check of a kept connection */
     uint8_t probe_got;          /* the check saw a byte, a close or an error */
     mbedtls_ssl_context ssl;
@@ -893,6 +912,11 @@ int ges_client_tls_error(const ges_client_t *c);
 /** mbedTLS X.509 verification flags (MBEDTLS_X509_BADCERT_*) of the last
  *  handshake, 0 if it verified. */
 uint32_t ges_client_cert_flags(const ges_client_t *c);
+
+/** The Content-Encoding of the last answer when the call failed with
+ *  GES_ERR_HTTP_ENCODING ("gzip"; at most GES_CODING_MAX bytes, a longer
+ *  name ends in "..."), else "". Never NULL. */
+const char *ges_client_content_coding(const ges_client_t *c);
 #endif /* !GES_CONFIG_NO_TLS */
 
 #ifdef __cplusplus

@@ -380,6 +380,7 @@ static int ges_cli_exit_for(ges_err_t e)
     case GES_ERR_HTTP_HEADERS_TOO_LARGE:
     case GES_ERR_HTTP_BODY_TOO_LARGE:
     case GES_ERR_HTTP_FRAMING:
+    case GES_ERR_HTTP_ENCODING:
     case GES_ERR_JSON_SYNTAX:
     case GES_ERR_JSON_ESCAPE:
     case GES_ERR_JSON_UTF8:
@@ -429,6 +430,19 @@ static void ges_cli_report(ges_err_t e, const ges_client_t *c)
             fprintf(stderr, " (mbedtls %s0x%04lX)", v < 0 ? "-" : "",
                     (unsigned long)(v < 0 ? -v : v));
         }
+    }
+    if (c != NULL && e == GES_ERR_HTTP_ENCODING) {
+        const char *k = ges_client_content_coding(c);
+        fputs(" (Content-Encoding: ", stderr);
+        for (; *k != '\0'; k++) { /* a header's bytes: non-ASCII as \xNN */
+            unsigned char b = (unsigned char)*k;
+            if (b >= 0x20 && b < 0x7F) {
+                putc(b, stderr);
+            } else {
+                fprintf(stderr, "\\x%02X", b);
+            }
+        }
+        putc(')', stderr);
     }
     if (c != NULL && e == GES_ERR_TLS_CERT) {
         uint32_t flags = ges_client_cert_flags(c);

@@ -19,6 +19,7 @@ hard_run "fuzz corpora and regressions replayed (standalone harnesses)" sh tests
 hard_run "integration (CLI + library + TLS simulator)" "$PY" tests/integration.py "$B/ges_job_status"
 hard_run "integration: waiting (CLI --wait + simulator)" "$PY" tests/integration_wait.py "$B/ges_job_status"
 hard_run "integration: AK/SK signing (CLI + simulator's own verifier)" "$PY" tests/integration_aksk.py "$B/ges_job_status"
+hard_run "CMake, cross build, ESP-IDF/Zephyr/PlatformIO glue (tests/cmake_check.sh)" sh tests/cmake_check.sh
 
 echo "== all suites"
 hard_total

@@ -8,6 +8,13 @@
  * "N passed, N failed". tests/integration.py starts the simulator, passes
  * its state here, and adds this count to its own.
  *
+ * Among them (issue 13): after each desync job of the simulator (a stale copy
+ * in the same record, a stray CRLF, a late 408 or answer, the idle close, a
+ * 204 with a body) the next poll gets its own answer on a new connection,
+ * with a 2048- and a 256-byte I/O buffer; and the endpoint by address
+ * (127.0.0.1: accepted by the certificate's IP entry, refused by one
+ * without it).
+ *
  * With PHASE only one test runs, so that integration.py can read the
  * simulator's /_sim/stats before and after it (what the server saw is not
  * visible from C):
@@ -256,6 +263,76 @@ static void test_reconnect_5_polls(void)
     }
     CHECK_EQ(ok, 5);
     CHECK_EQ(cp.connects, 5);
+    ges_client_free(&tc_client);
+}
+
+/* Issue 13: bytes after an answer on a kept connection (in the same TLS
+ * record, in a later one, an unsolicited 408, a second answer, the server's
+ * idle close, a 204 that sends a body) are never read as the next answer:
+ * the next poll, of job-running, gets job-running's own answer, on a new
+ * connection. The client waits past the simulator's 0.2 s delay first. */
+static void test_desync_never(void)
+{
+    static const char *const jobs[] = {"job-dup-same-record", "job-stray-crlf",
+                                       "job-late-408", "job-late-answer",
+                                       "job-idle-close", "job-204-body"};
+    static unsigned char small_io[256]; /* the window ends inside the record */
+    size_t i, k;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+            tc_counting_port_t cp;
+            ges_err_t e1, e2;
+            struct timespec ts = {0, 400 * 1000 * 1000};
+            tc_counting_port_init(&cp);
+            CHECK_EQ(tc_open(&tc_client, k ? small_io : tc_io, k ? sizeof small_io : sizeof tc_io,
+                             &cp.port, tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+            e1 = tc_get(&tc_client, jobs[i], &tc_st);
+            if (i != 5) {
+                CHECK_EQ(e1, GES_OK);
+                CHECK_STR(tc_st.job_id, jobs[i]);
+                CHECK_EQ(tc_st.job_state, GES_JOB_RUNNING);
+            } else {
+                CHECK_EQ(tc_st.http_status, 204);
+            }
+            nanosleep(&ts, NULL);
+            e2 = tc_get(&tc_client, "job-running", &tc_st);
+            if (e2 != GES_OK || strcmp(tc_st.job_id, "job-running") != 0) {
+                fprintf(stderr, "after %s (io %zu): %s, jobId \"%s\"\n", jobs[i],
+                        k ? sizeof small_io : sizeof tc_io, ges_strerror(e2), tc_st.job_id);
+            }
+            CHECK_EQ(e2, GES_OK);
+            CHECK_STR(tc_st.job_id, "job-running");
+            CHECK_EQ(tc_st.job_progress, 10.0);
+            CHECK_EQ(cp.connects, 2);
+            ges_client_free(&tc_client);
+        }
+    }
+}
+
+/* Issue 13: the endpoint by address. The simulator's certificate lists
+ * IP:127.0.0.1; the wrong-name one (DNS:wrong.example only) does not. */
+static void test_ip_literal_endpoint(void)
+{
+    ges_client_config_t cfg;
+    const ges_port_t *pt = ges_port_posix();
+    ges_client_config_init(&cfg);
+    cfg.host = "127.0.0.1";
+    cfg.port = tc_port;
+    cfg.token = tc_token;
+    cfg.ca_pem = tc_ca;
+    cfg.ca_pem_len = tc_ca_len;
+    cfg.platform = pt;
+    cfg.io_buf = tc_io;
+    cfg.io_buf_len = sizeof tc_io;
+    cfg.timeout_ms = TC_TIMEOUT_MS;
+    CHECK_EQ(ges_client_init(&tc_client, &cfg), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_EQ(tc_st.job_state, GES_JOB_SUCCESS);
+    ges_client_free(&tc_client);
+    cfg.port = tc_wrongname_port;
+    CHECK_EQ(ges_client_init(&tc_client, &cfg), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_ERR_TLS_CERT);
+    CHECK(ges_client_cert_flags(&tc_client) & MBEDTLS_X509_BADCERT_CN_MISMATCH);
     ges_client_free(&tc_client);
 }
 
@@ -606,5 +683,7 @@ int main(int argc, char **argv)
     RUN(test_secrets_wiped);
     RUN(test_reconnect_after_server_close);
     RUN(test_invalid_args);
+    RUN(test_desync_never);
+    RUN(test_ip_literal_endpoint);
     return harness_done();
 }

@@ -172,7 +172,7 @@ static void test_request_port_443(void)
         "ff80808167f09aaa0167f19b35ec0305/status HTTP/1.1\r\n"
         "Host: ges.cn-north-4.myhuaweicloud.com\r\n"
         UA
-        "Accept: application/json\r\n"
+        "Accept: application/json\r\nAccept-Encoding: identity\r\n"
         "X-Auth-Token: MIIExampleToken-_.+/=\r\n"
         "\r\n";
     cap_reset(sizeof wr_buf, 0, GES_OK);
@@ -198,7 +198,7 @@ static void test_request_other_ports(void)
     for (i = 0; i < sizeof t / sizeof t[0]; i++) {
         char exp[512];
         int n = sprintf(exp, "GET /v1.0/p/graphs/g/jobs/j/status HTTP/1.1\r\n%s" UA
-                             "Accept: application/json\r\nX-Auth-Token: t\r\n\r\n",
+                             "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n",
                         t[i].host_line);
         cap_reset(sizeof wr_buf, 0, GES_OK);
         CHECK_EQ(write_req(sizeof wr_buf, "h", t[i].port, "t", "p", "g", "j"), GES_OK);
@@ -231,10 +231,10 @@ static void test_request_percent_encoding(void)
     static const char exp[] =
         "GET /v1.0/a%2Fb%20c/graphs/%25%3F%23%2B%3A%40%26%3D/jobs/"
         "%0D%0AX%0D%0A%C3%A9%E5%9B%BE%FF/status HTTP/1.1\r\n"
-        "Host: h\r\n" UA "Accept: application/json\r\nX-Auth-Token: t\r\n\r\n";
+        "Host: h\r\n" UA "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n";
     static const char exp_unres[] =
         "GET /v1.0/ABCXYZabcxyz0189-._~/graphs/...%2F../jobs/~/status HTTP/1.1\r\n"
-        "Host: h\r\n" UA "Accept: application/json\r\nX-Auth-Token: t\r\n\r\n";
+        "Host: h\r\n" UA "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n";
     char all[256], enc[256 * 3 + 1], exp_all[1024];
     int i, n;
 
@@ -255,7 +255,7 @@ static void test_request_percent_encoding(void)
     all[255] = '\0';
     oracle_enc(enc, all);
     n = sprintf(exp_all, "GET /v1.0/p/graphs/%s/jobs/j/status HTTP/1.1\r\nHost: h\r\n" UA
-                         "Accept: application/json\r\nX-Auth-Token: t\r\n\r\n",
+                         "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n",
                 enc);
     cap_reset(7, 0, GES_OK);
     CHECK_EQ(write_req(7, "h", 443, "t", "p", all, "j"), GES_OK);
@@ -279,7 +279,7 @@ static void test_request_long_token(void)
     CHECK(ges__token_ok(big_token));
 
     pn = sprintf(prefix, "GET /v1.0/p/graphs/g/jobs/j/status HTTP/1.1\r\nHost: h\r\n" UA
-                         "Accept: application/json\r\nX-Auth-Token: ");
+                         "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: ");
     total = (size_t)pn + 16384 + 4;
 
     cap_reset(4096, 0, GES_OK);
@@ -937,9 +937,75 @@ static void test_resp_connection(void)
     r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: 3\r\n", SMALL);
     CHECK_HTTP(x);
 
-    x.name = "Retry-After as a date is not seconds";
+    x.name = "Retry-After as a date, and no Date to measure it from";
     x.retry = 0;
     r_cl_body("HTTP/1.1 200 OK\r\nretry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    /* issue 13: above a day is capped, not ignored; the date form counts
+     * from the answer's Date, in whichever order they come */
+    x.name = "Retry-After: 90000 is capped at a day";
+    x.retry = 86400;
+    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: 90000\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "Retry-After: 10^23 is capped at a day";
+    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: 100000000000000000000000\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "Retry-After as a date, 59 s after Date";
+    x.retry = 59;
+    r_cl_body("HTTP/1.1 200 OK\r\nretry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n"
+              "Date: Fri, 31 Dec 1999 23:59:00 GMT\r\n", SMALL);
+    CHECK_HTTP(x);
+    r_cl_body("HTTP/1.1 200 OK\r\nDate: Fri, 31 Dec 1999 23:59:00 GMT\r\n"
+              "retry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "Retry-After as a date before Date";
+    x.retry = 0;
+    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: Fri, 31 Dec 1999 23:59:59 GMT\r\n"
+              "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "Retry-After as a date years after Date is capped";
+    x.retry = 86400;
+    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\n"
+              "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "Retry-After: seconds after a date: the last one counts";
+    x.retry = 7;
+    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\n"
+              "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\nRetry-After: 7\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "a 1xx's Retry-After does not carry into the answer";
+    x.retry = 0;
+    r_start("HTTP/1.1 100 Continue\r\nRetry-After: 5\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\n\r\n");
+    r_s("HTTP/1.1 200 OK\r\n");
+    r_cl(strlen(SMALL));
+    r_s("\r\n");
+    r_s(SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "Content-Encoding: identity is plain";
+    r_cl_body("HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n", SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "a 1xx's Content-Encoding does not carry into the answer";
+    r_start("HTTP/1.1 103 Early Hints\r\nContent-Encoding: gzip\r\n\r\n");
+    r_s("HTTP/1.1 200 OK\r\n");
+    r_cl(strlen(SMALL));
+    r_s("\r\n");
+    r_s(SMALL);
+    CHECK_HTTP(x);
+
+    x.name = "an error answer's Content-Encoding does not matter";
+    x.err = GES_ERR_SERVICE;
+    x.status = 404;
+    x.body = NULL;
+    r_start("HTTP/1.1 404 Not Found\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\n\x1f\x8b\x08");
     CHECK_HTTP(x);
 }
 
@@ -1214,6 +1280,50 @@ static void check_err(const char *name, const char *resp, size_t len, ges_err_t 
 }
 
 #define CHECK_ERR(name, lit, err, status) check_err(name, lit, sizeof lit - 1, err, status)
+
+/* A 1xx's Date and Retry-After never reach the final answer (issue 13). */
+static void test_interim_headers_reset(void)
+{
+    static const char r[] = "HTTP/1.1 100 Continue\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+                            "Retry-After: Sat, 01 Jan 2000 00:01:00 GMT\r\n\r\n"
+                            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+    ges_parser_t json;
+    ges__http_t h;
+    ges_job_status_t out;
+    size_t used = 0;
+    ges_parser_init(&json, &out, work_buf, sizeof work_buf);
+    ges__http_init(&h, &json);
+    CHECK_EQ(ges__http_feed(&h, (const unsigned char *)r, sizeof r - 1, &used), GES_OK);
+    CHECK_EQ(h.st, H_DONE);
+    CHECK_EQ(h.date, -1);
+    CHECK_EQ(h.retry_at, -1);
+    CHECK_EQ(h.retry_after, 0);
+}
+
+/* A 2xx answer in another Content-Encoding is named, not misread as
+ * malformed JSON (issue 13). */
+static void test_content_encoding(void)
+{
+    static const char gz[] = "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 3\r\n\r\n\x1f\x8b\x08";
+    static const char br[] = "HTTP/1.1 200 OK\r\ncontent-encoding: br, identity\r\nContent-Length: 2\r\n\r\n{}";
+    static const char lng[] = "HTTP/1.1 200 OK\r\nContent-Encoding: x-very-long-coding-name-indeed\r\n\r\n";
+    ges_parser_t json;
+    ges__http_t h;
+    ges_job_status_t out;
+    size_t used;
+    CHECK_ERR("200 gzip", gz, GES_ERR_HTTP_ENCODING, 200);
+    CHECK_ERR("200 br, identity", br, GES_ERR_HTTP_ENCODING, 200);
+    ges_parser_init(&json, &out, work_buf, sizeof work_buf);
+    ges__http_init(&h, &json);
+    CHECK_EQ(ges__http_feed(&h, (const unsigned char *)gz, sizeof gz - 1, &used), GES_ERR_HTTP_ENCODING);
+    CHECK_STR(h.coding, "gzip");
+    ges_parser_init(&json, &out, work_buf, sizeof work_buf);
+    ges__http_init(&h, &json);
+    CHECK_EQ(ges__http_feed(&h, (const unsigned char *)lng, sizeof lng - 1, &used), GES_ERR_HTTP_ENCODING);
+    CHECK_EQ(strlen(h.coding), GES_CODING_MAX);
+    CHECK(memcmp(h.coding, "x-very-long", 11) == 0);
+    CHECK(strcmp(h.coding + GES_CODING_MAX - 3, "...") == 0); /* cut, and says so */
+}
 
 static void test_err_content_length(void)
 {
@@ -1970,6 +2080,8 @@ int main(void)
     RUN(test_ip_parse);
 #endif
     RUN(test_host_header_value);
+    RUN(test_interim_headers_reset);
+    RUN(test_content_encoding);
 
     RUN(test_resp_content_length);
     RUN(test_resp_connection);

@@ -1838,6 +1838,77 @@ static void test_line_counts(void)
     lines_bad(__LINE__, "100000000000000000000000", GES_ERR_JSON_NUMBER);
     lines_bad(__LINE__, "1.5", GES_ERR_JSON_NUMBER);
     lines_bad(__LINE__, "-0.5", GES_ERR_JSON_NUMBER);
+    /* integral values written with a fraction or an exponent are integers
+     * (issue 13); anything with a non-zero fraction is not */
+    lines_ok(__LINE__, "1e6", 1000000);
+    lines_ok(__LINE__, "1E+6", 1000000);
+    lines_ok(__LINE__, "25.0", 25);
+    lines_ok(__LINE__, "2.5e1", 25);
+    lines_ok(__LINE__, "-1.000e3", -1000);
+    lines_ok(__LINE__, "100e-2", 1);
+    lines_ok(__LINE__, "0e99999", 0);
+    lines_ok(__LINE__, "0.0", 0);
+    lines_ok(__LINE__, "9.223372036854775807e18", INT64_MAX);
+    lines_ok(__LINE__, "-9.223372036854775808E18", INT64_MIN);
+    lines_ok(__LINE__, "1000000000000000000.0000000000000", 1000000000000000000LL);
+    lines_bad(__LINE__, "1e-1", GES_ERR_JSON_NUMBER);
+    lines_bad(__LINE__, "15e-1", GES_ERR_JSON_NUMBER);
+    lines_bad(__LINE__, "9.223372036854775808e18", GES_ERR_JSON_NUMBER);
+    lines_bad(__LINE__, "1e19", GES_ERR_JSON_NUMBER);
+    lines_bad(__LINE__, "1e99999999999", GES_ERR_JSON_NUMBER);
+    lines_bad(__LINE__, "1.00000000000000000001", GES_ERR_JSON_NUMBER); /* 21 digits, the last lost */
+    lines_bad(__LINE__, "0.000000000000000000000001", GES_ERR_JSON_NUMBER);
+}
+
+/* Underflow rounds like strtod (glibc's is correctly rounded), subnormals
+ * and zero included; it is not an error (issue 13). */
+static void test_job_progress_underflow(void)
+{
+    static const char *const lits[] = {
+        "1e-999", "-1e-999", "1e-400", "4.9406564584124654e-324", "5e-324", "3e-324",
+        "2.4703282292062328e-324", "2.4703282292062327e-324", "2.470328229206232e-324",
+        "1e-310", "-1e-320", "2.2250738585072009e-308", "2.2250738585072011e-308",
+        "2.2250738585072012e-308", "4.4501477170144023e-308", "1.5e-323", "7.4e-323",
+        "1234567890123456789e-340", "0.0000000000000000000000000000001e-300",
+    };
+    size_t i;
+    for (i = 0; i < sizeof lits / sizeof lits[0]; i++) {
+        double want = strtod(lits[i], NULL), got = progress_at(__LINE__, lits[i]);
+        if (memcmp(&got, &want, sizeof got) != 0) { /* bit for bit: the sign of 0 too */
+            fprintf(stderr, "  jobProgress %s: got %.17g want %.17g\n", lits[i], got, want);
+            CHECK(0);
+        }
+    }
+}
+
+/* ges_parser_feed takes at most GES_BODY_MAX bytes in all (issue 13): the
+ * bytes up to the bound are parsed, one more is an error, however split. */
+static void test_feed_bound(void)
+{
+    static char sp[1 << 16];
+    static const char doc[] = "{\"jobId\":\"x\"}";
+    unsigned long total = GES_BODY_MAX, k;
+    int split;
+    memset(sp, ' ', sizeof sp);
+    for (split = 0; split < 2; split++) {
+        ges_parser_t p;
+        ges_err_t e;
+        unsigned long fed = sizeof doc - 1;
+        ges_parser_init(&p, &st, NULL, 0);
+        e = ges_parser_feed(&p, doc, sizeof doc - 1);
+        while (e == GES_OK && fed < total) { /* whitespace up to the bound */
+            k = total - fed < sizeof sp ? total - fed : sizeof sp;
+            e = ges_parser_feed(&p, sp, k);
+            fed += k;
+        }
+        CHECK_EQ(e, GES_OK);
+        CHECK_EQ(ges_parser_offset(&p), total);
+        /* one byte more: alone, or inside a larger piece */
+        e = split ? ges_parser_feed(&p, sp, 1) : ges_parser_feed(&p, sp, sizeof sp);
+        CHECK_EQ(e, GES_ERR_HTTP_BODY_TOO_LARGE);
+        CHECK_EQ(ges_parser_offset(&p), total);
+        CHECK_EQ(ges_parser_finish(&p), GES_ERR_HTTP_BODY_TOO_LARGE);
+    }
 }
 
 static const char *const bad_numbers[] = {
@@ -2645,6 +2716,8 @@ int main(void)
     RUN(test_job_progress);
     RUN(test_job_progress_far_range);
     RUN(test_line_counts);
+    RUN(test_job_progress_underflow);
+    RUN(test_feed_bound);
     RUN(test_number_grammar);
     RUN(test_number_grammar_line_counts);
 

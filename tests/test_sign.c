@@ -180,7 +180,7 @@ static void test_encoding_edges(void)
 static void test_errors(void)
 {
     ges_sign_request_t r;
-    char auth[64];
+    char auth[160];
     memset(&r, 0, sizeof r);
     r.method = "GET";
     r.path = "/p";
@@ -195,6 +195,50 @@ static void test_errors(void)
     r.path = "p";
     CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
     CHECK_EQ(ges_sign_request(NULL, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+    /* headers NULL with a count: refused, never read (issue 13) */
+    r.path = "/p";
+    for (r.n_headers = 1; r.n_headers <= GES__SIGN_MAX_HEADERS + 1; r.n_headers++) {
+        CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+        CHECK_STR(auth, "");
+    }
+    r.n_headers = 0;
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
+}
+
+/* X-Sdk-Content-Sha256 given by the caller is the payload hash, as the Go,
+ * Python and Node SDKs and the gateway take it (Go test2 with the header
+ * UNSIGNED-PAYLOAD; the expected values were computed independently with
+ * Python's hashlib/hmac from the canonical request below). */
+static void test_content_sha256_header(void)
+{
+    static const char body[] = "{\"Name\":\"test\",\"Id\":1}\n";
+    ges_sign_header_t hd[1];
+    ges_sign_request_t r;
+    char auth[256];
+    memset(&r, 0, sizeof r);
+    hd[0].name = "X-Sdk-Content-Sha256";
+    hd[0].value = "UNSIGNED-PAYLOAD";
+    r.method = "POST";
+    r.path = "/path";
+    r.query = "key=value";
+    r.sdk_date = "20060102T150405Z";
+    r.body = (const unsigned char *)body;
+    r.body_len = strlen(body);
+    r.ak = "AccessKey";
+    r.sk = "SecretKey";
+    r.headers = hd;
+    r.n_headers = 1;
+    CHECK_STR(canonical(&r), "POST\n/path/\nkey=value\nx-sdk-content-sha256:UNSIGNED-PAYLOAD\n"
+                             "x-sdk-date:20060102T150405Z\n\nx-sdk-content-sha256;x-sdk-date\n"
+                             "UNSIGNED-PAYLOAD");
+    CHECK_STR(sha_hex(canon), "e447409607c660dbfc61f83ac07f634642c58641b643754d49832735e1b57cb1");
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
+    CHECK_STR(auth, "SDK-HMAC-SHA256 Access=AccessKey, SignedHeaders=x-sdk-content-sha256;"
+                    "x-sdk-date, Signature=cdd37ae91425129405e82d7a45fb6c292b743b70c0f8298d764bb0db580ae68d");
+    /* the name in any case */
+    hd[0].name = "x-SDK-content-SHA256";
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
+    CHECK(strstr(auth, "cdd37ae91425129405e82d7a45fb6c292b743b70c0f8298d764bb0db580ae68d") != NULL);
 }
 
 /* HMAC against RFC 4231 test case 2 (and a key longer than the block). */
@@ -312,6 +356,7 @@ int main(void)
     RUN(test_query_vector);
     RUN(test_encoding_edges);
     RUN(test_errors);
+    RUN(test_content_sha256_header);
     RUN(test_hmac_rfc4231);
     RUN(test_sdk_date);
     RUN(test_http_date);

@@ -1247,6 +1247,49 @@ static void test_body_max_exact(void)
 }
 
 /* ------------------------------------------------------------------------- */
+/* A count of digits beyond any int32 cannot overflow the exponent: the
+ * decimal exponent saturates (a number of 3 * 2^30 digits, streamed). */
+static void test_number_exponent_saturates(void)
+{
+    static char digits[1 << 16];
+    ges_parser_t p;
+    ges_err_t e = GES_OK;
+    unsigned long i, n = (3ul << 30) / sizeof digits;
+    memset(digits, '7', sizeof digits);
+    /* an integer part of 3 * 2^30 digits: far above 1.8e308 */
+    ges_parser_init(&p, &prop_got, NULL, 0);
+    e = ges_parser_feed(&p, "{\"jobProgress\":1", 16);
+    for (i = 0; i < n && e == GES_OK && p.offset < GES_BODY_MAX - sizeof digits; i++) {
+        e = ges_parser_feed(&p, digits, sizeof digits);
+    }
+    /* the body bound stops it first with the default GES_BODY_MAX; what
+     * matters is that nothing is accepted with a wrapped exponent */
+    CHECK(e == GES_OK || e == GES_ERR_HTTP_BODY_TOO_LARGE);
+    if (e == GES_OK) e = ges_parser_feed(&p, "}", 1);
+    if (e == GES_OK) e = ges_parser_finish(&p);
+    CHECK(e == GES_ERR_JSON_NUMBER || e == GES_ERR_HTTP_BODY_TOO_LARGE);
+    /* and directly: the reader's exponents saturate */
+    {
+        ges__num_t num;
+        double v;
+        int64_t iv;
+        memset(&num, 0, sizeof num);
+        (void)ges__num_byte(&num, '0');
+        (void)ges__num_byte(&num, '.');
+        for (i = 0; i < 3000000ul; i++) (void)ges__num_byte(&num, '0');
+        (void)ges__num_byte(&num, '5');
+        CHECK(num.exp10 >= -GES__NUM_SAT);
+        CHECK_EQ(ges__num_to_f64(&num, &v), GES_OK);
+        CHECK(v == 0.0);
+        CHECK_EQ(ges__num_to_i64(&num, &iv), GES_ERR_JSON_NUMBER);
+        memset(&num, 0, sizeof num);
+        for (i = 0; i < 3000000ul; i++) (void)ges__num_byte(&num, '9');
+        CHECK(num.exp10 <= GES__NUM_SAT);
+        CHECK_EQ(ges__num_to_f64(&num, &v), GES_ERR_JSON_NUMBER);
+        CHECK_EQ(ges__num_to_i64(&num, &iv), GES_ERR_JSON_NUMBER);
+    }
+}
+
 int main(void)
 {
     struct rusage ru;
@@ -1259,6 +1302,7 @@ int main(void)
     RUN(test_endless_chunked);
     RUN(test_endless_close);
     RUN(test_body_max_exact);
+    RUN(test_number_exponent_saturates);
 #ifndef GES_TEST_NO_RUSAGE /* bare-metal newlib (tests/firmware): no ru_maxrss */
     if (getrusage(RUSAGE_SELF, &ru) == 0) {
         printf("peak RSS: %ld KiB (information)\n", (long)ru.ru_maxrss);

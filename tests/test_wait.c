@@ -18,11 +18,18 @@ static uint32_t entropy_word; /* what entropy() returns, little-endian */
 static int entropy_lcg;       /* 1: a new pseudo-random word every call */
 
 static uint32_t fake_now_ms(void *ctx) { (void)ctx; return fake_now; }
+static int clock_frozen_after; /* polls after which now_ms stands still; 0: never */
+static int sleep_early;         /* 1: sleep_ms returns after a third of what it was asked */
+static uint32_t sleep_calls, sleep_asked;
+static int npolls;
 static void fake_sleep_ms(void *ctx, uint32_t ms)
 {
     (void)ctx;
     if (nsleeps < MAX_EVENTS) sleeps[nsleeps++] = ms;
-    fake_now += ms;
+    sleep_calls++;
+    sleep_asked += ms;
+    if (clock_frozen_after && npolls >= clock_frozen_after) return; /* the tick stopped */
+    fake_now += sleep_early && ms > 2 ? ms / 3 : ms;
 }
 static int fake_entropy(void *ctx, unsigned char *b, size_t n)
 {
@@ -48,7 +55,7 @@ typedef struct {
 } step_t;
 
 static const step_t *script;
-static int nscript, npolls;
+static int nscript;
 static uint32_t poll_deadlines[MAX_EVENTS];
 
 static ges_err_t fake_poll(ges_client_t *c, const char *p, const char *g,
@@ -94,6 +101,7 @@ static ges_err_t run(const step_t *steps, int n, const ges_wait_config_t *wc)
     nscript = n;
     npolls = 0;
     nsleeps = 0;
+    sleep_calls = sleep_asked = 0;
     fake_now = 0xFFFFF000u; /* close to the wrap: deadlines must survive it */
     return ges__wait(&client, "p", "g", "j", wc, &st, fake_poll);
 }
@@ -386,6 +394,43 @@ static void test_null_config_means_defaults(void)
     for (i = 5; i < nsleeps - 1 && i < MAX_EVENTS; i++) CHECK_EQ(sleeps[i], 30000);
 }
 
+/* A clock that stops advancing (a frozen tick) cannot hold a wait for ever
+ * (issue 13): the sleeps asked while it stood still count as time, so the
+ * wait ends with GES_ERR_TIMEOUT after asking to sleep about its deadline. */
+static void test_frozen_clock_ends(void)
+{
+    static const step_t down[] = {{GES_ERR_NET_CONNECT, 0, NULL, NULL, 0, 0}};
+    int after;
+    for (after = 1; after <= 3; after++) {
+        ges_wait_config_t wc = defaults();
+        wc.deadline_ms = 60000;
+        clock_frozen_after = after;
+        CHECK_EQ(run(down, 1, &wc), GES_ERR_TIMEOUT);
+        clock_frozen_after = 0;
+        CHECK(npolls >= after && npolls < 20);
+        CHECK(sleep_calls < 64);
+        /* every sleep asked for is counted, never more than the deadline */
+        CHECK(sleep_asked <= wc.deadline_ms);
+        CHECK(sleep_asked + 5000u >= wc.deadline_ms); /* and the wait was not cut short */
+    }
+}
+
+/* A sleep_ms that returns early (the contract allows it) while the clock
+ * runs is resumed: the schedule is the same as with a full sleep. */
+static void test_early_sleep_resumed(void)
+{
+    static const step_t s3[] = {OK("running"), OK("running"), OK("success")};
+    ges_wait_config_t wc = defaults();
+    uint32_t t0;
+    sleep_early = 1;
+    CHECK_EQ(run(s3, 3, &wc), GES_OK);
+    sleep_early = 0;
+    t0 = 0xFFFFF000u;
+    /* polls of 50 ms, sleeps of 1 s then 2 s, however many calls they took */
+    CHECK_EQ(fake_now - t0, 3 * 50 + 1000 + 2000);
+    CHECK(sleep_calls > 2);
+}
+
 static void test_bad_config(void)
 {
     ges_wait_config_t wc = defaults();
@@ -422,5 +467,7 @@ int main(void)
     RUN(test_callback_and_cancel);
     RUN(test_null_config_means_defaults);
     RUN(test_bad_config);
+    RUN(test_frozen_clock_ends);
+    RUN(test_early_sleep_resumed);
     return harness_done();
 }

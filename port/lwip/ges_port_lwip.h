@@ -22,11 +22,10 @@
  *    after ges_port_lwip_init() as you like).
  *
  * Build: compile ges_port_lwip.c with your lwIP include path and your own
- * lwipopts.h / arch/cc.h. The lwipopts.h and arch/ files that sit next to
- * this header are ges_job's compile-only check for Cortex-M (they stop the
- * build if picked up by accident): do not put port/lwip/ on your include
- * path ahead of your own configuration; include this header by its path or
- * copy ges_port_lwip.{c,h} into your tree.
+ * lwipopts.h / arch/cc.h; put port/lwip/ on the include path (it holds only
+ * this header and the .c file; ges_job's compile-only lwIP configuration
+ * lives in tests/embedded/lwip_check/), or copy ges_port_lwip.{c,h} into
+ * your tree.
  *
  * lwipopts.h needs: NO_SYS 0, LWIP_SOCKET 1, LWIP_TCP 1, and
  * LWIP_SOCKET_POLL 1 (lwIP's default) or LWIP_SOCKET_SELECT 1. With

@@ -177,7 +177,6 @@ static void ges_lwip_raw__drop_pcb(ges_port_lwip_raw_conn_t *c, int abort)
         return;
     tcp_arg(pcb, NULL);
     tcp_recv(pcb, NULL);
-    tcp_sent(pcb, NULL);
     tcp_err(pcb, NULL);
     if (abort || tcp_close(pcb) != ERR_OK)
         tcp_abort(pcb);
@@ -218,17 +217,20 @@ static int ges_lwip_raw__resolve(ges_port_lwip_raw_t *p, const char *host,
         if (e == ERR_OK) { /* cached */
             r = 0;
         } else if (e == ERR_INPROGRESS) {
+            int polled = 0;
+
             for (;;) {
                 if (c->flags & GES_LWIP_RAW__F_DNS_DONE) {
                     ip_addr_copy(*out, c->dns_addr);
                     r = ip_addr_isany_val(*out) ? GES_PORT_ERROR : 0;
                     break;
                 }
-                if (ges_lwip_raw__expired(start, timeout)) {
+                if (polled && ges_lwip_raw__expired(start, timeout)) {
                     r = GES_PORT_TIMEOUT;
                     break;
                 }
                 ges_lwip_raw__poll(p);
+                polled = 1;
             }
         }
         c->dns_name = NULL; /* a late answer is ignored from now on */
@@ -250,7 +252,7 @@ static int ges_lwip_raw_net_connect(void *ctx, const char *host,
     ges_port_lwip_raw_t *p;
     ges_port_lwip_raw_conn_t *c;
     ip_addr_t addr;
-    int r;
+    int polled = 0, r;
 
     if (host == NULL || host[0] == '\0' || port == 0 || sock == NULL)
         return GES_PORT_ERROR;
@@ -284,14 +286,16 @@ static int ges_lwip_raw_net_connect(void *ctx, const char *host,
                 ERR_OK)
                 r = GES_PORT_ERROR;
         }
-        /* Wait for the SYN-ACK (connected) or an RST/timeout (err). */
+        /* Wait for the SYN-ACK (connected) or an RST/timeout (err); poll
+         * at least once, even with timeout 0. */
         while (r == 0 && !(c->flags & GES_LWIP_RAW__F_CONNECTED)) {
             if (c->flags & GES_LWIP_RAW__F_ERROR)
                 r = GES_PORT_ERROR; /* refused (RST) or given up by lwIP */
-            else if (ges_lwip_raw__expired(start, timeout_ms))
+            else if (polled && ges_lwip_raw__expired(start, timeout_ms))
                 r = GES_PORT_TIMEOUT;
             else
                 ges_lwip_raw__poll(p);
+            polled = 1;
         }
         /* Connected, then reset within the same poll: still a success;
          * the first send or receive reports the error. */

@@ -2,14 +2,17 @@
 # tests/embedded/ci.sh - `make ci-embedded`: every embedded and portability
 # check in turn, then one line CI reads. Each check is one step (its own
 # "N passed, N failed" line is printed above it):
-#   cortex-m      ges_job.c and port/lwip for Cortex-M4, sizes, no .data/.bss
+#   cortex-m      ges_job.c, port/lwip, port/lwip_raw for Cortex-M4, sizes,
+#                 no .data/.bss
 #   lwip-host     port/lwip against Debian's lwIP, tests on its stack
+#   lwip-raw-host port/lwip_raw on lwIP 2.1.3's core from Debian's source
+#                 package (tests/lwip/run.sh; fetches it on first use)
 #   amalgamation  ges_job.c + ges_job.h alone in an empty folder
 #   test-armhf    parse/HTTP/wait/signing tests on 32-bit ARM (qemu-user)
 #
 #   sh tests/embedded/ci.sh [BUILD_DIR]     (dependencies: tests/embedded/deps.sh)
 #
-# Last line: "N passed, N failed" over the four steps.
+# Last line: "N passed, N failed" over the five steps.
 set -u
 
 B=${1:-build}
@@ -43,6 +46,7 @@ FAIL $name (${line:-no result line}; exit $rc; ${secs}s)"
 
 run cortex-m cortex_m.sh
 run lwip-host lwip_host.sh
+run lwip-raw-host ../lwip/run.sh
 run amalgamation amalgamation.sh
 run test-armhf armhf.sh
 

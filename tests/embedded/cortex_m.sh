@@ -1,10 +1,13 @@
 #!/bin/sh
-# tests/embedded/cortex_m.sh - `make cortex-m`: ges_job.c and port/lwip
-# built for Cortex-M4 with Debian's arm-none-eabi-gcc and newlib, under
-# -Werror and the strict warning set; sizes of ges_job.o with and without
-# TLS; checks that the library object has no .data/.bss and calls nothing
-# but libc's mem*/str*, mbedTLS and the compiler's helpers (no heap, no
-# stdio, no POSIX).
+# tests/embedded/cortex_m.sh - `make cortex-m`: ges_job.c, port/lwip and
+# port/lwip_raw built for Cortex-M4 with Debian's arm-none-eabi-gcc and
+# newlib, under -Werror and the strict warning set; sizes of ges_job.o with
+# and without TLS and of the ports; checks that the library object has no
+# .data/.bss and calls nothing but libc's mem*/str*, mbedTLS and the
+# compiler's helpers (no heap, no stdio, no POSIX), and that port/lwip_raw
+# has no .data/.bss either. port/lwip_raw is compiled against Debian's lwIP
+# headers with tests/lwip/lwipopts.h and arch/cc.h (NO_SYS 1), the host
+# tests' configuration, which is plain C and fits newlib too.
 #
 #   sh tests/embedded/cortex_m.sh [BUILD_DIR]        (default: build)
 #
@@ -161,7 +164,7 @@ if compile "linked parse-only program (newlib-nano, --gc-sections)" "$elf" \
 fi
 
 echo "== port/lwip for Cortex-M4 (our lwipopts.h, arch/cc.h, arch/sys_arch.h; $LWIP_INC)"
-LW="-DGES_LWIP_COMPILE_CHECK -I. -Iport/lwip -I$LWIP_INC"
+LW="-DGES_LWIP_COMPILE_CHECK -I. -Itests/embedded/lwip_check -I$LWIP_INC"
 compile "port/lwip, no TLS; lwip_poll, numeric IPv4, LWIP_COMPAT_SOCKETS 1" \
     "$D/lwip-1.o" -isystem "$D/inc-jsmn" $LW -DGES_CONFIG_NO_TLS=1 \
     -c port/lwip/ges_port_lwip.c &&
@@ -175,6 +178,30 @@ compile "port/lwip, TLS (Debian 2.28 headers); lwip_poll, LWIP_DNS" \
     "$D/lwip-3.o" -isystem "$D/inc-debian" $LW \
     -DMBEDTLS_USER_CONFIG_FILE="\"$ROOT/tests/embedded/mbedtls_debian_arm.h\"" \
     -DLWIP_DNS=1 -c port/lwip/ges_port_lwip.c
+
+echo "== port/lwip_raw for Cortex-M4 (tests/lwip/lwipopts.h: NO_SYS 1, raw TCP API; $LWIP_INC)"
+LR="-I. -Itests/lwip -I$LWIP_INC"
+compile "port/lwip_raw, no TLS; NO_SYS 1, IPv4 literals" \
+    "$D/lwip_raw-1.o" -isystem "$D/inc-jsmn" $LR -DGES_CONFIG_NO_TLS=1 \
+    -c port/lwip_raw/ges_port_lwip_raw.c &&
+    "$ARM_SIZE" "$D/lwip_raw-1.o" | awk 'NR == 2 { printf "%-46s %7s %6s %6s\n", "ges_port_lwip_raw.o (IPv4, no DNS)", $1, $2, $3 }' >>"$sizes"
+compile "port/lwip_raw, no TLS; NO_SYS 1, LWIP_DNS + IPv6" \
+    "$D/lwip_raw-2.o" -isystem "$D/inc-jsmn" $LR -DGES_CONFIG_NO_TLS=1 \
+    -DLWIP_DNS=1 -DLWIP_IPV6=1 -c port/lwip_raw/ges_port_lwip_raw.c &&
+    "$ARM_SIZE" "$D/lwip_raw-2.o" | awk 'NR == 2 { printf "%-46s %7s %6s %6s\n", "ges_port_lwip_raw.o (DNS, IPv6)", $1, $2, $3 }' >>"$sizes"
+compile "port/lwip_raw, TLS (Debian 2.28 headers); LWIP_DNS" \
+    "$D/lwip_raw-3.o" -isystem "$D/inc-debian" $LR \
+    -DMBEDTLS_USER_CONFIG_FILE="\"$ROOT/tests/embedded/mbedtls_debian_arm.h\"" \
+    -DLWIP_DNS=1 -c port/lwip_raw/ges_port_lwip_raw.c
+for o in "$D/lwip_raw-1.o" "$D/lwip_raw-2.o"; do
+    [ -f "$o" ] || continue
+    set -- $("$ARM_SIZE" "$o" | awk 'NR == 2 { print $2, $3 }')
+    if [ "$(($1 + $2))" -eq 0 ]; then
+        ok "$(basename "$o"): .data + .bss = 0 (no static state)"
+    else
+        bad "$(basename "$o"): .data $1 + .bss $2 bytes (the port must keep no static state)"
+    fi
+done
 
 echo "== Cortex-M4 sizes (arm-none-eabi-size, bytes; text includes .rodata)"
 printf '%-46s %7s %6s %6s\n' "" text data bss

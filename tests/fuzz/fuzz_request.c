@@ -30,14 +30,14 @@
  *     small buffer returns GES_OK and the sink saw, in calls of exactly the
  *     buffer size but the last (never empty), exactly:
  *       GET /v1.0/P/graphs/G/jobs/J/status HTTP/1.1\r\n
- *       Host: host[:port]\r\n  User-Agent: ...\r\n  Accept: ...\r\n
+ *       Host: host[:port]\r\n  User-Agent: ...\r\n  Accept: ...\r\n  Accept-Encoding: identity\r\n
  *       X-Auth-Token: token\r\n  \r\n
  *     one request line starting "GET /v1.0/" and ending " HTTP/1.1\r\n";
  *     no CR or LF anywhere but in CRLF line ends; the path has exactly 7
  *     '/' and only printable ASCII; each ID segment holds unreserved bytes
  *     and %XX escapes (upper-case hex) of other bytes only, and decodes to
- *     the ID exactly; the headers are Host, User-Agent, Accept and
- *     X-Auth-Token in that order, then the empty line, then nothing; the
+ *     the ID exactly; the headers are Host, User-Agent, Accept,
+ *     Accept-Encoding and X-Auth-Token in that order, then the empty line, then nothing; the
  *     Host value is the host, in brackets if IPv6 (":port" unless 443), the token value is the
  *     token;
  *   - a sink failing on call k: the writer returns the sink's error, the
@@ -328,6 +328,7 @@ static void fz_check_request(const unsigned char *r, size_t n, const char *host,
     fz_expect_header(r, n, &pos, "Host", hostval, strlen(hostval));
     fz_expect_header(r, n, &pos, "User-Agent", NULL, 0);
     fz_expect_header(r, n, &pos, "Accept", NULL, 0);
+    fz_expect_header(r, n, &pos, "Accept-Encoding", "identity", 8);
     fz_expect_header(r, n, &pos, "X-Auth-Token", token, strlen(token));
     fz_next_line(r, n, &pos, &l, &len);
     FZ_CHECK(len == 0, "the headers end with an empty line");

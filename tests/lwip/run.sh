@@ -85,7 +85,7 @@ config() {
         bad "compile test_port_lwip_raw ($name)"
         return
     fi
-    out=$(timeout 300 "$D/test_port_lwip_raw" 2>&1)
+    out=$(timeout 60 "$D/test_port_lwip_raw" 2>&1)
     rc=$?
     echo "$out" | sed 's/^/     /'
     line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)

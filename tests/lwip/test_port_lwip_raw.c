@@ -627,6 +627,11 @@ static void test_connect_timeout(void)
     CHECK_EQ(since(t0), 700); /* exact in sys_now() time, never early */
     CHECK(dropped_frames > before); /* the SYN went out and vanished */
     CHECK_EQ(s, 777);
+    /* timeout 0: one poll, then the verdict. */
+    app_a.polls = 0;
+    CHECK_EQ(pt->net_connect(pt->ctx, DEAD_ADDR, 443, 0, &s), GES_PORT_TIMEOUT);
+    CHECK_EQ(app_a.polls, 1);
+    CHECK_EQ(s, 777);
     /* Not a literal and no resolver (or an unknown name with one). */
     CHECK_EQ(pt->net_connect(pt->ctx, "256.1.1.1", 443, 100, &s),
              GES_PORT_ERROR);

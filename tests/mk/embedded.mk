@@ -6,12 +6,15 @@
 # "N passed, N failed".
 #
 #   make cortex-m       arm-none-eabi-gcc -Os: ges_job.o with/without TLS,
-#                       arm-none-eabi-size, .data + .bss must be 0; port/lwip
+#                       arm-none-eabi-size, .data + .bss must be 0; port/lwip,
+#                       port/lwip_raw
 #   make lwip-host      port/lwip with the host compiler, tests on lwIP
+#   make lwip-raw-host  port/lwip_raw on lwIP 2.1.3's core built from Debian's
+#                       source package (NO_SYS 1, loopback, fake clock)
 #   make amalgamation   ges_job.c + ges_job.h alone in an empty folder
 #   make test-armhf     test_parse/http/wait/sign under qemu-arm
-#   make ci-embedded    all four, one closing count (each target is a step)
-.PHONY: cortex-m lwip-host amalgamation test-armhf ci-embedded
+#   make ci-embedded    all five, one closing count (each target is a step)
+.PHONY: cortex-m lwip-host lwip-raw-host amalgamation test-armhf ci-embedded
 
 EMB_ENV = CC="$(CC)" CSTD="$(CSTD)" WARN="$(WARN)" STRICT="$(STRICT)" \
           LDLIBS="$(LDLIBS)"
@@ -23,6 +26,10 @@ cortex-m:
 lwip-host:
 	@sh tests/embedded/deps.sh host lwip
 	@$(EMB_ENV) sh tests/embedded/lwip_host.sh $(B)
+
+lwip-raw-host:
+	@sh tests/embedded/deps.sh host
+	@$(EMB_ENV) sh tests/lwip/run.sh $(B)
 
 amalgamation:
 	@sh tests/embedded/deps.sh host

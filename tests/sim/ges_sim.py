@@ -87,6 +87,14 @@ JOB TABLE (job_id -> behaviour)
   job-lone-surrogate   200, status failed, failReason contains the escape "\\ud800" alone
   job-bad-json         200, body {"jobId": tru}
   job-keepalive-off    normal success with Connection: close, then close_notify and close
+  Desync jobs (issue 13): a running answer (jobId = the asked id, jobProgress 10), kept alive,
+  and then bytes that must never be read as the next answer on the connection
+  job-dup-same-record  the answer and a stale copy (status failed) in ONE TLS record
+  job-stray-crlf       0.2 s later, "\r\n" in a record of its own
+  job-late-408         0.2 s later, an unsolicited 408 (Connection: close), close_notify, close
+  job-late-answer      0.2 s later, a second answer (status failed)
+  job-idle-close       0.2 s later, close_notify and close (the server's idle close)
+  job-204-body         204 declaring Content-Length 5, and the 5 bytes sent anyway
   job-reset-on-2       even polls: TCP reset without answering; odd polls: normal success
   job-import-faults    a wait's faults: poll 2 TCP reset, poll 4 stalls, poll 5 503 with
                        Retry-After: 1 (GES.7005), polls 1/3/6 running, poll 7+ success
@@ -118,6 +126,7 @@ DEFAULT_TOKEN = "sim-token-0123456789"
 DEFAULT_AK = "sim-ak"
 DEFAULT_SK = "sim-sk-0123456789"
 MAX_HEADER_BYTES = 64 * 1024      # request head limit
+LATER_SECONDS = 0.2               # the desync jobs' delay before their extra bytes
 MAX_REQUEST_BODY = 1024 * 1024    # a GET body is read and discarded up to this size
 IDLE_TIMEOUT = 30.0               # keep-alive idle timeout and per-I/O timeout
 HANDSHAKE_TIMEOUT = 10.0
@@ -934,6 +943,39 @@ def h_lone_surrogate(c, rq, n):
     return respond(c, rq, 200, body)
 
 
+def running_answer(rq, status="running"):
+    """Head and body of a keep-alive 200 for this job in `status`."""
+    body = jdump(base_job(rq.job_id, status, 10, end=None))
+    return head_bytes(200, std_headers(rq, length=len(body))) + body
+
+
+def h_dup_same_record(c, rq, n):
+    """The answer and a stale copy of it (status failed) in ONE TLS record, as a
+    confused server or proxy would send: the copy must never be read as the next
+    answer on this connection."""
+    c.send(running_answer(rq) + running_answer(rq, "failed"))
+    return True
+
+
+def later(c, rq, extra, close=False):
+    """The answer, then after LATER_SECONDS `extra` in a TLS record of its own (and
+    close_notify + close when `close`); the connection stays open otherwise."""
+    c.send(running_answer(rq))
+    time.sleep(LATER_SECONDS)
+    if extra:
+        c.send(extra)
+    if close:
+        c.close_clean()
+        return False
+    return True
+
+
+def h_204_body(c, rq, n):
+    """204 that declares Content-Length 5 and sends the 5 bytes anyway."""
+    c.send(head_bytes(204, std_headers(rq, length=5)) + b"hello")
+    return True
+
+
 def h_keepalive_off(c, rq, n):
     rq.keepalive = False
     respond(c, rq, 200, success_body(rq))
@@ -998,6 +1040,14 @@ HOSTILE_JOBS = {
     "job-lone-surrogate": h_lone_surrogate,
     "job-bad-json": lambda c, rq, n: respond(c, rq, 200, b'{"jobId": tru}'),
     "job-keepalive-off": h_keepalive_off,
+    "job-dup-same-record": h_dup_same_record,
+    "job-stray-crlf": lambda c, rq, n: later(c, rq, b"\r\n"),
+    "job-late-408": lambda c, rq, n: later(
+        c, rq, b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n"
+               b"Connection: close\r\n\r\n", close=True),
+    "job-late-answer": lambda c, rq, n: later(c, rq, running_answer(rq, "failed")),
+    "job-idle-close": lambda c, rq, n: later(c, rq, b"", close=True),
+    "job-204-body": h_204_body,
     "job-reset-on-2": h_reset_on_2,
 }
 

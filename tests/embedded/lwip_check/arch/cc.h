@@ -10,7 +10,7 @@
 #define GES_LWIP_CHECK_ARCH_CC_H
 
 #ifndef GES_LWIP_COMPILE_CHECK
-#error "port/lwip/arch/cc.h is ges_job's compile-only check: put your own arch/cc.h first on the include path"
+#error "tests/embedded/lwip_check/arch/cc.h is ges_job's compile-only check: put your own arch/cc.h first on the include path"
 #endif
 
 /* newlib declares struct timeval (sys/time.h); lwIP's private one would

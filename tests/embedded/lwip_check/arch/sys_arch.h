@@ -12,7 +12,7 @@
 #define GES_LWIP_CHECK_ARCH_SYS_ARCH_H
 
 #ifndef GES_LWIP_COMPILE_CHECK
-#error "port/lwip/arch/sys_arch.h is ges_job's compile-only check: put your own arch/sys_arch.h first on the include path"
+#error "tests/embedded/lwip_check/arch/sys_arch.h is ges_job's compile-only check: put your own arch/sys_arch.h first on the include path"
 #endif
 
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * lwipopts.h for ges_job's COMPILE-ONLY check of port/lwip on Cortex-M
  * (`make cortex-m`, tests/mk/embedded.mk), with Debian's liblwip-dev headers:
  *
- *   arm-none-eabi-gcc -DGES_LWIP_COMPILE_CHECK -Iport/lwip -I/usr/include/lwip ...
+ *   arm-none-eabi-gcc -DGES_LWIP_COMPILE_CHECK -Itests/embedded/lwip_check -I/usr/include/lwip ...
  *
  * It is NOT a configuration for a product: no memory sizing, no tuning, no
  * netif, and the matching arch/sys_arch.h only names the OS types (no RTOS
@@ -18,7 +18,7 @@
 #define GES_LWIP_CHECK_LWIPOPTS_H
 
 #ifndef GES_LWIP_COMPILE_CHECK
-#error "port/lwip/lwipopts.h is ges_job's compile-only check, not a product configuration: put your own lwipopts.h first on the include path (or define GES_LWIP_COMPILE_CHECK if you really mean to use this one)"
+#error "tests/embedded/lwip_check/lwipopts.h is ges_job's compile-only check, not a product configuration: put your own lwipopts.h first on the include path (or define GES_LWIP_COMPILE_CHECK if you really mean to use this one)"
 #endif
 
 /* An RTOS with threads (the port uses the socket API). */
