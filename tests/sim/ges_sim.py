@@ -207,8 +207,11 @@ commonName = supplied
 EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
 
 
-def make_certs(d):
-    """Create every certificate in directory d (cwd for the openssl calls). Returns paths."""
+def make_certs(d, san_ip=None, key_args=None):
+    """Create every certificate in directory d (cwd for the openssl calls). Returns paths.
+    san_ip: one more iPAddress in the valid leaves' SAN; key_args: openssl key options
+    instead of EC_KEY."""
+    key = key_args or EC_KEY
     openssl = os.environ.get("OPENSSL") or shutil.which("openssl")
     if not openssl:
         raise RuntimeError("the openssl command line tool is needed (apt-get install openssl)")
@@ -223,17 +226,17 @@ def make_certs(d):
         return "0x" + secrets.token_hex(8)
 
     with open(os.path.join(d, "sim-openssl.cnf"), "w") as f:
-        f.write(OPENSSL_CNF)
+        f.write(OPENSSL_CNF.replace("IP:::1", "IP:::1, IP:" + san_ip) if san_ip else OPENSSL_CNF)
     cnf = "sim-openssl.cnf"
     # Two unrelated throwaway CAs.
     for name, cn in (("ca", "ges_sim test CA"), ("other-ca", "ges_sim other CA")):
-        run("req", "-config", cnf, "-x509", *EC_KEY, "-keyout", name + ".key", "-out",
+        run("req", "-config", cnf, "-x509", *key, "-keyout", name + ".key", "-out",
             name + ".pem", "-subj", "/CN=" + cn, "-days", "3650", "-sha256",
             "-extensions", "v3_ca", "-set_serial", serial())
     # CA-signed leaves: server (valid), wrongname (valid, wrong SAN).
     for name, cn, ext in (("server", "localhost", "v3_leaf"),
                           ("wrongname", "wrong.example", "v3_wrong")):
-        run("req", "-config", cnf, "-new", *EC_KEY, "-keyout", name + ".key", "-out",
+        run("req", "-config", cnf, "-new", *key, "-keyout", name + ".key", "-out",
             name + ".csr", "-subj", "/CN=" + cn)
         run("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
             "-set_serial", serial(), "-days", "825", "-sha256", "-extfile", cnf,
@@ -243,13 +246,13 @@ def make_certs(d):
     open(os.path.join(d, "ca-index.txt"), "w").close()
     with open(os.path.join(d, "ca-serial.txt"), "w") as f:
         f.write(secrets.token_hex(8) + "\n")
-    run("req", "-config", cnf, "-new", *EC_KEY, "-keyout", "expired.key", "-out",
+    run("req", "-config", cnf, "-new", *key, "-keyout", "expired.key", "-out",
         "expired.csr", "-subj", "/CN=localhost")
     run("ca", "-config", cnf, "-batch", "-notext", "-in", "expired.csr",
         "-out", "expired.pem", "-extensions", "v3_leaf",
         "-startdate", "20200101000000Z", "-enddate", "20200201000000Z")
     # Self-signed leaf for localhost, not from the CA.
-    run("req", "-config", cnf, "-x509", *EC_KEY, "-keyout", "selfsigned.key", "-out",
+    run("req", "-config", cnf, "-x509", *key, "-keyout", "selfsigned.key", "-out",
         "selfsigned.pem", "-subj", "/CN=localhost", "-days", "825", "-sha256",
         "-extensions", "v3_self", "-set_serial", serial())
     p = lambda n: os.path.join(d, n)
@@ -1475,6 +1478,10 @@ def main(argv=None):
     ap.add_argument("--no-keepalive", action="store_true",
                     help="answer every request with Connection: close")
     ap.add_argument("--tls12-only", action="store_true", help="refuse TLS 1.3")
+    ap.add_argument("--san-ip", metavar="ADDR",
+                    help="add IP:ADDR to the SAN of the valid leaves (for a --host address)")
+    ap.add_argument("--key", choices=("ec-p256", "rsa2048"), default="ec-p256",
+                    help="key type of every certificate (default ec-p256)")
     ap.add_argument("--verbose", "-v", action="store_true", help="log requests to stderr")
     ap.add_argument("--list-jobs", action="store_true", help="print the job table and exit")
     args = ap.parse_args(argv)
@@ -1514,7 +1521,8 @@ def main(argv=None):
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda s, f: stop.set())
     try:
-        certs = make_certs(d)
+        certs = make_certs(d, args.san_ip,
+                           ["-newkey", "rsa:2048", "-nodes"] if args.key == "rsa2048" else None)
         server = Server(args, token, certs)
     except (RuntimeError, OSError) as e:
         sys.stderr.write("ges_sim: start-up failed: %s\n" % e)
