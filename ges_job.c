@@ -3300,7 +3300,7 @@ const char *ges_strerror(ges_err_t err)
     case GES_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
     case GES_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
     case GES_ERR_HTTP_FRAMING: return "invalid HTTP body framing";
-    case GES_ERR_HTTP_ENCODING: return "the answer is compressed (Content-Encoding) though identity was asked";
+    case GES_ERR_HTTP_ENCODING: return "the answer is compressed, though identity was asked";
     case GES_ERR_SERVICE: return "the service answered with an error";
     case GES_ERR_JSON_SYNTAX: return "malformed JSON";
     case GES_ERR_JSON_ESCAPE: return "invalid escape in a JSON string";

@@ -700,6 +700,14 @@ for _job in ("job-cl-chunked", "job-cl-conflict", "job-cl-bad", "job-chunk-negat
     exit_case(_job, 6)
 
 
+@case("job-gzip: exit 6, the message names the Content-Encoding, stdout only httpStatus")
+def _(t):
+    r = t.cli("job-gzip")
+    t.rc(r, 6)
+    t.expect(r.out == b"httpStatus=200\n", "stdout %r" % r.out[:80])
+    t.expect(b"(Content-Encoding: gzip)" in r.err, "stderr %r" % r.err[-200:])
+
+
 @case("job-many: exit 0, vertexsetPath.count=10000, last line truncated=vertexsetPath")
 def _(t):
     r = t.cli("job-many", measure_rss=True)
