@@ -447,6 +447,10 @@ static void ft_one(int sc, ft_kind_t k, unsigned long n, ft_run_t *r)
         /* only the seeding (entropy) and mbedTLS's allocations can fail it */
         if (e != GES_ERR_TLS || (k != FK_ENTROPY && k != FK_ALLOC)) {
             snprintf(r->why, sizeof r->why, "ges_client_init: %s", ges_strerror(e));
+        } else if (k == FK_ENTROPY &&
+                   ges_client_tls_error(&cl) != MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED) {
+            snprintf(r->why, sizeof r->why, "init failed with tls -0x%04X, not the entropy "
+                     "source's error", (unsigned)-ges_client_tls_error(&cl));
         } else if (fa.live[0] != base) {
             snprintf(r->why, sizeof r->why, "failed init left %ld allocations",
                      fa.live[0] - base);
