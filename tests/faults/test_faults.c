@@ -138,9 +138,6 @@ static const struct {
     ges_err_t code;
     const char *why;
 } ft_known[] = {
-    {SC_GET, FK_SEND_ERROR, GES_ERR_NET_RECV,
-     "a send failing during the handshake is reported as GES_ERR_NET_RECV "
-     "(ges__connect maps every port error to it), not GES_ERR_NET_SEND"},
     {SC_WAIT, FK_RECV_TIMEOUT, GES_ERR_HTTP,
      "bytes still in flight when the zero-time idle check looks (here the "
      "stray CRLF after answer 1) are read as the start of the next answer: "
