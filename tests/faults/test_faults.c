@@ -55,16 +55,21 @@
  *     baseline taken before ges_client_init (no leak).
  * ASan/UBSan builds (make test-faults) add "no sanitizer report".
  *
- * Known library bugs are listed in ft_known[] (kind, scenario, why): their
- * failing runs print "KNOWN" and count as neither passed nor failed; once
- * the bug is fixed the case passes and is counted as a failure until its
- * line is removed, so the list cannot go stale.
+ * The fake clock starts just before the 32-bit wrap (FT_CLOCK_BASE), so
+ * every wait's deadlines span it.
+ *
+ * Known library bugs are listed in ft_known[] (scenario, kind, code, why):
+ * a run that fails only by returning that code prints "KNOWN"; a kind whose
+ * failures are all known counts as neither passed nor failed. An entry that
+ * no run matches any more (the bug was fixed) is a failure until its line
+ * is removed, so the list cannot go stale.
  *
  * --alloc-every K runs the allocation faults for every N among the first
  * and the last FT_ALLOC_EDGE allocations of a run and every Kth N between
  * (CI's short run: the middle is ECDHE and ECDSA's bignum churn, the same
- * few call sites thousands of times); the full run is K = 1, the default. --kind NAME runs one kind. -v prints every run and its call
- * counts; --trace also every connect, send and recv of the faulted runs.
+ * few call sites thousands of times); the full run is K = 1, the default.
+ * --kind NAME runs one kind. -v prints every run and its call counts;
+ * --trace also every connect, send and recv of the faulted runs.
  *
  * Ends with "N passed, N failed", one count per kind and scenario.
  *
