@@ -26,6 +26,7 @@ set -u
 MODE=${1:-ci}
 B=${2:-build}
 cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/count.sh
 . tests/count.sh
 trap 'hard_cleanup' EXIT
 PY=${PYTHON:-python3}
@@ -54,10 +55,10 @@ build_faults() {
 }
 
 build_soak() {
-    make --no-print-directory -s B="$B" "$B/libges_job.a" &&
-        # shellcheck disable=SC2086
-        ${CC:-cc} $WARN -O2 -g -I. -Iport/posix -Itests/bench tests/bench/soak.c \
-            "$B/libges_job.a" -lmbedtls -lmbedx509 -lmbedcrypto -o "$B/bench/soak"
+    make --no-print-directory -s B="$B" "$B/libges_job.a" || return 1
+    # shellcheck disable=SC2086
+    ${CC:-cc} $WARN -O2 -g -I. -Iport/posix -Itests/bench tests/bench/soak.c \
+        "$B/libges_job.a" -lmbedtls -lmbedx509 -lmbedcrypto -o "$B/bench/soak"
 }
 
 # Sanitizer reports go to files (as tests/hardening/asan.sh): none may appear.
@@ -78,6 +79,7 @@ san_run() { # san_run NAME VERSION ARGS...
 case "$MODE" in
 ci)
     for v in ${FAULTS_MBEDTLS:-2.28.3 3.6.6}; do
+        # shellcheck disable=SC2086
         if build_faults "$v" "${FAULTS_CC:-clang}" $SAN; then
             san_run "fault injection, mbedTLS $v, ASan+UBSan (allocation faults sampled)" "$v" \
                 --alloc-every 1000
