@@ -403,6 +403,73 @@ static void test_ip_literals(void)
     literal("2001:db8::42", &srv_other, GES_ERR_TLS_CERT, "", 0);
 }
 
+/* Bytes that race the idle check (still in flight when it looks, there
+ * when the next answer is read): a stray CRLF, or the server's 408 that
+ * closes. The GET goes out again, once, on a new connection, and the poll
+ * gets its own answer (issue 13). */
+static void test_stray_bytes_racing_the_idle_check(void)
+{
+    static const char *const kinds[] = {
+        "\r\n",
+        "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    };
+    size_t k;
+    for (k = 0; k < 2; k++) {
+        ka_reset(script_later, &srv_main);
+        later_bytes = kinds[k];
+        later_len = strlen(kinds[k]);
+        split_at = 0;
+        ka.later_racing = 1;
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        CHECK(a_then_b());
+        CHECK_EQ(ka.conns, 2);
+        CHECK_EQ(ka.requests, 3); /* A, B on the old connection, B again */
+        ges_client_free(&cl);
+    }
+}
+
+/* Retry-After as an HTTP-date with no Date header counts from our own UTC
+ * time (here the time floor), capped at a day (issue 13). */
+static const char *retry_after_value;
+
+static void script_retry_date(unsigned n, const char *job)
+{
+    char a[400];
+    size_t len;
+    (void)n;
+    len = (size_t)sprintf(a, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: %s\r\n"
+                             "Content-Length: 2\r\n\r\n{}", retry_after_value);
+    (void)job;
+    srv_record(a, len);
+}
+
+static void test_retry_after_date_without_date(void)
+{
+    static const struct { const char *v; uint32_t want; } cases[] = {
+        {"Sat, 01 Jan 2000 00:02:00 GMT", 120},   /* 2 minutes after the floor */
+        {"Fri, 31 Dec 1999 23:00:00 GMT", 0},     /* already past */
+        {"Sat, 08 Jan 2000 00:00:00 GMT", 86400}, /* a week: capped at a day */
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ka_reset(script_retry_date, &srv_main);
+        retry_after_value = cases[i].v;
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        cl.cfg.time_floor = 946684800; /* 2000-01-01T00:00:00Z: our UTC time here */
+        CHECK_EQ(poll_job("A"), GES_ERR_SERVICE);
+        CHECK_EQ(st.http_status, 503);
+        CHECK_EQ(cl.retry_after_s, cases[i].want);
+        ges_client_free(&cl);
+    }
+    /* without any UTC time of ours the date cannot be measured: 0 */
+    ka_reset(script_retry_date, &srv_main);
+    retry_after_value = cases[0].v;
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_ERR_SERVICE);
+    CHECK_EQ(cl.retry_after_s, 0);
+    ges_client_free(&cl);
+}
+
 /* A port error during the handshake is named by what failed: a send is
  * GES_ERR_NET_SEND, a receive GES_ERR_NET_RECV (issue 13); then the same
  * client polls fine. */
@@ -444,6 +511,8 @@ int main(void)
     RUN(test_wait_survives_a_stray_crlf);
     RUN(test_ip_literals);
     RUN(test_handshake_port_errors_named);
+    RUN(test_retry_after_date_without_date);
+    RUN(test_stray_bytes_racing_the_idle_check);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_other);
     mbedtls_x509_crt_free(&scrt_other);

@@ -121,6 +121,7 @@ static struct {
     unsigned char later[2][512]; /* records held back until the client looks */
     size_t later_n[2];
     int later_close;          /* then close_notify and FIN */
+    int later_racing;         /* held back until the client sends (it raced the idle check) */
     uint32_t now;
     uint32_t rnd;
     unsigned sends, recvs;              /* port calls on this connection */
@@ -330,7 +331,7 @@ static int w_recv(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t 
     if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
     if (++ka.recvs == ka.fail_recv_at) return GES_PORT_ERROR;
     srv_pump();
-    if (s2c.n == 0) srv_release();
+    if (s2c.n == 0 && !ka.later_racing) srv_release();
     if (s2c.n) return (int)q_take(&s2c, b, n);
     if (ka.fin) return 0;
     ka.now += t; /* nothing more will come: the wait runs out */
@@ -420,7 +421,7 @@ static void ka_reset(ka_script_t script, mbedtls_ssl_context *ssl)
     ka.sni_seen = 0;
     ka.sni[0] = ka.host_hdr[0] = '\0';
     ka.later_n[0] = ka.later_n[1] = 0;
-    ka.later_close = 0;
+    ka.later_close = ka.later_racing = 0;
     ka.fail_send_at = ka.fail_recv_at = 0;
     ka_overflow = 0;
 }

@@ -143,12 +143,14 @@ static const struct {
     ges_err_t code;
     const char *why;
 } ft_known[] = {
-    {SC_WAIT, FK_RECV_TIMEOUT, GES_ERR_HTTP,
-     "bytes still in flight when the zero-time idle check looks (here the "
-     "stray CRLF after answer 1) are read as the start of the next answer: "
-     "GES_ERR_HTTP, which ends the wait (not retried)"},
+    /* None today. The last one (wait, recv-timeout: a stray CRLF still in
+     * flight when the idle check looked was read as the next answer's
+     * start) was fixed by sending the GET again on a new connection. The
+     * entry below is the list's end marker (C99 has no empty arrays): no
+     * scenario is -1, so it never matches and is never reported. */
+    {-1, FK_N, GES_OK, NULL},
 };
-#define FT_NKNOWN (sizeof ft_known / sizeof ft_known[0])
+#define FT_NKNOWN (sizeof ft_known / sizeof ft_known[0] - 1) /* without the marker */
 
 /* ------------------------------------------------------------------------- */
 /* The fault port, around tls_wire.h's `wire`                                 */
@@ -528,7 +530,7 @@ static int ft_known_match(int sc, ft_kind_t k, const ft_run_t *r)
 static void ft_kind(int sc, ft_kind_t k, unsigned long every)
 {
     unsigned long n, runs = 0, bad = 0, known_runs = 0, codes[80], total = 0;
-    int matched[FT_NKNOWN];
+    int matched[FT_NKNOWN + 1]; /* + 1: never zero-length */
     ft_run_t r;
     int i, done = 0, stale = 0;
     size_t j;
