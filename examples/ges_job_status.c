@@ -181,18 +181,18 @@ static void ges_cli_print_str(FILE *f, const char *name, const char *s,
 typedef enum { GES_CLI_STR, GES_CLI_F64, GES_CLI_I64 } ges_cli_kind_t;
 typedef struct {
     const char *name;
-    unsigned idx;
     size_t off;
     size_t cap;
+    unsigned idx;
     ges_cli_kind_t kind;
 } ges_cli_field_t;
 
 #define GES_CLI_ROW_STR(type, i, name, m)                                     \
-    { name, i, offsetof(type, m), sizeof(((type *)0)->m), GES_CLI_STR },
+    { name, offsetof(type, m), sizeof(((type *)0)->m), i, GES_CLI_STR },
 #define GES_CLI_ROW_F64(type, i, name, m)                                     \
-    { name, i, offsetof(type, m), 0, GES_CLI_F64 },
+    { name, offsetof(type, m), 0, i, GES_CLI_F64 },
 #define GES_CLI_ROW_I64(type, i, name, m)                                     \
-    { name, i, offsetof(type, m), 0, GES_CLI_I64 },
+    { name, offsetof(type, m), 0, i, GES_CLI_I64 },
 #define GES_CLI_ROW_DETAIL(type, i, name, m) /* the sets: printed after */
 
 /* Top-level members. print_status() adds each time's epoch after it. */
