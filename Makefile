@@ -53,7 +53,7 @@ $(B)/test_cli: tests/test_cli.c tests/harness.h examples/ges_job_status.c $(B)/l
 
 # One field added the documented way (tests/schema_extra_config.h as
 # GES_CONFIG_FILE): library, port and CLI built in that configuration.
-$(B)/test_schema: tests/test_schema.c tests/schema_extra_config.h tests/harness.h examples/ges_job_status.c ges_job.c ges_job.h port/posix/ges_port_posix.c | $(B)
+$(B)/test_schema: tests/test_schema.c tests/schema_extra_config.h tests/harness.h tests/fuzz/fuzz_common.h examples/ges_job_status.c ges_job.c ges_job.h port/posix/ges_port_posix.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(STRICT) -Itests '-DGES_CONFIG_FILE="schema_extra_config.h"' tests/test_schema.c port/posix/ges_port_posix.c $(LDLIBS) -o $@
 
 $(B)/test_client: tests/test_client.c tests/harness.h $(B)/libges_job.a

@@ -348,7 +348,8 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
 /* (1.8e308) is GES_ERR_JSON_NUMBER. Both exponents saturate at +-1e5, far   */
 /* beyond any double, so no count of digits can overflow them.               */
 /* ------------------------------------------------------------------------- */
-enum { GES__N_START, GES__N_MINUS, GES__N_ZERO, GES__N_INT, GES__N_DOT, GES__N_FRAC, GES__N_E, GES__N_ESIGN, GES__N_EXP };
+enum { GES__N_START, GES__N_MINUS, GES__N_ZERO, GES__N_INT, GES__N_DOT,
+       GES__N_FRAC, GES__N_E, GES__N_ESIGN, GES__N_EXP };
 #define GES__NUM_NEG 1u
 #define GES__NUM_BIG 4u     /* more than 19 integer digits */
 #define GES__NUM_ENEG 8u
@@ -903,7 +904,7 @@ enum {
  *  VALUE     | stay  | begin (1)        | SYN              | SYN           | SYN   | SYN
  *  ARR_FIRST | stay  | begin (1)        | ']': pop (2)     | SYN           | SYN   | SYN
  *  OBJ_FIRST | stay  | '"': key in STR  | '}': pop (2)     | SYN           | SYN   | SYN
- *  OBJ_KEY   | stay  | '"': key in STR  | SYN (a trailing ,)| SYN          | SYN   | SYN
+ *  OBJ_KEY   | stay  | '"': key in STR  | SYN (after ',')  | SYN           | SYN   | SYN
  *  COLON     | stay  | SYN              | SYN              | SYN           | VALUE | SYN
  *  AFTER     | stay  | SYN              | pop (2)          | OBJ_KEY in an | SYN   | SYN
  *            |       |                  |                  | object, else  |       |
@@ -1106,7 +1107,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
 {
     const ges__field_t *f = NULL;
     uint8_t kind = 0xFF;       /* 0xFF: nobody keeps this value */
-    uint8_t inner = GES__L_SKIP;    /* level inside, if it is a container */
+    uint8_t inner = GES__L_SKIP; /* level inside, if it is a container */
     ges_err_t e;
     int is_null = (c == 'n');
     int is_str = (c == '"'), is_num = (c == '-' || ges__is_digit(c));
@@ -1257,7 +1258,7 @@ static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
             double dv;
             int64_t iv;
             e = f->kind == GES__K_F64 ? ges__num_to_f64(&p->num, &dv)
-                                 : ges__num_to_i64(&p->num, &iv);
+                                      : ges__num_to_i64(&p->num, &iv);
             if (e != GES_OK) return e;
         }
         if (p->capturing) {
@@ -1268,7 +1269,7 @@ static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
             } else if (p->state == GES__S_NUM) {
                 e = ges__value_num(p, f, &p->num);
             } else {
-                ges__value_null(p, f); /* GES__S_LIT: the type check let only null in */
+                ges__value_null(p, f); /* a literal: the type check let only null in */
             }
         }
         p->capturing = 0;

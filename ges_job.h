@@ -320,7 +320,7 @@ typedef enum {
 /*   NAME    gives GES_FI_NAME / GES_FE_NAME, and GES_F(NAME) / GES_FF(NAME)  */
 /*   member  the struct member                                                */
 /*   KIND    STR: char member[bound + 1] with a len[] slot; F64: double;      */
-/*           I64: int64_t; DETAIL: jobDetail (its sets live in `sets`)        */
+/*           I64: int64_t; DETAIL: jobDetail alone (its sets live in `sets`)  */
 /*   bound   STR only (0 otherwise): longest value kept, 1..65535             */
 /* Rows are in output order (the CLI prints them in this order).             */
 /*                                                                            */
@@ -588,16 +588,17 @@ typedef struct {
  * table; "member level" is the top level, "error" or a file entry):
  *  - work[0, used) is empty (used == 0) or a piece: '{', then `members`
  *    complete members `"k":v` separated by ',', then, while capturing, the
- *    member being read from member_start. used < work_len always: one byte
- *    is kept for the '}' that closes the piece for jsmn.
+ *    member being read from member_start. used < work_len whenever
+ *    work_len > 0: one byte is kept for the '}' that closes the piece.
  *  - members <= (GES_JSON_MAX_TOKENS - 1) / 2, and piece_field[0, members)
  *    holds the field (ges__fields index) of each complete member.
- *  - capturing and direct are never both 1, and both are 0 outside a member
- *    of a member level we keep. capturing: the member's bytes are being
- *    copied to work (member_start is where it starts: its ',' when
- *    members > 0, else its '"' at 1). direct: its value is decoded straight
- *    into its field by the scanner (no room for a piece, or the member
- *    outgrew the buffer); nothing of it is in work.
+ *  - capturing and direct are never both 1; both are 0 outside a member at
+ *    a member level, and from its key's end on unless we keep the member
+ *    (either starts with the key, before the key is known). capturing: the
+ *    member's bytes are being copied to work (member_start is where it
+ *    starts: its ',' when members > 0, else its '"' at 1). direct: its value
+ *    is decoded straight into its field by the scanner (work_len < 8, or
+ *    the member outgrew the buffer); nothing of it is in work.
  *  - value_start is 0 until the captured member's value begins, then its
  *    offset in work (never 0 then: work[0] is the '{').
  *  - level is GES__L_SKIP exactly while inside a container nobody keeps
@@ -606,7 +607,9 @@ typedef struct {
  *    skip_depth - 1) and skip_ret the level its close returns to.
  *  - bit d of `stack` (d < depth) is 1 when the container at depth d is an
  *    object; depth <= GES_JSON_MAX_DEPTH.
- *  - field is GES__NO_FIELD outside a member whose key we know.
+ *  - field is the current member's field (GES__NO_FIELD for an unknown
+ *    key) from its key's end until the next key starts or the container
+ *    closes.
  *  - err != GES_OK is final: every later call returns it.
  */
 typedef struct {

@@ -218,7 +218,7 @@ static const char *const ges_cli_set_names[GES_SET_COUNT] = {
     GES_SETS(GES_CLI_SET_NAME)
 };
 
-/** A number member "name=value\n" (a time's epoch, jobProgress, a count). */
+/** A number member "name=value\n" (jobProgress, a line count). */
 static void ges_cli_print_num(FILE *f, const ges_cli_field_t *t,
                               const void *base)
 {

@@ -423,10 +423,11 @@ static target_t targets[64];
 static size_t n_targets;
 static char entry_pre[2 * GES_SET_COUNT][64];
 
-static const char *const SET_V1[GES_SET_COUNT] = {"schemaPath", "edgesetPath",
-                                                  "vertexsetPath"};
-static const char *const SET_V2[GES_SET_COUNT] = {"schema_path", "edgeset_path",
-                                                  "vertexset_path"};
+/* The sets' keys, from ges_job.h's GES_SETS. */
+#define TP_SET_V1(NAME, k1, k2) k1,
+#define TP_SET_V2(NAME, k1, k2) k2,
+static const char *const SET_V1[GES_SET_COUNT] = {GES_SETS(TP_SET_V1)};
+static const char *const SET_V2[GES_SET_COUNT] = {GES_SETS(TP_SET_V2)};
 
 static void add_target(const char *pre, const char *key, const char *post,
                        int set, size_t off, size_t bound, uint32_t bit,

@@ -3,8 +3,9 @@
  * GES_CONFIG_FILE = tests/schema_extra_config.h) gets its index, bit, len[]
  * slot, parsing (present, null, len, truncated, wrong type, duplicates, both
  * key spellings), the same result for every split and work-buffer size, and
- * its CLI lines, with no other change; the fields and sets around it keep
- * their own bits. Built only in that configuration (Makefile: test_schema).
+ * its CLI lines and the fuzzers' invariants (fz_check_status, expanded
+ * from the same list), with no other change; the fields and sets around it
+ * keep their own bits. Built only in that configuration (Makefile: test_schema).
  *
  * SPDX-License-Identifier: MIT
  */
@@ -14,6 +15,7 @@
 #include "../ges_job.c"
 
 #include "harness.h"
+#include "fuzz/fuzz_common.h" /* fz_check_status: the fuzzers' invariants */
 
 #ifndef GES_SCHEMA_EXTRA_CONFIG_H
 #error "build with -DGES_CONFIG_FILE='\"schema_extra_config.h\"' -Itests"
@@ -28,6 +30,7 @@ static ges_err_t parse_all_ways(const char *body, ges_job_status_t *out)
     char work[256];
     size_t len = strlen(body), cut, w;
     ges_err_t e = ges_job_parse(body, len, out);
+    if (e == GES_OK) fz_check_status(out); /* aborts on a broken invariant */
     for (w = 0; w < sizeof works / sizeof works[0]; w++) {
         for (cut = 0; cut <= len; cut++) {
             ges_parser_t p;
