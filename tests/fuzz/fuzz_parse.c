@@ -202,6 +202,20 @@ FZ_UNUSED static void fz_put_i64_member(fz_out_t *o, int *first, const char *v1,
     fz_puts(o, num);
 }
 
+/* The top level's number members, expanded from GES_JOB_FIELDS. */
+typedef struct {
+    const char *v1, *v2;
+    size_t off;
+    unsigned idx;
+    int is_f64;
+} fz_numfield_t;
+#define FZ_NUM_STR(i, m, k1, k2)
+#define FZ_NUM_DETAIL(i, m, k1, k2)
+#define FZ_NUM_F64(i, m, k1, k2) {k1, k2, offsetof(ges_job_status_t, m), (i), 1},
+#define FZ_NUM_I64(i, m, k1, k2) {k1, k2, offsetof(ges_job_status_t, m), (i), 0},
+#define FZ_TOP_NUM(NAME, m, k1, k2, KIND, c) FZ_NUM_##KIND(GES_FI_##NAME, m, k1, k2)
+static const fz_numfield_t fz_top_num[] = { GES_JOB_FIELDS(FZ_TOP_NUM) };
+
 static void fz_serialise(fz_out_t *o, const ges_job_status_t *st)
 {
 #define FZ_SET_KEYS(NAME, k1, k2) {k1, k2},
@@ -228,13 +242,24 @@ static void fz_serialise(fz_out_t *o, const ges_job_status_t *st)
                           GES_F_ERROR_MESSAGE);
         fz_puts(o, "}");
     }
-    if (st->present & GES_F_JOB_PROGRESS) {
+    for (i = 0; i < FZ_N(fz_top_num); i++) { /* jobProgress and any other number */
+        const fz_numfield_t *g = &fz_top_num[i];
+        uint32_t bit = 1u << g->idx;
         char num[40];
-        fz_put_key(o, &first, "jobProgress", "job_progress");
-        if (st->null & GES_F_JOB_PROGRESS) {
+        if (!(st->present & bit)) continue;
+        if (!g->is_f64) {
+            int64_t v;
+            memcpy(&v, (const char *)st + g->off, sizeof v);
+            fz_put_i64_member(o, &first, g->v1, g->v2, v, st->present, st->null, bit);
+            continue;
+        }
+        fz_put_key(o, &first, g->v1, g->v2);
+        if (st->null & bit) {
             fz_puts(o, "null");
         } else {
-            snprintf(num, sizeof num, "%.17g", st->job_progress);
+            double v;
+            memcpy(&v, (const char *)st + g->off, sizeof v);
+            snprintf(num, sizeof num, "%.17g", v);
             fz_puts(o, num);
         }
     }
