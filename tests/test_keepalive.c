@@ -55,9 +55,10 @@
  * the suite cannot run there, and says so. */
 int main(void)
 {
+    (void)harness_cur_name;
+    (void)harness_cur_failed;
     printf("test_keepalive: skipped, this mbedTLS has no MBEDTLS_SSL_SRV_C\n");
-    printf("0 passed, 0 failed\n");
-    return 0;
+    return harness_done(); /* "0 passed, 0 failed" */
 }
 #else
 #include "tls_wire.h"
