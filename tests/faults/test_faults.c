@@ -3,7 +3,8 @@
  * with the port failing at its Nth call, for every N, and with mbedTLS's
  * allocator failing at its Nth allocation, for every N.
  *
- *   test_faults [--alloc-every K] [--kind NAME] [-v] [--trace]
+ *   test_faults [--alloc-every K] [--kind NAME] [--scenario get|wait] [-v]
+ *               [--trace]
  *
  * The client talks through tests/tls_wire.h (an in-memory wire to an
  * mbedTLS server in this process, a fake clock), so every run is
@@ -68,7 +69,7 @@
  * and the last FT_ALLOC_EDGE allocations of a run and every Kth N between
  * (CI's short run: the middle is ECDHE and ECDSA's bignum churn, the same
  * few call sites thousands of times); the full run is K = 1, the default.
- * --kind NAME runs one kind. -v prints every run and its call counts;
+ * --kind NAME runs one kind, --scenario get|wait one scenario. -v prints every run and its call counts;
  * --trace also every connect, send and recv of the faulted runs.
  *
  * Ends with "N passed, N failed", one count per kind and scenario.
@@ -610,7 +611,7 @@ static void ft_kind(int sc, ft_kind_t k, unsigned long every)
 int main(int argc, char **argv)
 {
     unsigned long every = 1;
-    const char *only = NULL;
+    const char *only = NULL, *only_sc = NULL;
     int a, sc;
     ft_kind_t k;
     for (a = 1; a < argc; a++) {
@@ -619,12 +620,14 @@ int main(int argc, char **argv)
             if (every == 0) every = 1;
         } else if (strcmp(argv[a], "--kind") == 0 && a + 1 < argc) {
             only = argv[++a];
+        } else if (strcmp(argv[a], "--scenario") == 0 && a + 1 < argc) {
+            only_sc = argv[++a];
         } else if (strcmp(argv[a], "--trace") == 0) {
             ft_trace = ft_verbose = 1;
         } else if (strcmp(argv[a], "-v") == 0) {
             ft_verbose = 1;
         } else {
-            fprintf(stderr, "usage: %s [--alloc-every K] [--kind NAME] [-v] [--trace]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--alloc-every K] [--kind NAME] [--scenario get|wait] [-v] [--trace]\n", argv[0]);
             printf("0 passed, 1 failed\n");
             return 2;
         }
@@ -650,6 +653,7 @@ int main(int argc, char **argv)
 #endif
     );
     for (sc = 0; sc < SC_N; sc++) {
+        if (only_sc != NULL && strcmp(only_sc, ft_scenarios[sc]) != 0) continue;
         for (k = (ft_kind_t)0; k < FK_N; k = (ft_kind_t)(k + 1)) {
             if (only != NULL && strcmp(only, ft_kinds[k].name) != 0) continue;
 #if !defined(MBEDTLS_PLATFORM_MEMORY)
