@@ -916,7 +916,11 @@ void ges_client_free(ges_client_t *c);
  * CRLF, an unsolicited 408, an extra answer), the server's close_notify or
  * FIN, a reset, or a 204/304 that declared a body all close it, and the
  * request goes out on a new connection (the TLS session resumed): such
- * bytes are never read as this answer, and never fail it.
+ * bytes are never read as this answer, and never fail it. Bytes still in
+ * flight when the look is made are caught when they cannot be an answer
+ * (no status line, or a 408 that closes: the GET is sent again, once, on a
+ * new connection); a complete, well-formed answer that a server sends
+ * unasked and late cannot be told from the real one by any client.
  *
  * The answer's jobId is not compared with `job_id`: with the rule above an
  * answer always belongs to its request, and the GES API does not promise
