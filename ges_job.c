@@ -1970,7 +1970,15 @@ typedef struct {
     const char *project_hdr;    /* AK/SK: X-Project-Id, or NULL */
     const char *security_token; /* AK/SK: X-Security-Token, or NULL */
     const char *authorization;  /* AK/SK: the Authorization value */
+    const char *version;        /* path's first segment, "v1.0" or "v2";
+                                   NULL is "v1.0" */
 } ges__auth_t;
+
+/* The first path segment for a config's api_version (checked at init). */
+static const char *ges__api_segment(ges_api_t v)
+{
+    return v == GES_API_V2 ? "v2" : "v1.0";
+}
 
 /* A dotted IPv4 address (four decimal parts 0..255, no leading zeros) or
  * an IPv6 address in RFC 4291 text (hex groups, one "::", an IPv4 tail; no
@@ -2082,7 +2090,9 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
 {
     char hv[GES__HOST_HDR_MAX];
     ges__host_value(host, port, hv, sizeof hv);
-    ges__wr_s(w, "GET /v1.0/");
+    ges__wr_s(w, "GET /");
+    ges__wr_s(w, a->version != NULL ? a->version : "v1.0");
+    ges__wr_s(w, "/");
     ges__wr_seg(w, project);
     ges__wr_s(w, "/graphs/");
     ges__wr_seg(w, graph);
@@ -2105,14 +2115,17 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
     return w->err;
 }
 
-/* The token flavour (what tests and fuzzers drive). */
+/* The token flavour (what tests and fuzzers drive); `version` as in
+ * ges__auth_t. */
 static ges_err_t ges__write_request(ges__wr_t *w, const char *host, unsigned port,
-                                    const char *token, const char *project,
-                                    const char *graph, const char *job)
+                                    const char *version, const char *token,
+                                    const char *project, const char *graph,
+                                    const char *job)
 {
     ges__auth_t a;
     memset(&a, 0, sizeof a);
     a.token = token;
+    a.version = version;
     return ges__write_request_auth(w, host, port, &a, project, graph, job);
 }
 
@@ -2699,11 +2712,13 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
     w.len = 0;
     w.err = GES_OK;
     if (c->cfg.token != NULL) {
-        e = ges__write_request(&w, c->host, c->cfg.port, c->cfg.token, project,
-                               graph, job);
+        e = ges__write_request(&w, c->host, c->cfg.port,
+                               ges__api_segment(c->cfg.api_version), c->cfg.token,
+                               project, graph, job);
     } else {
-        /* AK/SK: sign host and x-sdk-date (and what else is sent). */
-        static const char *const fixed[] = {"v1.0", "graphs", "jobs", "status"};
+        /* AK/SK: sign host and x-sdk-date (and what else is sent), over the
+         * path as it is written below, version segment included. */
+        static const char *const fixed[] = {"graphs", "jobs", "status"};
         const char *seg[7];
         size_t len[7], i;
         char date[17], hv[GES__HOST_HDR_MAX];
@@ -2711,8 +2726,9 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
         ges_sign_header_t extra[2];
         ges_sign_request_t r;
         ges__auth_t a;
-        seg[0] = fixed[0]; seg[1] = project; seg[2] = fixed[1]; seg[3] = graph;
-        seg[4] = fixed[2]; seg[5] = job; seg[6] = fixed[3];
+        seg[0] = ges__api_segment(c->cfg.api_version);
+        seg[1] = project; seg[2] = fixed[0]; seg[3] = graph;
+        seg[4] = fixed[1]; seg[5] = job; seg[6] = fixed[2];
         for (i = 0; i < 7; i++) len[i] = strlen(seg[i]);
         memset(&r, 0, sizeof r);
         memset(&a, 0, sizeof a);
@@ -2737,6 +2753,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
         a.project_hdr = c->cfg.project_id_header;
         a.security_token = c->cfg.security_token;
         a.authorization = authz;
+        a.version = seg[0];
         if (e == GES_OK) e = ges__write_request_auth(&w, c->host, c->cfg.port, &a,
                                                      project, graph, job);
         ges__wipe(authz, sizeof authz);
@@ -3151,7 +3168,8 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
         !pt->net_connect || !pt->net_send || !pt->net_recv || !pt->net_close ||
         !pt->now_ms || !pt->sleep_ms || !pt->entropy || cfg->ca_pem == NULL ||
         cfg->ca_pem_len == 0 || cfg->io_buf == NULL || cfg->port == 0 ||
-        cfg->timeout_ms == 0 || cfg->timeout_ms > 0x7FFFFFFFu) {
+        cfg->timeout_ms == 0 || cfg->timeout_ms > 0x7FFFFFFFu ||
+        (cfg->api_version != GES_API_V1 && cfg->api_version != GES_API_V2)) {
         return GES_ERR_INVALID_ARG;
     }
     if (cfg->io_buf_len < GES_IO_BUF_MIN) return GES_ERR_BUFFER_TOO_SMALL;

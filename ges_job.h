@@ -3,6 +3,8 @@
  * job is doing, in bounded memory, without a heap.
  *
  *   GET /v1.0/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+ *   GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+ *       (ges_client_config_t.api_version = GES_API_V2)
  *
  * SPDX-License-Identifier: MIT
  *
@@ -657,6 +659,15 @@ typedef struct ges_port {
 /* ------------------------------------------------------------------------- */
 /* Client                                                                     */
 /* ------------------------------------------------------------------------- */
+/** Which version of the job-status path the client calls. Both answers
+ *  (v1.0 camelCase, v2 snake_case) parse into the same ges_job_status_t. */
+typedef enum {
+    GES_API_V1 = 0, /**< GET /v1.0/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+                         (the default) */
+    GES_API_V2 = 1  /**< GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+                         (what the official SDKs call now) */
+} ges_api_t;
+
 /** How to reach GES. Start from ges_client_config_init(), then set fields. */
 typedef struct {
     /** Endpoint host, e.g. "ges.cn-north-4.myhuaweicloud.com" (no scheme,
@@ -717,9 +728,14 @@ typedef struct {
      *  valid" cannot be judged from a floor and is not checked. With neither
      *  clock nor floor (0, the default) dates are not checked at all. */
     int64_t time_floor;
+    /** Path version: GES_API_V1 (default, 0) or GES_API_V2; any other value
+     *  is GES_ERR_INVALID_ARG at init. With AK/SK the path actually sent is
+     *  the one signed. */
+    ges_api_t api_version;
 } ges_client_config_t;
 
-/** Defaults: port 443, timeout 15000 ms, everything else 0/NULL. */
+/** Defaults: port 443, timeout 15000 ms, api_version GES_API_V1,
+ *  everything else 0/NULL. */
 void ges_client_config_init(ges_client_config_t *cfg);
 
 /** A connection to GES. Fully declared so it can be static or on the stack;

@@ -611,6 +611,8 @@ static void usage(FILE *f)
 "  --interval-ms N    with --wait: first pause between polls, 1..2147483647\n"
 "                     (default 1000; doubled after each poll, at most\n"
 "                     30000 or N if larger, up to 20% shorter at random)\n"
+"  --api VERSION      v1.0 (default) or v2: GET /v2/{project}/graphs/...;\n"
+"                     the output is the same for both\n"
 "  --parse FILE       parse a saved response body instead of asking GES\n"
 "  -h, --help         print this help and exit\n"
 "\n"
@@ -655,6 +657,7 @@ typedef struct {
     uint32_t timeout_ms;
     uint32_t wait_ms;         /* --wait: the whole wait; 0 without --wait */
     uint32_t interval_ms;     /* --interval-ms: first pause; 0 if not given */
+    ges_api_t api;            /* --api: path version (default v1.0) */
     int have_endpoint;        /* host/port set by --endpoint or --region */
     char host[GES_HOST_MAX + 1];
     uint16_t port;
@@ -808,7 +811,8 @@ static int ges_cli_parse_ms(const char *s, uint32_t *out)
 /** Options taking a value, by name. */
 static const char *const ges_cli_value_opts[] = {
     "--parse", "--endpoint", "--region", "--token-file", "--ca-file",
-    "--timeout-ms", "--interval-ms", "--aksk-file", "--project-id-header"
+    "--timeout-ms", "--interval-ms", "--aksk-file", "--project-id-header",
+    "--api"
 };
 
 /** Options a secret could be mistaken for: refused with a pointer to the
@@ -931,6 +935,14 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
                 return ges_cli_usage_error("empty file name", name);
             }
             o->ca_file = val;
+        } else if (strcmp(name, "--api") == 0) {
+            if (strcmp(val, "v1.0") == 0) {
+                o->api = GES_API_V1;
+            } else if (strcmp(val, "v2") == 0) {
+                o->api = GES_API_V2;
+            } else {
+                return ges_cli_usage_error("--api wants v1.0 or v2", NULL);
+            }
         } else if (strcmp(name, "--interval-ms") == 0) {
             if (ges_cli_parse_ms(val, &o->interval_ms) != 0) {
                 return ges_cli_usage_error(
@@ -1536,6 +1548,7 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
     cfg.io_buf = ges_cli_io;
     cfg.io_buf_len = sizeof ges_cli_io;
     cfg.timeout_ms = o->timeout_ms;
+    cfg.api_version = o->api;
 
     e = ges_client_init(&ges_cli_client, &cfg);
     if (e != GES_OK) {

@@ -638,6 +638,35 @@ static void test_invalid_args(void)
     ges_client_free(&tc_client);
 }
 
+/* api_version (issue 14): v2 reaches the simulator's /v2 route, whose
+ * snake_case answer fills the same fields; values other than the two are
+ * refused at init. */
+static void test_api_v2(void)
+{
+    ges_client_config_t cfg;
+    ges_client_config_init(&cfg);
+    CHECK_EQ(cfg.api_version, GES_API_V1);
+    cfg.host = TC_HOST;
+    cfg.port = tc_port;
+    cfg.token = tc_token;
+    cfg.ca_pem = tc_ca;
+    cfg.ca_pem_len = tc_ca_len;
+    cfg.platform = ges_port_posix();
+    cfg.io_buf = tc_io;
+    cfg.io_buf_len = sizeof tc_io;
+    cfg.timeout_ms = TC_TIMEOUT_MS;
+    cfg.api_version = (ges_api_t)2;
+    CHECK_EQ(ges_client_init(&tc_client, &cfg), GES_ERR_INVALID_ARG);
+    ges_client_free(&tc_client);
+    cfg.api_version = GES_API_V2;
+    CHECK_EQ(ges_client_init(&tc_client, &cfg), GES_OK);
+    CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
+    CHECK_STR(tc_st.job_id, "ff80808167f09aaa0167f19b35ec0305");
+    CHECK_STR(tc_st.begin_time, "2018-11-27 21:39:00"); /* the v2 route's spelling */
+    CHECK_EQ(tc_st.job_state, GES_JOB_SUCCESS);
+    ges_client_free(&tc_client);
+}
+
 int main(int argc, char **argv)
 {
     const char *phase = argc > 6 ? argv[6] : NULL;
@@ -685,5 +714,6 @@ int main(int argc, char **argv)
     RUN(test_invalid_args);
     RUN(test_desync_never);
     RUN(test_ip_literal_endpoint);
+    RUN(test_api_v2);
     return harness_done();
 }
