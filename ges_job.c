@@ -63,6 +63,9 @@
 #if GES_HOST_MAX < 16 || GES_HOST_MAX > 253
 #error "GES_HOST_MAX must be in 16..253"
 #endif
+#if GES_WAIT_SLICE_MS < 1 || GES_WAIT_SLICE_MS > 1000
+#error "GES_WAIT_SLICE_MS must be in 1..1000"
+#endif
 
 /* jsmn stays private to this file: static functions, strict mode, so it can
  * not clash with the application's own copy. Point GES_JSMN_INCLUDE at your
@@ -2526,17 +2529,49 @@ static uint32_t ges__left(const ges_client_t *c)
     return d > 0 ? (uint32_t)d : 0;
 }
 
-/* mbedTLS BIO callbacks over the port: every call gets the time left. They
- * block (within the deadline), so mbedTLS never answers WANT_READ or
- * WANT_WRITE through them; the loops below still accept those codes (an
- * mbedTLS built with asynchronous operations may return them), bounded by
- * the deadline. Those branches are why coverage of this part is not 100%. */
+/* Tell the progress hook where the call is (see ges_client_config_t). */
+static void ges__progress(const ges_client_t *c, ges_phase_t ph, uint32_t left)
+{
+    if (c->cfg.on_progress != NULL) c->cfg.on_progress(c->cfg.progress_ctx, ph, left);
+}
+
+/* The slice one port call may wait: the time left, at most
+ * GES_WAIT_SLICE_MS, so the hook is called again soon enough. */
+static uint32_t ges__slice(uint32_t left)
+{
+    return left < GES_WAIT_SLICE_MS ? left : GES_WAIT_SLICE_MS;
+}
+
+/* One port send or receive, waited in slices: until bytes move, the port
+ * fails or the deadline passes, the hook hears from us before every
+ * slice. GES_PORT_TIMEOUT means no byte moved in any slice, so a slice
+ * that timed out is simply tried again (see port/README.md). */
+static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned char *sbuf,
+                          size_t len)
+{
+    const ges_port_t *pt = c->cfg.platform;
+    for (;;) {
+        uint32_t left = ges__left(c), slice;
+        int r;
+        if (left == 0) return GES_PORT_TIMEOUT;
+        ges__progress(c, (ges_phase_t)c->phase, left);
+        slice = ges__slice(left);
+        r = rbuf != NULL ? pt->net_recv(pt->ctx, c->sock, rbuf, len, slice)
+                         : pt->net_send(pt->ctx, c->sock, sbuf, len, slice);
+        if (r != GES_PORT_TIMEOUT || slice == left) return r;
+    }
+}
+
+/* mbedTLS BIO callbacks over the port: every call gets the time left, in
+ * slices (ges__sliced_io). They block (within the deadline), so mbedTLS
+ * never answers WANT_READ or WANT_WRITE through them; the loops below
+ * still accept those codes (an mbedTLS built with asynchronous operations
+ * may return them), bounded by the deadline. Those branches are why
+ * coverage of this part is not 100%. */
 static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ges_client_t *c = (ges_client_t *)ctx;
-    const ges_port_t *pt = c->cfg.platform;
-    uint32_t left = ges__left(c);
-    int r = left ? pt->net_send(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
+    int r = ges__sliced_io(c, NULL, buf, len);
     if (r > 0) return r;
     c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
     c->send_failed = 1;
@@ -2548,7 +2583,6 @@ static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
 {
     ges_client_t *c = (ges_client_t *)ctx;
     const ges_port_t *pt = c->cfg.platform;
-    uint32_t left = ges__left(c);
     int r;
     (void)timeout_unused; /* the request's deadline rules, not mbedTLS's */
     if (c->probing) {
@@ -2560,7 +2594,7 @@ static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
         c->probe_got = 1;
         return r >= 0 ? r : MBEDTLS_ERR_NET_RECV_FAILED;
     }
-    r = left ? pt->net_recv(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
+    r = ges__sliced_io(c, buf, NULL, len);
     if (r >= 0) return r; /* 0: closed, mbedTLS reports CONN_EOF */
     c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
     c->send_failed = 0;
@@ -2632,6 +2666,14 @@ static ges_err_t ges__tls_fail(ges_client_t *c, int r)
     return GES_ERR_TLS;
 }
 
+/* net_connect_tick's tick: the hook hears the port's phase. */
+static int ges__tick(void *arg, int phase)
+{
+    ges_client_t *c = (ges_client_t *)arg;
+    ges__progress(c, (ges_phase_t)phase, ges__left(c));
+    return 0;
+}
+
 static ges_err_t ges__connect(ges_client_t *c)
 {
     const ges_port_t *pt = c->cfg.platform;
@@ -2640,9 +2682,16 @@ static ges_err_t ges__connect(ges_client_t *c)
     c->net_status = 0;
     c->cert_flags = 0;
     if (left == 0) return GES_ERR_TIMEOUT;
-    r = pt->net_connect(pt->ctx, c->host, c->cfg.port, left, &c->sock);
+    if (pt->net_connect_tick != NULL) {
+        r = pt->net_connect_tick(pt->ctx, c->host, c->cfg.port, left, &c->sock,
+                                 ges__tick, c);
+    } else {
+        ges__progress(c, GES_PHASE_RESOLVING, left); /* the port does both */
+        r = pt->net_connect(pt->ctx, c->host, c->cfg.port, left, &c->sock);
+    }
     if (r != 0) return r == GES_PORT_TIMEOUT ? GES_ERR_TIMEOUT : GES_ERR_NET_CONNECT;
     c->connected = 1;
+    c->phase = GES_PHASE_HANDSHAKING;
     r = mbedtls_ssl_session_reset(&c->ssl);
     if (r == 0 && c->has_session) (void)mbedtls_ssl_set_session(&c->ssl, &c->session);
     while (r == 0 && (r = mbedtls_ssl_handshake(&c->ssl)) != 0) {
@@ -2705,6 +2754,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
 {
     ges__wr_t w;
     ges_err_t e;
+    c->phase = GES_PHASE_SENDING;
     w.sink = ges__tls_sink;
     w.ctx = c;
     w.buf = c->cfg.io_buf;
@@ -2778,6 +2828,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
 
     *got = 0;
     *reusable = 0;
+    c->phase = GES_PHASE_RECEIVING;
     ges_parser_init(&json, out, work, half);
     ges__http_init(&h, &json);
     while (h.st != H_DONE) {
@@ -3001,16 +3052,19 @@ static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
     return total - spent - stood;
 }
 
-/* Sleep `ms` by the port, until the clock says it passed, or until the
+/* Sleep `ms` by the port, in slices of at most GES_WAIT_SLICE_MS with the
+ * hook told before each, until the clock says it passed, or until the
  * calls made while the clock stood still asked for all of it: a frozen tick
  * (a known MCU failure) cannot hold the wait for ever, and a sleep that
  * returns early while the clock runs is simply resumed. Returns the time
  * the clock failed to show. */
-static uint32_t ges__sleep(const ges_port_t *pt, uint32_t now, uint32_t ms)
+static uint32_t ges__sleep(const ges_client_t *c, uint32_t now, uint32_t ms)
 {
+    const ges_port_t *pt = c->cfg.platform;
     uint32_t wake = now + ms, from = now, still = 0;
     while ((int32_t)(wake - now) > 0 && still < ms) {
-        uint32_t before = now, d = wake - now;
+        uint32_t before = now, d = ges__slice(wake - now);
+        ges__progress(c, GES_PHASE_SLEEPING, wake - now);
         pt->sleep_ms(pt->ctx, d);
         now = pt->now_ms(pt->ctx);
         still = now == before ? still + d : 0;
@@ -3055,7 +3109,7 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
         /* Never sleep past the deadline. */
         left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (sleep > left) sleep = left;
-        stood += ges__sleep(pt, now, sleep);
+        stood += ges__sleep(c, now, sleep);
     }
 }
 

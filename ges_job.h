@@ -172,6 +172,17 @@
 #ifndef GES_IO_BUF_MIN
 #define GES_IO_BUF_MIN 128
 #endif
+/** Longest time, in ms, the client lets one port call wait (net_send,
+ *  net_recv, sleep_ms, and net_connect_tick between two ticks) before it
+ *  calls the progress hook (ges_client_config_t.on_progress) again: the
+ *  longest gap between two hook calls while the client waits for the
+ *  network or sleeps between polls. The cost: a wait that goes on longer
+ *  is cut into port calls of this length, each one more wake-up (a poll()
+ *  on POSIX; 20 a second at the default), and one hook call each. Range
+ *  1..1000. Default 50. */
+#ifndef GES_WAIT_SLICE_MS
+#define GES_WAIT_SLICE_MS 50
+#endif
 /** Set to 1 to build only the parser and HTTP reader, without mbedTLS and
  *  without the client API (for measuring, or for callers with their own
  *  transport feeding ges_parser_feed()). Default 0. */
@@ -608,6 +619,24 @@ ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch);
  */
 #define GES_PORT_ERROR (-1)
 #define GES_PORT_TIMEOUT (-2)
+/** From net_connect_tick only: its tick asked it to stop. */
+#define GES_PORT_CANCELLED (-3)
+
+/** Where a call of the client is, as told to the progress hook
+ *  (ges_client_config_t.on_progress) and to a port's net_connect_tick. */
+typedef enum {
+    GES_PHASE_RESOLVING = 0, /**< name resolution (in the port's connect) */
+    GES_PHASE_CONNECTING,    /**< TCP connect */
+    GES_PHASE_HANDSHAKING,   /**< TLS handshake */
+    GES_PHASE_SENDING,       /**< writing the request */
+    GES_PHASE_RECEIVING,     /**< reading the answer */
+    GES_PHASE_SLEEPING       /**< ges_job_wait() between two polls */
+} ges_phase_t;
+
+/** A port's tick callback: see ges_port_t.net_connect_tick. `phase` is a
+ *  ges_phase_t (GES_PHASE_RESOLVING or GES_PHASE_CONNECTING). Returns
+ *  non-zero when the connect must stop. */
+typedef int (*ges_tick_fn)(void *arg, int phase);
 
 /** A socket as the port sees it: a file descriptor, an lwIP socket number,
  *  a modem's link id, or a pointer cast to intptr_t. */
@@ -653,6 +682,18 @@ typedef struct ges_port {
      *  there mbedTLS uses the C library's calloc/free whatever is set here. */
     void *(*tls_calloc)(size_t n, size_t size);
     void (*tls_free)(void *ptr);
+    /** Optional (may be NULL): net_connect that reports while it waits and
+     *  can be stopped. Same contract as net_connect, and also: call
+     *  tick(arg, GES_PHASE_RESOLVING) before resolving, then
+     *  tick(arg, GES_PHASE_CONNECTING) before each connect attempt and at
+     *  least every GES_WAIT_SLICE_MS while waiting for one; when a tick
+     *  returns non-zero, close what is open and return GES_PORT_CANCELLED.
+     *  A resolver that cannot be interrupted delays the next tick by its
+     *  own time. When NULL, the client calls net_connect, which it can
+     *  neither hear from nor stop until it returns. */
+    int (*net_connect_tick)(void *ctx, const char *host, uint16_t port,
+                            uint32_t timeout_ms, ges_sock_t *sock,
+                            ges_tick_fn tick, void *arg);
 } ges_port_t;
 
 #if !GES_CONFIG_NO_TLS
@@ -732,6 +773,29 @@ typedef struct {
      *  is GES_ERR_INVALID_ARG at init. With AK/SK the path actually sent is
      *  the one signed. */
     ges_api_t api_version;
+    /** Optional progress hook, for a watchdog or a progress display: called
+     *  with the phase and the ms left, before every port call that may
+     *  wait (so at least every GES_WAIT_SLICE_MS while the client waits
+     *  for the network or sleeps), and at each phase change. `left_ms` is
+     *  what is left of the request's deadline (cfg.timeout_ms, or less in
+     *  ges_job_wait()) in the network phases, and what is left of the
+     *  sleep before the next poll in GES_PHASE_SLEEPING.
+     *
+     *  Longest time between two calls while a call runs: GES_WAIT_SLICE_MS
+     *  plus the CPU time of the longest step between two port calls (on a
+     *  microcontroller, the handshake's public-key operations: about a
+     *  second for ECDHE P-256 plus an ECDSA check on a 64 MHz Cortex-M4,
+     *  more with RSA), plus name resolution when the port resolves without
+     *  ticking (see ges_port_t.net_connect_tick). Its cost: one indirect
+     *  call per port call and per slice.
+     *
+     *  It runs in the calling thread, inside the call. It may feed a
+     *  watchdog, update a display, read the clock, and call
+     *  ges_client_cancel() on this client; it must not call any other
+     *  function of this client, and should return quickly (its time is
+     *  taken from the request's). NULL: no hook. */
+    void (*on_progress)(void *ctx, ges_phase_t phase, uint32_t left_ms);
+    void *progress_ctx;
 } ges_client_config_t;
 
 /** Defaults: port 443, timeout 15000 ms, api_version GES_API_V1,
@@ -767,6 +831,7 @@ typedef struct {
     uint8_t send_failed;        /* the port error was a send's */
     uint8_t probing;            /* zero-time idle check of a kept connection */
     uint8_t probe_got;          /* the check saw a byte, a close or an error */
+    uint8_t phase;              /* ges_phase_t of the I/O under way */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;

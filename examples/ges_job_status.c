@@ -1325,7 +1325,17 @@ typedef struct {
     double key_progress;
     size_t key_len;
     char key_text[GES_STATUS_MAX + GES_CODE_MAX + 2];
+    /* The progress hook: a poll that takes long says which phase it is in. */
+    int in_poll;             /* a poll is under way (not sleeping) */
+    uint32_t poll_start;     /* now_ms when it began */
+    int slow_phase;          /* phase last shown for this poll, -1 none */
 } ges_cli_progress_t;
+
+/* A poll slower than this shows its phase on the progress line. */
+#define GES_CLI_SLOW_POLL_MS 2000u
+
+/* --wait's progress state: static, as the client's hook reaches it too. */
+static ges_cli_progress_t ges_cli_progress;
 
 
 /** The job's progress is worth showing: given, and the job has started. */
@@ -1417,6 +1427,7 @@ static int ges_cli_on_poll(void *ctx, const ges_job_status_t *st,
     unsigned long s = (unsigned long)(elapsed_ms / 1000u);
     unsigned long tenths = (unsigned long)(elapsed_ms % 1000u / 100u);
 
+    pr->in_poll = 0; /* the next hook call starts the next poll */
     if (err == GES_OK) {
         memcpy(&ges_cli_last, st, sizeof ges_cli_last);
         pr->have_last = 1;
@@ -1436,17 +1447,56 @@ static int ges_cli_on_poll(void *ctx, const ges_job_status_t *st,
     return 0;
 }
 
+static const char *const ges_cli_phase_names[] = {
+    "resolving", "connecting", "handshaking", "sending", "receiving", "sleeping"
+};
+
+/** ges_client_config_t.on_progress with --wait: when a poll has taken more
+ *  than GES_CLI_SLOW_POLL_MS, say which phase it is in (once per phase),
+ *  on stderr like the other progress lines. */
+static void ges_cli_on_progress(void *ctx, ges_phase_t phase, uint32_t left_ms)
+{
+    ges_cli_progress_t *pr = (ges_cli_progress_t *)ctx;
+    const ges_port_t *pt = ges_port_posix();
+    uint32_t now = pt->now_ms(pt->ctx), took;
+
+    (void)left_ms;
+    if (phase == GES_PHASE_SLEEPING) {
+        pr->in_poll = 0;
+        return;
+    }
+    if (!pr->in_poll) {
+        pr->in_poll = 1;
+        pr->poll_start = now;
+        pr->slow_phase = -1;
+    }
+    took = now - pr->poll_start;
+    if (took < GES_CLI_SLOW_POLL_MS || (int)phase == pr->slow_phase ||
+        (unsigned)phase >= sizeof ges_cli_phase_names / sizeof ges_cli_phase_names[0]) {
+        return;
+    }
+    pr->slow_phase = (int)phase;
+    fprintf(stderr, "%swaiting: slow poll, %s after %lu.%lus%s",
+            pr->tty ? "\r\033[K" : "", ges_cli_phase_names[phase],
+            (unsigned long)(took / 1000u), (unsigned long)(took % 1000u / 100u),
+            pr->tty ? "" : "\n");
+    if (pr->tty) {
+        pr->line_open = 1;
+    }
+    (void)fflush(stderr);
+}
+
 /** Poll with ges_job_wait() until the status is final, then print it as a
  *  single poll would. Returns the exit status. */
 static int ges_cli_run_wait(const ges_cli_opts_t *o)
 {
     ges_wait_config_t wc;
-    ges_cli_progress_t pr;
+    ges_cli_progress_t *pr = &ges_cli_progress;
     ges_job_status_t *st = &ges_cli_status;
     ges_err_t e;
 
-    memset(&pr, 0, sizeof pr);
-    pr.tty = isatty(STDERR_FILENO);
+    memset(pr, 0, sizeof *pr);
+    pr->tty = isatty(STDERR_FILENO);
     ges_wait_config_init(&wc);
     wc.deadline_ms = o->wait_ms;
     if (o->interval_ms != 0) {
@@ -1458,18 +1508,18 @@ static int ges_cli_run_wait(const ges_cli_opts_t *o)
         }
     }
     wc.on_poll = ges_cli_on_poll;
-    wc.ctx = &pr;
+    wc.ctx = pr;
     ges_job_status_init(st);
     e = ges_job_wait(&ges_cli_client, o->pos[0], o->pos[1], o->pos[2], &wc,
                      st);
-    if (pr.line_open) {
+    if (pr->line_open) {
         putc('\n', stderr); /* the last state stays on the screen */
     }
     if (e == GES_ERR_TIMEOUT) {
         /* The last poll may have read nothing (its own timeout, a network
          * error) or a retried error answer: print the last status read if
          * any poll read one, else whatever the last poll left. */
-        print_status(stdout, pr.have_last ? &ges_cli_last : st, 1);
+        print_status(stdout, pr->have_last ? &ges_cli_last : st, 1);
         fprintf(stderr, GES_CLI_NAME ": the job was not finished when the "
                 "wait's %lu ms were up\n", (unsigned long)o->wait_ms);
         return GES_CLI_EXIT_TIMEOUT;
@@ -1549,6 +1599,10 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
     cfg.io_buf_len = sizeof ges_cli_io;
     cfg.timeout_ms = o->timeout_ms;
     cfg.api_version = o->api;
+    if (o->wait_ms != 0) {
+        cfg.on_progress = ges_cli_on_progress; /* a slow poll shows its phase */
+        cfg.progress_ctx = &ges_cli_progress;
+    }
 
     e = ges_client_init(&ges_cli_client, &cfg);
     if (e != GES_OK) {

@@ -244,6 +244,25 @@ def case_faults(cli, sim, base, token):
     c.finish()
 
 
+def case_slow_poll_phase(cli, sim, base, token):
+    c = Case("job-stall --wait=3500 --timeout-ms 3000: the slow poll's phase (receiving) on "
+             "stderr after 2 s, from the library's progress hook; stdout as before")
+    sim.reset()
+    r = run(cli + base(sim) + ["--wait=3500", "--timeout-ms", "3000", "--interval-ms", "100",
+                               "proj", "graph", "job-stall"], timeout=20)
+    c.runs.append(r)
+    common_checks(c, r, token)
+    c.eq(r.rc, 5, "exit status")
+    seen = progress_lines(c, r.err)
+    c.check("slow poll, receiving" in seen, "no 'slow poll, receiving' progress line: %r" % seen)
+    c.eq(seen.count("slow poll, receiving"), 1, "slow-poll lines for the one stalled poll")
+    c.check(all(not x.startswith("slow poll, ") or x[11:] in
+                ("resolving", "connecting", "handshaking", "sending", "receiving")
+                for x in seen), "a slow-poll line names no network phase: %r" % seen)
+    c.check("slow poll" not in r.out, "progress went to stdout")
+    c.finish()
+
+
 def case_no_keepalive(cli, sim_nk, base, token):
     c = Case("job-import --wait, simulator --no-keepalive: one resumed connection per poll")
     sim_nk.reset()
@@ -371,6 +390,7 @@ def main():
                              (case_import, sim, base),
                              (case_import_failed, sim, base),
                              (case_no_keepalive, sim_nk, base),
+                             (case_slow_poll_phase, sim, base),
                              (case_tty, sim, base)):
                 try:
                     fn(cli, s, b, token)

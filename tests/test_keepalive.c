@@ -167,6 +167,8 @@ static struct {
     uint32_t rnd;
     unsigned sends, recvs;              /* port calls on this connection */
     unsigned fail_send_at, fail_recv_at; /* 1-based: that call fails; 0: none */
+    uint32_t max_t;           /* longest timeout a send or receive was given */
+    unsigned stall_send;      /* sends after the handshake that time out */
 } ka;
 
 static mbedtls_ssl_context srv_main, srv_other;
@@ -336,6 +338,12 @@ static int w_send(void *ctx, ges_sock_t s, const unsigned char *b, size_t n, uin
     (void)ctx;
     (void)t;
     if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
+    if (t > ka.max_t) ka.max_t = t;
+    if (ka.hs_done && ka.stall_send) { /* a full send window: nothing moves */
+        ka.stall_send--;
+        ka.now += t;
+        return GES_PORT_TIMEOUT;
+    }
     if (++ka.sends == ka.fail_send_at) return GES_PORT_ERROR;
     srv_release(); /* what was on its way arrives before the next answer */
     if (ka.fin) {
@@ -351,6 +359,7 @@ static int w_recv(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t 
 {
     (void)ctx;
     if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
+    if (t > ka.max_t) ka.max_t = t;
     if (++ka.recvs == ka.fail_recv_at) return GES_PORT_ERROR;
     srv_pump();
     if (s2c.n == 0) srv_release();
@@ -396,7 +405,7 @@ static int w_entropy(void *ctx, unsigned char *b, size_t n)
 static int s_entropy(void *ctx, unsigned char *b, size_t n) { return w_entropy(ctx, b, n); }
 
 static const ges_port_t wire = {NULL, w_connect, w_send, w_recv, w_close, w_now,
-                                w_sleep, w_entropy, NULL, NULL, NULL};
+                                w_sleep, w_entropy, NULL, NULL, NULL, NULL};
 
 static int srv_setup(mbedtls_ssl_context *ssl, mbedtls_ssl_config *conf,
                      mbedtls_x509_crt *crt, mbedtls_pk_context *key,
@@ -452,7 +461,35 @@ static void ka_reset(ka_script_t script, mbedtls_ssl_context *ssl)
     ka.later_n[0] = ka.later_n[1] = 0;
     ka.later_close = 0;
     ka.fail_send_at = ka.fail_recv_at = 0;
+    ka.max_t = 0;
+    ka.stall_send = 0;
     ka_overflow = 0;
+}
+
+/* The progress hook (issue 14): what it heard, on the wire's clock. */
+#define HOOK_MAX 4096
+static struct {
+    unsigned n, over;
+    uint8_t phase[HOOK_MAX];
+    uint32_t left[HOOK_MAX], at[HOOK_MAX];
+} hk;
+
+static void hook_reset(void)
+{
+    memset(&hk, 0, sizeof hk);
+}
+
+static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
+{
+    CHECK(ctx == &hk);
+    if (hk.n < HOOK_MAX) {
+        hk.phase[hk.n] = (uint8_t)phase;
+        hk.left[hk.n] = left;
+        hk.at[hk.n] = ka.now;
+        hk.n++;
+    } else {
+        hk.over++;
+    }
 }
 
 static ges_err_t client_up(const char *host, size_t io_len)
@@ -468,6 +505,8 @@ static ges_err_t client_up(const char *host, size_t io_len)
     cfg.io_buf = io;
     cfg.io_buf_len = io_len;
     cfg.timeout_ms = 5000;
+    cfg.on_progress = on_progress;
+    cfg.progress_ctx = &hk;
     return ges_client_init(&cl, &cfg);
 }
 
@@ -817,6 +856,88 @@ static void test_handshake_port_errors_named(void)
     }
 }
 
+/* ------------------------------------------------------------------------- */
+/* The progress hook (issue 14)                                              */
+/* ------------------------------------------------------------------------- */
+static void script_silent(unsigned n, const char *job)
+{
+    (void)n;
+    (void)job; /* reads the request, never answers */
+}
+
+/* One poll: the hook hears resolving (the wire has no net_connect_tick),
+ * handshaking, sending, receiving, in that order and nothing else; no
+ * port call is given more than GES_WAIT_SLICE_MS. */
+static void test_hook_phases_in_order(void)
+{
+    unsigned i, seen = 0;
+    ka_reset(script_one, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_OK);
+    CHECK(hk.n > 4);
+    CHECK_EQ(hk.phase[0], GES_PHASE_RESOLVING);
+    for (i = 0; i < hk.n; i++) {
+        if (i > 0) CHECK(hk.phase[i] >= hk.phase[i - 1]); /* never back */
+        CHECK(hk.phase[i] <= GES_PHASE_RECEIVING);
+        CHECK(hk.left[i] <= 5000 && hk.left[i] > 0);
+        seen |= 1u << hk.phase[i];
+    }
+    CHECK_EQ(seen, (1u << GES_PHASE_RESOLVING) | (1u << GES_PHASE_HANDSHAKING) |
+                       (1u << GES_PHASE_SENDING) | (1u << GES_PHASE_RECEIVING));
+    CHECK(ka.max_t <= GES_WAIT_SLICE_MS);
+    /* a kept connection: sending and receiving only */
+    hook_reset();
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_EQ(ka.conns, 1);
+    CHECK(hk.n >= 2);
+    CHECK_EQ(hk.phase[0], GES_PHASE_SENDING);
+    CHECK_EQ(hk.phase[hk.n - 1], GES_PHASE_RECEIVING);
+    ges_client_free(&cl);
+}
+
+/* A server that never answers: the hook is called at least every
+ * GES_WAIT_SLICE_MS until the deadline, with the time left going down. */
+static void test_hook_every_slice_while_waiting(void)
+{
+    unsigned i, recv = 0;
+    ka_reset(script_silent, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_ERR_TIMEOUT);
+    CHECK_EQ(hk.over, 0);
+    for (i = 1; i < hk.n; i++) {
+        CHECK(hk.at[i] - hk.at[i - 1] <= GES_WAIT_SLICE_MS);
+        if (hk.phase[i] == GES_PHASE_RECEIVING) {
+            recv++;
+            if (hk.phase[i - 1] == GES_PHASE_RECEIVING) CHECK(hk.left[i] < hk.left[i - 1]);
+        }
+    }
+    CHECK(recv >= 5000 / GES_WAIT_SLICE_MS - 2);
+    CHECK(ka.max_t <= GES_WAIT_SLICE_MS);
+    ges_client_free(&cl);
+}
+
+/* ges_job_wait: between polls the hook hears sleeping, every slice, with
+ * the time left of that sleep. */
+static void test_hook_sleeping(void)
+{
+    unsigned i, sleeping = 0;
+    ka_reset(script_wait, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(ges_job_wait(&cl, "p", "g", "W", NULL, &st), GES_OK);
+    for (i = 1; i < hk.n; i++) {
+        CHECK(hk.at[i] - hk.at[i - 1] <= GES_WAIT_SLICE_MS);
+        if (hk.phase[i] == GES_PHASE_SLEEPING) {
+            sleeping++;
+            CHECK(hk.left[i] <= 2000); /* the default schedule: 1 s, then 2 s */
+        }
+    }
+    CHECK(sleeping >= 2 * (800 / GES_WAIT_SLICE_MS)); /* two sleeps, jitter at most 20% */
+    ges_client_free(&cl);
+}
+
 int main(void)
 {
     ka.rnd = 0x2545F491u;
@@ -843,6 +964,9 @@ int main(void)
     RUN(test_wait_survives_a_stray_crlf);
     RUN(test_ip_literals);
     RUN(test_handshake_port_errors_named);
+    RUN(test_hook_phases_in_order);
+    RUN(test_hook_every_slice_while_waiting);
+    RUN(test_hook_sleeping);
     mbedtls_ssl_free(&srv_main);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_main);
