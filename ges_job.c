@@ -2555,6 +2555,7 @@ static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned c
         int r;
         if (left == 0) return GES_PORT_TIMEOUT;
         ges__progress(c, (ges_phase_t)c->phase, left);
+        if (c->cancel) return GES_PORT_CANCELLED; /* the hook may have set it */
         slice = ges__slice(left);
         r = rbuf != NULL ? pt->net_recv(pt->ctx, c->sock, rbuf, len, slice)
                          : pt->net_send(pt->ctx, c->sock, sbuf, len, slice);
@@ -2573,7 +2574,7 @@ static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
     ges_client_t *c = (ges_client_t *)ctx;
     int r = ges__sliced_io(c, NULL, buf, len);
     if (r > 0) return r;
-    c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    c->net_status = r == GES_PORT_TIMEOUT || r == GES_PORT_CANCELLED ? r : GES_PORT_ERROR;
     c->send_failed = 1;
     return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
 }
@@ -2596,7 +2597,7 @@ static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
     }
     r = ges__sliced_io(c, buf, NULL, len);
     if (r >= 0) return r; /* 0: closed, mbedTLS reports CONN_EOF */
-    c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    c->net_status = r == GES_PORT_TIMEOUT || r == GES_PORT_CANCELLED ? r : GES_PORT_ERROR;
     c->send_failed = 0;
     return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
 }
@@ -2660,18 +2661,20 @@ static void ges__disconnect(ges_client_t *c)
 static ges_err_t ges__tls_fail(ges_client_t *c, int r)
 {
     c->tls_err = r;
+    if (c->net_status == GES_PORT_CANCELLED) return GES_ERR_CANCELLED;
     if (c->net_status == GES_PORT_TIMEOUT || r == MBEDTLS_ERR_SSL_TIMEOUT) return GES_ERR_TIMEOUT;
     if (c->net_status == GES_PORT_ERROR) return c->send_failed ? GES_ERR_NET_SEND : GES_ERR_NET_RECV;
     if (r == MBEDTLS_ERR_SSL_CONN_EOF) return GES_ERR_NET_CLOSED;
     return GES_ERR_TLS;
 }
 
-/* net_connect_tick's tick: the hook hears the port's phase. */
+/* net_connect_tick's tick: the hook hears the port's phase, and the port
+ * hears of a cancel. */
 static int ges__tick(void *arg, int phase)
 {
     ges_client_t *c = (ges_client_t *)arg;
     ges__progress(c, (ges_phase_t)phase, ges__left(c));
-    return 0;
+    return c->cancel != 0;
 }
 
 static ges_err_t ges__connect(ges_client_t *c)
@@ -2681,15 +2684,20 @@ static ges_err_t ges__connect(ges_client_t *c)
     int r;
     c->net_status = 0;
     c->cert_flags = 0;
+    if (c->cancel) return GES_ERR_CANCELLED;
     if (left == 0) return GES_ERR_TIMEOUT;
     if (pt->net_connect_tick != NULL) {
         r = pt->net_connect_tick(pt->ctx, c->host, c->cfg.port, left, &c->sock,
                                  ges__tick, c);
     } else {
         ges__progress(c, GES_PHASE_RESOLVING, left); /* the port does both */
+        if (c->cancel) return GES_ERR_CANCELLED;
         r = pt->net_connect(pt->ctx, c->host, c->cfg.port, left, &c->sock);
     }
-    if (r != 0) return r == GES_PORT_TIMEOUT ? GES_ERR_TIMEOUT : GES_ERR_NET_CONNECT;
+    if (r != 0) {
+        if (r == GES_PORT_CANCELLED || c->cancel) return GES_ERR_CANCELLED;
+        return r == GES_PORT_TIMEOUT ? GES_ERR_TIMEOUT : GES_ERR_NET_CONNECT;
+    }
     c->connected = 1;
     c->phase = GES_PHASE_HANDSHAKING;
     r = mbedtls_ssl_session_reset(&c->ssl);
@@ -2935,6 +2943,15 @@ static int ges__idle(ges_client_t *c)
     return r == MBEDTLS_ERR_SSL_WANT_READ && !c->probe_got;
 }
 
+/* A call ends with GES_ERR_CANCELLED: the connection is closed, whatever
+ * state it was left in (mid-record, or idle and kept), and the cancel is
+ * answered. */
+static void ges__cancelled(ges_client_t *c)
+{
+    ges__disconnect(c);
+    c->cancel = 0;
+}
+
 /* One poll, ending by `deadline` (a now_ms value). */
 static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
                                  const char *graph_id, const char *job_id,
@@ -2949,6 +2966,10 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
     c->coding[0] = '\0';
     for (attempt = 0;; attempt++) {
         int fresh, got = 0, reusable = 0;
+        if (c->cancel) {
+            ges__status_reset(out); /* before anything is sent */
+            return GES_ERR_CANCELLED;
+        }
         if (c->connected && !ges__idle(c)) ges__disconnect(c);
         fresh = !c->connected;
         if (fresh) {
@@ -2987,10 +3008,19 @@ ges_err_t ges_job_get_status(ges_client_t *c, const char *project_id,
                              ges_job_status_t *out)
 {
     if (out != NULL) ges_job_status_init(out);
+    ges_err_t e;
     if (!ges__args_ok(c, project_id, graph_id, job_id, out)) return GES_ERR_INVALID_ARG;
-    return ges__get_status(c, project_id, graph_id, job_id, out,
-                           c->cfg.platform->now_ms(c->cfg.platform->ctx) +
-                               c->cfg.timeout_ms);
+    e = ges__get_status(c, project_id, graph_id, job_id, out,
+                        c->cfg.platform->now_ms(c->cfg.platform->ctx) + c->cfg.timeout_ms);
+    if (e == GES_ERR_CANCELLED) ges__cancelled(c);
+    return e;
+}
+
+/* see ges_job.h */
+void ges_client_cancel(ges_client_t *c)
+{
+    /* Only this store: async-signal-safe, and never blocks. */
+    if (c != NULL) c->cancel = 1;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -3065,6 +3095,7 @@ static uint32_t ges__sleep(const ges_client_t *c, uint32_t now, uint32_t ms)
     while ((int32_t)(wake - now) > 0 && still < ms) {
         uint32_t before = now, d = ges__slice(wake - now);
         ges__progress(c, GES_PHASE_SLEEPING, wake - now);
+        if (c->cancel) break; /* the wait loop returns at its next turn */
         pt->sleep_ms(pt->ctx, d);
         now = pt->now_ms(pt->ctx);
         still = now == before ? still + d : 0;
@@ -3088,6 +3119,7 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
     for (;;) {
         uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep;
         ges_err_t e;
+        if (c->cancel) return GES_ERR_CANCELLED; /* e.g. during the sleep */
         left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (left == 0) return GES_ERR_TIMEOUT;
         poll_end = now + (c->cfg.timeout_ms < left ? c->cfg.timeout_ms : left);
@@ -3119,6 +3151,7 @@ ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
                        const ges_wait_config_t *wc, ges_job_status_t *out)
 {
     ges_wait_config_t defaults;
+    ges_err_t e;
     if (out != NULL) ges_job_status_init(out);
     if (!ges__args_ok(c, project_id, graph_id, job_id, out)) return GES_ERR_INVALID_ARG;
     if (wc == NULL) {
@@ -3129,7 +3162,9 @@ ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
         wc->backoff_percent < 100) {
         return GES_ERR_INVALID_ARG;
     }
-    return ges__wait(c, project_id, graph_id, job_id, wc, out, ges__get_status);
+    e = ges__wait(c, project_id, graph_id, job_id, wc, out, ges__get_status);
+    if (e == GES_ERR_CANCELLED) ges__cancelled(c);
+    return e;
 }
 
 /* see ges_job.h */

@@ -207,6 +207,7 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/x509_crt.h>
+#include <signal.h> /* sig_atomic_t, for ges_client_cancel() */
 #endif
 
 #ifdef __cplusplus
@@ -284,7 +285,8 @@ typedef enum {
     GES_ERR_JSON_TRAILING = -59, /**< non-space bytes after the document. */
 
     /* Other */
-    GES_ERR_CANCELLED = -70,    /**< a wait callback asked to stop. */
+    GES_ERR_CANCELLED = -70,    /**< ges_client_cancel() was called, or a
+                                     wait callback asked to stop. */
     GES_ERR_STATE = -71         /**< call out of order (feed after finish...). */
 } ges_err_t;
 
@@ -832,6 +834,10 @@ typedef struct {
     uint8_t probing;            /* zero-time idle check of a kept connection */
     uint8_t probe_got;          /* the check saw a byte, a close or an error */
     uint8_t phase;              /* ges_phase_t of the I/O under way */
+    /* Set by ges_client_cancel() (another thread, a signal handler),
+     * read by the client between slices, cleared when a call returns
+     * GES_ERR_CANCELLED. */
+    volatile sig_atomic_t cancel;
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
@@ -850,6 +856,39 @@ typedef struct {
  *         needs freeing (ges_client_free() is still safe).
  */
 ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg);
+
+/**
+ * Make the call in progress on `c` (ges_job_get_status(), ges_job_wait())
+ * return GES_ERR_CANCELLED soon, wherever it is: waiting to connect, in the
+ * handshake, writing, reading, or sleeping between polls. Every call that
+ * returns GES_ERR_CANCELLED has closed the connection (the next call opens
+ * a new one, resuming the TLS session), and the client stays usable.
+ *
+ * Safe from another thread and from a signal handler: it only stores 1 to
+ * a volatile sig_atomic_t member that the client reads between its waits
+ * (C99 promises such a store to signal handlers; on every target where a
+ * sig_atomic_t is one aligned machine word, as on all the platforms the
+ * library is built for, it is also seen by another thread, without any
+ * ordering with other memory). It never blocks, allocates or calls the
+ * port.
+ *
+ * How soon: the client waits in slices of at most GES_WAIT_SLICE_MS
+ * (default 50 ms) and looks at the flag before each, so the call returns
+ * within about one slice plus the CPU step under way (see
+ * ges_client_config_t.on_progress): well under 100 ms on a PC. The
+ * exceptions, documented: name resolution inside the port, which most
+ * platforms cannot interrupt (getaddrinfo(), lwIP's netconn_gethostbyname
+ * ...): the cancel is seen when it returns; and a port without
+ * net_connect_tick, whose net_connect is seen only when it returns.
+ *
+ * A cancel is never lost: made while no call runs (or as one finishes
+ * without noticing it), it makes the next call return GES_ERR_CANCELLED
+ * at once, before anything is sent. Each call that returns
+ * GES_ERR_CANCELLED clears it. ges_client_init() clears it too (it resets
+ * the whole struct): cancel only an initialised client.
+ * @param c the client; NULL is ignored.
+ */
+void ges_client_cancel(ges_client_t *c);
 
 /** Close the connection and wipe the I/O buffer, the TLS state and the
  *  client struct. Safe on a client whose init failed, and twice. */
@@ -884,6 +923,7 @@ void ges_client_free(ges_client_t *c);
  *
  * @return GES_OK (2xx, errorCode empty or absent);
  *         GES_ERR_SERVICE (non-2xx incl. redirects, or a 2xx errorCode);
+ *         GES_ERR_CANCELLED (ges_client_cancel(), out is then reset);
  *         GES_ERR_INVALID_ARG; GES_ERR_NET_*; GES_ERR_TIMEOUT;
  *         GES_ERR_TLS / GES_ERR_TLS_CERT; GES_ERR_HTTP*; GES_ERR_JSON_*.
  *         out->http_status is set whenever a status line was read.
@@ -942,7 +982,8 @@ void ges_wait_config_init(ges_wait_config_t *wc);
  * @param out what the last poll read (on GES_ERR_TIMEOUT that may be a
  *            non-terminal status or a retried error answer).
  * @return GES_OK with a terminal status in `out` (check job_state: failed
- *         is a successful wait); GES_ERR_TIMEOUT; GES_ERR_CANCELLED;
+ *         is a successful wait); GES_ERR_TIMEOUT; GES_ERR_CANCELLED
+ *         (ges_client_cancel(), or on_poll asked to stop);
  *         GES_ERR_INVALID_ARG; or the non-retryable error that ended it.
  */
 ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,

@@ -22,6 +22,9 @@
  *     6 malformed or oversized response. Messages for people go to stderr
  *     (a TLS error there: mbedTLS's code and, with MBEDTLS_ERROR_C, its
  *     mbedtls_strerror text).
+ *   - SIGINT and SIGTERM cancel the request in progress (ges_client_cancel()
+ *     from the handler): nothing goes to stdout, a line to stderr, exit
+ *     130 for SIGINT and 143 for SIGTERM.
  *   - --wait polls with ges_job_wait() until the status is final and then
  *     prints and exits as one poll would; 5 when the wait's deadline passed.
  *     Progress goes to stderr only.
@@ -42,6 +45,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,7 +72,9 @@ enum {
     GES_CLI_EXIT_SERVICE = 3,    /* non-2xx or an errorCode */
     GES_CLI_EXIT_NETWORK = 4,    /* network, TLS or certificate */
     GES_CLI_EXIT_TIMEOUT = 5,
-    GES_CLI_EXIT_MALFORMED = 6   /* malformed or oversized response */
+    GES_CLI_EXIT_MALFORMED = 6,  /* malformed or oversized response */
+    GES_CLI_EXIT_SIGINT = 130,   /* SIGINT cancelled the request (128 + 2) */
+    GES_CLI_EXIT_SIGTERM = 143   /* SIGTERM cancelled the request (128 + 15) */
 };
 
 #define GES_CLI_NAME "ges_job_status"
@@ -103,6 +109,10 @@ static ges_parser_t ges_cli_parser;
 static ges_job_status_t ges_cli_status;
 static ges_job_status_t ges_cli_last;   /* --wait: last status read */
 static ges_client_t ges_cli_client;
+/* SIGINT / SIGTERM: the signal caught (0: none), and whether the handler
+ * may cancel ges_cli_client (it is initialised). */
+static volatile sig_atomic_t ges_cli_signal;
+static volatile sig_atomic_t ges_cli_client_up;
 
 /** Wipe through a volatile pointer so the compiler cannot drop the stores
  *  as dead (the buffer is not read again). */
@@ -413,11 +423,12 @@ static int ges_cli_exit_for(ges_err_t e)
         return GES_CLI_EXIT_MALFORMED;
     case GES_ERR_SERVICE:
         return GES_CLI_EXIT_SERVICE;
-    case GES_ERR_CANCELLED:
+    case GES_ERR_CANCELLED: /* only signals cancel: ges_cli_interrupted() */
     case GES_ERR_STATE:
     default:
-        /* Cannot happen: nothing here cancels a wait or calls out of
-         * order. Were it to, it is a misuse, so "invalid argument". */
+        /* Cannot happen: only a signal cancels (handled before), and
+         * nothing calls out of order. Were it to, it is a misuse, so
+         * "invalid argument". */
         return GES_CLI_EXIT_USAGE;
     }
 }
@@ -633,7 +644,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
 "invalid argument; 3 the service answered with an error; 4 network, TLS or\n"
-"certificate error; 5 timeout; 6 malformed or oversized response.\n"
+"certificate error; 5 timeout; 6 malformed or oversized response; 130\n"
+"SIGINT or 143 SIGTERM cancelled the request (nothing on stdout).\n"
 "With --wait the final answer is printed and sets the exit status the same\n"
 "way; 5 means the deadline passed (the last status read is printed).\n",
         f);
@@ -1447,6 +1459,45 @@ static int ges_cli_on_poll(void *ctx, const ges_job_status_t *st,
     return 0;
 }
 
+/* ------------------------------------------------------------------------- */
+/* SIGINT and SIGTERM cancel the request                                      */
+/* ------------------------------------------------------------------------- */
+/** Async-signal-safe: two stores (ges_client_cancel() stores one flag). */
+static void ges_cli_on_signal(int sig)
+{
+    ges_cli_signal = sig;
+    if (ges_cli_client_up) {
+        ges_client_cancel(&ges_cli_client);
+    }
+}
+
+/** Catch SIGINT and SIGTERM for the network modes (--parse keeps the
+ *  default: there is no request to cancel). No SA_RESTART: a wait the
+ *  signal interrupts is resumed by the port for the time left, and the
+ *  client sees the cancel at its next slice. */
+static void ges_cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ges_cli_on_signal;
+    (void)sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGINT, &sa, NULL);
+    (void)sigaction(SIGTERM, &sa, NULL);
+}
+
+/** After a call: a signal cancelled it. Says so on stderr and returns the
+ *  exit status, else -1. */
+static int ges_cli_interrupted(ges_err_t e)
+{
+    int sig = (int)ges_cli_signal;
+    if (e != GES_ERR_CANCELLED || sig == 0) {
+        return -1;
+    }
+    fprintf(stderr, GES_CLI_NAME ": interrupted by %s: request cancelled\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return sig == SIGINT ? GES_CLI_EXIT_SIGINT : GES_CLI_EXIT_SIGTERM;
+}
+
 static const char *const ges_cli_phase_names[] = {
     "resolving", "connecting", "handshaking", "sending", "receiving", "sleeping"
 };
@@ -1494,6 +1545,7 @@ static int ges_cli_run_wait(const ges_cli_opts_t *o)
     ges_cli_progress_t *pr = &ges_cli_progress;
     ges_job_status_t *st = &ges_cli_status;
     ges_err_t e;
+    int rc;
 
     memset(pr, 0, sizeof *pr);
     pr->tty = isatty(STDERR_FILENO);
@@ -1514,6 +1566,10 @@ static int ges_cli_run_wait(const ges_cli_opts_t *o)
                      st);
     if (pr->line_open) {
         putc('\n', stderr); /* the last state stays on the screen */
+    }
+    rc = ges_cli_interrupted(e);
+    if (rc >= 0) {
+        return rc; /* nothing on stdout */
     }
     if (e == GES_ERR_TIMEOUT) {
         /* The last poll may have read nothing (its own timeout, a network
@@ -1610,14 +1666,27 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
         ges_client_free(&ges_cli_client);
         return ges_cli_exit_for(e);
     }
+    /* From here a signal cancels the client; one caught before (while the
+     * files were read) cancels it now, so the call returns at once. */
+    ges_cli_client_up = 1;
+    if (ges_cli_signal != 0) {
+        ges_client_cancel(&ges_cli_client);
+    }
     if (o->wait_ms != 0) {
         rc = ges_cli_run_wait(o);
+        ges_cli_client_up = 0;
         ges_client_free(&ges_cli_client);
         return rc;
     }
     ges_job_status_init(st);
     e = ges_job_get_status(&ges_cli_client, o->pos[0], o->pos[1], o->pos[2],
                            st);
+    ges_cli_client_up = 0;
+    rc = ges_cli_interrupted(e);
+    if (rc >= 0) {
+        ges_client_free(&ges_cli_client);
+        return rc; /* nothing on stdout */
+    }
     /* On GES_ERR_SERVICE the error fields are filled; on other errors only
      * httpStatus may be: print whatever there is. */
     print_status(stdout, st, 1);
@@ -1644,6 +1713,7 @@ static int ges_cli_run(int argc, char **argv)
     if (o.parse_file != NULL) {
         return ges_cli_run_parse(o.parse_file);
     }
+    ges_cli_catch_signals();
     return ges_cli_run_network(&o);
 }
 

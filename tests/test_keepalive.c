@@ -450,6 +450,8 @@ static unsigned char io[4096];
 static ges_client_t cl;
 static ges_job_status_t st;
 
+static void hook_reset(void);
+
 static void ka_reset(ka_script_t script, mbedtls_ssl_context *ssl)
 {
     ka.ssl = ssl;
@@ -464,6 +466,7 @@ static void ka_reset(ka_script_t script, mbedtls_ssl_context *ssl)
     ka.max_t = 0;
     ka.stall_send = 0;
     ka_overflow = 0;
+    hook_reset(); /* no cancel unless a test asks for one */
 }
 
 /* The progress hook (issue 14): what it heard, on the wire's clock. */
@@ -472,11 +475,16 @@ static struct {
     unsigned n, over;
     uint8_t phase[HOOK_MAX];
     uint32_t left[HOOK_MAX], at[HOOK_MAX];
+    int cancel_in;            /* >= 0: cancel in this phase ... */
+    unsigned cancel_after;    /* ... at the call after this many in it */
+    unsigned in_phase;
+    uint32_t cancelled_at;    /* the wire's clock when it cancelled */
 } hk;
 
 static void hook_reset(void)
 {
     memset(&hk, 0, sizeof hk);
+    hk.cancel_in = -1;
 }
 
 static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
@@ -489,6 +497,11 @@ static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
         hk.n++;
     } else {
         hk.over++;
+    }
+    if (hk.cancel_in == (int)phase && hk.in_phase++ == hk.cancel_after) {
+        hk.cancel_in = -1;
+        hk.cancelled_at = ka.now;
+        ges_client_cancel(&cl); /* as another thread or a signal would */
     }
 }
 
@@ -938,6 +951,77 @@ static void test_hook_sleeping(void)
     ges_client_free(&cl);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Cancellation (issue 14), phase by phase on the wire's clock               */
+/* ------------------------------------------------------------------------- */
+/* Cancel at the `after`-th hook call of `phase` during one call (a poll,
+ * or a wait when `wait` is set): the call returns GES_ERR_CANCELLED within
+ * one slice of the wire's clock, the connection is closed, and the same
+ * client then polls fine (the cancel was consumed). */
+static void cancel_in(ka_script_t script, ges_phase_t phase, unsigned after, int wait,
+                      unsigned stall_send)
+{
+    ges_err_t e;
+    uint32_t took;
+    ka_reset(script, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    hk.cancel_in = (int)phase;
+    hk.cancel_after = after;
+    ka.stall_send = stall_send;
+    e = wait ? ges_job_wait(&cl, "p", "g", "W", NULL, &st) : poll_job("A");
+    took = ka.now - hk.cancelled_at;
+    if (e != GES_ERR_CANCELLED) fprintf(stderr, "  phase %d: %s\n", (int)phase, ges_strerror(e));
+    CHECK_EQ(e, GES_ERR_CANCELLED);
+    CHECK_EQ(hk.cancel_in, -1); /* the hook did cancel, in that phase */
+    CHECK(took <= GES_WAIT_SLICE_MS);
+    CHECK(!ka.open);            /* closed (or never opened) */
+    CHECK(!cl.connected);
+    CHECK_EQ(cl.cancel, 0);     /* consumed */
+    ka.stall_send = 0;
+    ka_reset(script_one, &srv_main);
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_STR(st.job_id, "B");
+    ges_client_free(&cl);
+}
+
+static void test_cancel_in_each_phase(void)
+{
+    cancel_in(script_one, GES_PHASE_RESOLVING, 0, 0, 0);
+    cancel_in(script_one, GES_PHASE_HANDSHAKING, 0, 0, 0);
+    cancel_in(script_one, GES_PHASE_HANDSHAKING, 3, 0, 0);
+    cancel_in(script_one, GES_PHASE_SENDING, 0, 0, 0);
+    cancel_in(script_one, GES_PHASE_SENDING, 5, 0, 1000); /* a send window that never opens */
+    cancel_in(script_silent, GES_PHASE_RECEIVING, 0, 0, 0);
+    cancel_in(script_silent, GES_PHASE_RECEIVING, 20, 0, 0); /* a second into the wait */
+    cancel_in(script_wait, GES_PHASE_SLEEPING, 0, 1, 0);
+    cancel_in(script_wait, GES_PHASE_SLEEPING, 10, 1, 0);
+}
+
+/* A cancel while no call runs is not lost: the next call returns
+ * GES_ERR_CANCELLED before sending anything (a kept connection stays),
+ * and the one after that runs. */
+static void test_cancel_between_calls(void)
+{
+    ka_reset(script_one, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_OK);
+    ges_client_cancel(&cl);
+    ges_client_cancel(NULL); /* ignored */
+    CHECK_EQ(poll_job("B"), GES_ERR_CANCELLED);
+    CHECK_EQ(st.job_id[0], '\0');
+    CHECK_EQ(ka.requests, 1);  /* nothing was sent */
+    CHECK(!cl.connected);      /* a cancelled call closes the connection */
+    ges_client_cancel(&cl);
+    CHECK_EQ(ges_job_wait(&cl, "p", "g", "W", NULL, &st), GES_ERR_CANCELLED);
+    CHECK_EQ(ka.requests, 1);
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_STR(st.job_id, "B");
+    CHECK_EQ(ka.conns, 2);
+    ges_client_free(&cl);
+}
+
 int main(void)
 {
     ka.rnd = 0x2545F491u;
@@ -967,6 +1051,8 @@ int main(void)
     RUN(test_hook_phases_in_order);
     RUN(test_hook_every_slice_while_waiting);
     RUN(test_hook_sleeping);
+    RUN(test_cancel_in_each_phase);
+    RUN(test_cancel_between_calls);
     mbedtls_ssl_free(&srv_main);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_main);
