@@ -3007,8 +3007,8 @@ ges_err_t ges_job_get_status(ges_client_t *c, const char *project_id,
                              const char *graph_id, const char *job_id,
                              ges_job_status_t *out)
 {
-    if (out != NULL) ges_job_status_init(out);
     ges_err_t e;
+    if (out != NULL) ges_job_status_init(out);
     if (!ges__args_ok(c, project_id, graph_id, job_id, out)) return GES_ERR_INVALID_ARG;
     e = ges__get_status(c, project_id, graph_id, job_id, out,
                         c->cfg.platform->now_ms(c->cfg.platform->ctx) + c->cfg.timeout_ms);

@@ -778,18 +778,21 @@ typedef struct {
     /** Optional progress hook, for a watchdog or a progress display: called
      *  with the phase and the ms left, before every port call that may
      *  wait (so at least every GES_WAIT_SLICE_MS while the client waits
-     *  for the network or sleeps), and at each phase change. `left_ms` is
+     *  for the network or sleeps), and so at each phase change (with a port
+     *  without net_connect_tick, GES_PHASE_RESOLVING is told once and
+     *  stands for the whole connect). `left_ms` is
      *  what is left of the request's deadline (cfg.timeout_ms, or less in
      *  ges_job_wait()) in the network phases, and what is left of the
      *  sleep before the next poll in GES_PHASE_SLEEPING.
      *
      *  Longest time between two calls while a call runs: GES_WAIT_SLICE_MS
      *  plus the CPU time of the longest step between two port calls (on a
-     *  microcontroller, the handshake's public-key operations: about a
-     *  second for ECDHE P-256 plus an ECDSA check on a 64 MHz Cortex-M4,
-     *  more with RSA), plus name resolution when the port resolves without
-     *  ticking (see ges_port_t.net_connect_tick). Its cost: one indirect
-     *  call per port call and per slice.
+     *  microcontroller, the handshake's public-key operations: ECDHE and
+     *  the certificate's signature check, from hundreds of ms to seconds
+     *  depending on the core and the curve or RSA size: measure yours),
+     *  plus name resolution when the port resolves without ticking (see
+     *  ges_port_t.net_connect_tick). Its cost: one indirect call per port
+     *  call and per slice.
      *
      *  It runs in the calling thread, inside the call. It may feed a
      *  watchdog, update a display, read the clock, and call
@@ -951,7 +954,8 @@ typedef struct {
     /** Optional: called after every poll with what it read (`err` is that
      *  poll's result: GES_OK, or an error being retried or about to end the
      *  wait) and the ms elapsed since the wait began. Return non-zero to stop
-     *  the wait with GES_ERR_CANCELLED. */
+     *  the wait with GES_ERR_CANCELLED (the connection is then closed, as
+     *  after ges_client_cancel()). */
     int (*on_poll)(void *ctx, const ges_job_status_t *st, ges_err_t err,
                    uint32_t elapsed_ms);
     void *ctx;

@@ -30,7 +30,14 @@
  *     certificate does not list, or a certificate with only other
  *     addresses, is refused (GES_ERR_TLS_CERT, CN mismatch flag); a name
  *     still sends SNI; the Host header carries the address (IPv6 in
- *     brackets).
+ *     brackets);
+ *   - issue 14: the progress hook hears resolving, handshaking, sending,
+ *     receiving (and sleeping in a wait) in order, at least every
+ *     GES_WAIT_SLICE_MS of the wire's clock, and no port call is given a
+ *     longer wait; ges_client_cancel() from the hook, in each phase, ends
+ *     the call with GES_ERR_CANCELLED within one slice, closed, and the
+ *     client polls fine afterwards; a cancel between calls ends the next
+ *     one before anything is sent.
  *
  * The test certificates below are throwaway test keys made for this file
  * (EC P-256, valid 2026-2126; the client checks no dates here).
