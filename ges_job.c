@@ -2933,9 +2933,8 @@ static int ges__clock_rejected(const ges_client_t *c, const ges_job_status_t *st
 static int ges__idle(ges_client_t *c)
 {
     int r;
-    if (mbedtls_ssl_get_bytes_avail(&c->ssl) > 0 || mbedtls_ssl_check_pending(&c->ssl)) {
-        return 0;
-    }
+    /* Nothing waits in mbedTLS's buffers here: ges__read_response closed
+     * the connection when anything did. */
     c->probing = 1;
     c->probe_got = 0;
     r = mbedtls_ssl_read(&c->ssl, c->cfg.io_buf, c->cfg.io_buf_len);
@@ -2981,10 +2980,16 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
         if (e == GES_OK) e = ges__read_response(c, out, &got, &reusable);
         if (e != GES_OK && e != GES_ERR_SERVICE) reusable = 0;
         if (!reusable) ges__disconnect(c);
-        /* A kept connection the server closed meanwhile: nothing came back,
-         * so the GET can be sent again, once, on a new connection. */
-        if (!fresh && !got && attempt == 0 &&
-            (e == GES_ERR_NET_CLOSED || e == GES_ERR_NET_RECV || e == GES_ERR_NET_SEND)) {
+        /* On a kept connection the GET (idempotent) is sent again, once, on
+         * a new connection when what came back cannot be its answer: nothing
+         * (the server closed meanwhile), bytes that are no status line (a
+         * stray CRLF still in flight when ges__idle looked), or the
+         * server's own 408 that closes the connection (its idle timeout
+         * raced our request). */
+        if (!fresh && attempt == 0 &&
+            ((!got && (e == GES_ERR_NET_CLOSED || e == GES_ERR_NET_RECV || e == GES_ERR_NET_SEND)) ||
+             (e == GES_ERR_HTTP && out->http_status == 0) ||
+             (e == GES_ERR_SERVICE && out->http_status == 408 && !reusable))) {
             continue;
         }
         if (e == GES_ERR_SERVICE && !skew_retried && ges__clock_rejected(c, out)) {
@@ -3407,7 +3412,7 @@ const char *ges_strerror(ges_err_t err)
     case GES_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
     case GES_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
     case GES_ERR_HTTP_FRAMING: return "invalid HTTP body framing";
-    case GES_ERR_HTTP_ENCODING: return "the answer is compressed (Content-Encoding) though identity was asked";
+    case GES_ERR_HTTP_ENCODING: return "the answer is compressed, though identity was asked";
     case GES_ERR_SERVICE: return "the service answered with an error";
     case GES_ERR_JSON_SYNTAX: return "malformed JSON";
     case GES_ERR_JSON_ESCAPE: return "invalid escape in a JSON string";

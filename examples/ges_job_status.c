@@ -492,7 +492,7 @@ static void ges_cli_report(ges_err_t e, const ges_client_t *c)
             if (b >= 0x20 && b < 0x7F) {
                 putc(b, stderr);
             } else {
-                fprintf(stderr, "\\x%02X", b);
+                fprintf(stderr, "\\x%02x", b);
             }
         }
         putc(')', stderr);

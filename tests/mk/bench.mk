@@ -11,6 +11,8 @@
 #   make bench-cpu | bench-flash | bench-ram | bench-e2e   one area
 #   make bench-summary    the table of the last results again
 #   BENCH_REPEAT=15 make bench-e2e   more end-to-end repetitions (median; default 9)
+#   make soak             100,000 kept-alive polls and 2,000 reconnects, heap,
+#                         fds and RSS flat (tests/mk/faults.mk; not in `make bench`)
 
 BENCH_DIR    = $(B)/bench
 # One set of flags for every benchmark program, and for the ges_job objects

@@ -95,6 +95,7 @@ JOB TABLE (job_id -> behaviour)
   job-late-answer      0.2 s later, a second answer (status failed)
   job-idle-close       0.2 s later, close_notify and close (the server's idle close)
   job-204-body         204 declaring Content-Length 5, and the 5 bytes sent anyway
+  job-gzip             200, the success body gzip-compressed, Content-Encoding: gzip
   job-reset-on-2       even polls: TCP reset without answering; odd polls: normal success
   job-import-faults    a wait's faults: poll 2 TCP reset, poll 4 stalls, poll 5 503 with
                        Retry-After: 1 (GES.7005), polls 1/3/6 running, poll 7+ success
@@ -975,6 +976,14 @@ def later(c, rq, extra, close=False):
     return True
 
 
+def h_gzip(c, rq, n):
+    """200 with the success body gzip-compressed (Content-Encoding: gzip), though the
+    client asked for identity."""
+    import gzip
+    body = gzip.compress(success_body(rq))
+    return respond(c, rq, 200, body, extra=[("Content-Encoding", "gzip")])
+
+
 def h_204_body(c, rq, n):
     """204 that declares Content-Length 5 and sends the 5 bytes anyway."""
     c.send(head_bytes(204, std_headers(rq, length=5)) + b"hello")
@@ -1053,6 +1062,7 @@ HOSTILE_JOBS = {
     "job-late-answer": lambda c, rq, n: later(c, rq, running_answer(rq, "failed")),
     "job-idle-close": lambda c, rq, n: later(c, rq, b"", close=True),
     "job-204-body": h_204_body,
+    "job-gzip": h_gzip,
     "job-reset-on-2": h_reset_on_2,
 }
 
