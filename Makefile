@@ -14,7 +14,7 @@ PYTHON  ?= python3
 
 LIB_OBJS = $(B)/ges_job.o $(B)/ges_port_posix.o
 TESTS    = $(B)/test_parse $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive \
-           $(B)/test_port_posix $(B)/test_client $(B)/test_cli
+           $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema
 
 .PHONY: all deps test demo clean
 all: $(B)/libges_job.a $(B)/ges_job_status
@@ -50,6 +50,11 @@ $(B)/test_port_posix: tests/test_port_posix.c tests/harness.h $(B)/ges_port_posi
 # renamed), links the library.
 $(B)/test_cli: tests/test_cli.c tests/harness.h examples/ges_job_status.c $(B)/libges_job.a
 	$(CC) $(ALL_CFLAGS) tests/test_cli.c $(B)/libges_job.a $(LDLIBS) -o $@
+
+# One field added the documented way (tests/schema_extra_config.h as
+# GES_CONFIG_FILE): library, port and CLI built in that configuration.
+$(B)/test_schema: tests/test_schema.c tests/schema_extra_config.h tests/harness.h tests/fuzz/fuzz_common.h examples/ges_job_status.c ges_job.c ges_job.h port/posix/ges_port_posix.c | $(B)
+	$(CC) $(ALL_CFLAGS) $(STRICT) -Itests '-DGES_CONFIG_FILE="schema_extra_config.h"' tests/test_schema.c port/posix/ges_port_posix.c $(LDLIBS) -o $@
 
 $(B)/test_client: tests/test_client.c tests/harness.h $(B)/libges_job.a
 	$(CC) $(ALL_CFLAGS) tests/test_client.c $(B)/libges_job.a $(LDLIBS) -lpthread -o $@

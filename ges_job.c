@@ -176,7 +176,7 @@ static int ges__hexval(unsigned char c)
 }
 
 /* Escape states. */
-enum { E_NONE, E_BACKSLASH, E_HEX, E_LOW_BACKSLASH, E_LOW_U };
+enum { GES__E_NONE, GES__E_BACKSLASH, GES__E_HEX, GES__E_LOW_BACKSLASH, GES__E_LOW_U };
 
 /* Length of the run of plain bytes at s (printable ASCII but '"' and '\\'),
  * which a string decoder outside any escape copies as they are. */
@@ -227,7 +227,7 @@ static void ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        if (d->esc == E_NONE && d->need == 0) {
+        if (d->esc == GES__E_NONE && d->need == 0) {
             size_t k = ges__plain_run(s + i, n - i);
             ges__sdec_plain(d, s + i, k);
             i += k;
@@ -250,10 +250,10 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
         return GES__STR_MORE;
     }
     switch (d->esc) {
-    case E_NONE:
+    case GES__E_NONE:
         if (c == '"') return GES__STR_END;
         if (c == '\\') {
-            d->esc = E_BACKSLASH;
+            d->esc = GES__E_BACKSLASH;
             return GES__STR_MORE;
         }
         if (c < 0x20) return GES_ERR_JSON_SYNTAX; /* raw control character */
@@ -279,7 +279,7 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
         d->pend[0] = c;
         d->npend = 1;
         return GES__STR_MORE;
-    case E_BACKSLASH: {
+    case GES__E_BACKSLASH: {
         unsigned char out;
         switch (c) {
         case '"': case '\\': case '/': out = c; break;
@@ -289,18 +289,18 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
         case 'r': out = '\r'; break;
         case 't': out = '\t'; break;
         case 'u':
-            d->esc = E_HEX;
+            d->esc = GES__E_HEX;
             d->acc = 0;
             d->npend = 0; /* counts hex digits */
             return GES__STR_MORE;
         default:
             return GES_ERR_JSON_ESCAPE;
         }
-        d->esc = E_NONE;
+        d->esc = GES__E_NONE;
         ges__sdec_emit(d, &out, 1);
         return GES__STR_MORE;
     }
-    case E_HEX: {
+    case GES__E_HEX: {
         int h = ges__hexval(c);
         if (h < 0) return GES_ERR_JSON_ESCAPE;
         d->acc = (uint16_t)(((unsigned)d->acc << 4) | (unsigned)h);
@@ -312,26 +312,26 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
             cp = 0x10000u + (((uint32_t)d->sur - 0xD800u) << 10) +
                  ((uint32_t)d->acc - 0xDC00u);
             d->sur = 0;
-            d->esc = E_NONE;
+            d->esc = GES__E_NONE;
             ges__sdec_emit_cp(d, cp);
         } else if (d->acc >= 0xD800 && d->acc <= 0xDBFF) {
             d->sur = d->acc;
-            d->esc = E_LOW_BACKSLASH;
+            d->esc = GES__E_LOW_BACKSLASH;
         } else if (d->acc >= 0xDC00 && d->acc <= 0xDFFF) {
             return GES_ERR_JSON_ESCAPE; /* lone low surrogate */
         } else {
-            d->esc = E_NONE;
+            d->esc = GES__E_NONE;
             ges__sdec_emit_cp(d, d->acc);
         }
         return GES__STR_MORE;
     }
-    case E_LOW_BACKSLASH:
+    case GES__E_LOW_BACKSLASH:
         if (c != '\\') return GES_ERR_JSON_ESCAPE; /* lone high surrogate */
-        d->esc = E_LOW_U;
+        d->esc = GES__E_LOW_U;
         return GES__STR_MORE;
-    default: /* E_LOW_U */
+    default: /* GES__E_LOW_U */
         if (c != 'u') return GES_ERR_JSON_ESCAPE;
-        d->esc = E_HEX;
+        d->esc = GES__E_HEX;
         d->acc = 0;
         return GES__STR_MORE;
     }
@@ -351,7 +351,8 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
 /* (1.8e308) is GES_ERR_JSON_NUMBER. Both exponents saturate at +-1e5, far   */
 /* beyond any double, so no count of digits can overflow them.               */
 /* ------------------------------------------------------------------------- */
-enum { N_START, N_MINUS, N_ZERO, N_INT, N_DOT, N_FRAC, N_E, N_ESIGN, N_EXP };
+enum { GES__N_START, GES__N_MINUS, GES__N_ZERO, GES__N_INT, GES__N_DOT,
+       GES__N_FRAC, GES__N_E, GES__N_ESIGN, GES__N_EXP };
 #define GES__NUM_NEG 1u
 #define GES__NUM_BIG 4u     /* more than 19 integer digits */
 #define GES__NUM_ENEG 8u
@@ -379,40 +380,40 @@ static int ges__num_byte(ges__num_t *n, unsigned char c)
 {
     int dig = ges__is_digit(c);
     switch (n->st) {
-    case N_START:
-        if (c == '-') { n->flags |= GES__NUM_NEG; n->st = N_MINUS; return 0; }
+    case GES__N_START:
+        if (c == '-') { n->flags |= GES__NUM_NEG; n->st = GES__N_MINUS; return 0; }
         /* fall through */
-    case N_MINUS:
+    case GES__N_MINUS:
         if (!dig) return GES_ERR_JSON_SYNTAX;
-        n->st = (c == '0') ? N_ZERO : N_INT;
+        n->st = (c == '0') ? GES__N_ZERO : GES__N_INT;
         ges__num_digit(n, (unsigned)(c - '0'), 0);
         return 0;
-    case N_ZERO:
+    case GES__N_ZERO:
         if (dig) return GES_ERR_JSON_SYNTAX; /* no leading zeros */
         /* fall through */
-    case N_INT:
+    case GES__N_INT:
         if (dig) { ges__num_digit(n, (unsigned)(c - '0'), 0); return 0; }
-        if (c == '.') { n->st = N_DOT; return 0; }
-        if (c == 'e' || c == 'E') { n->st = N_E; return 0; }
+        if (c == '.') { n->st = GES__N_DOT; return 0; }
+        if (c == 'e' || c == 'E') { n->st = GES__N_E; return 0; }
         return 1;
-    case N_DOT:
-    case N_FRAC:
-        if (dig) { n->st = N_FRAC; ges__num_digit(n, (unsigned)(c - '0'), 1); return 0; }
-        if (n->st == N_DOT) return GES_ERR_JSON_SYNTAX;
-        if (c == 'e' || c == 'E') { n->st = N_E; return 0; }
+    case GES__N_DOT:
+    case GES__N_FRAC:
+        if (dig) { n->st = GES__N_FRAC; ges__num_digit(n, (unsigned)(c - '0'), 1); return 0; }
+        if (n->st == GES__N_DOT) return GES_ERR_JSON_SYNTAX;
+        if (c == 'e' || c == 'E') { n->st = GES__N_E; return 0; }
         return 1;
-    case N_E:
+    case GES__N_E:
         if (c == '+' || c == '-') {
             if (c == '-') n->flags |= GES__NUM_ENEG;
-            n->st = N_ESIGN;
+            n->st = GES__N_ESIGN;
             return 0;
         }
         /* fall through */
-    case N_ESIGN:
+    case GES__N_ESIGN:
         if (!dig) return GES_ERR_JSON_SYNTAX;
-        n->st = N_EXP;
+        n->st = GES__N_EXP;
         /* fall through */
-    default: /* N_EXP */
+    default: /* GES__N_EXP */
         if (!dig) return 1;
         if (n->e < GES__NUM_SAT) n->e = n->e * 10 + (c - '0'); /* saturate */
         return 0;
@@ -631,56 +632,84 @@ ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch)
 /* 3d. The field table                                                        */
 /*                                                                           */
 /* One row per JSON member we keep: its v1.0 and v2 names, where it lives,   */
-/* its kind. A new field is a one-line change.                               */
+/* its kind. The rows of the top level and of a file entry are expanded from */
+/* ges_job.h's GES_JOB_FIELDS / GES_FILE_FIELDS / GES_SETS (see "Adding a    */
+/* field" there); only the nested error shape's two aliases are written out. */
 /* ------------------------------------------------------------------------- */
-enum { K_STR, K_F64, K_I64, K_DETAIL, K_ERROR, K_SET };
+/* Kinds of member. No code compares them by order: ges__kind_scalar(). */
+enum { GES__K_STR, GES__K_F64, GES__K_I64, GES__K_DETAIL, GES__K_ERROR, GES__K_SET };
 /* Levels: where the framer is in the document. */
-enum { L_NONE, L_TOP, L_DETAIL, L_ERROR, L_SET, L_ENTRY, L_SKIP, L_END };
+enum { GES__L_NONE, GES__L_TOP, GES__L_DETAIL, GES__L_ERROR, GES__L_SET, GES__L_ENTRY,
+       GES__L_SKIP, GES__L_END };
 
 typedef struct {
     const char *v1, *v2; /* member names (v2 may equal v1) */
-    uint8_t level;       /* L_TOP, L_ERROR, L_DETAIL or L_ENTRY */
+    uint8_t level;       /* GES__L_TOP, GES__L_ERROR, GES__L_DETAIL or GES__L_ENTRY */
     uint8_t kind;
-    uint8_t idx;         /* GES_FI_* bit / len index, or set index */
+    uint8_t idx;         /* GES_FI_* / GES_FE_* bit and len index, or set index */
     uint16_t cap;        /* string bound */
     size_t off;          /* offset in ges_job_status_t or ges_job_file_t */
 } ges__field_t;
 
-#define GES__TOP(a, b, k, i, f, c) {a, b, L_TOP, k, i, c, offsetof(ges_job_status_t, f)}
-#define GES__ENT(a, b, k, i, f, c) {a, b, L_ENTRY, k, i, c, offsetof(ges_job_file_t, f)}
+/* A string, number or null value goes to a field (not a container). */
+static int ges__kind_scalar(unsigned kind)
+{
+    return kind == GES__K_STR || kind == GES__K_F64 || kind == GES__K_I64;
+}
+
+#define GES__OFF_STR(t, m) offsetof(t, m)
+#define GES__OFF_F64(t, m) offsetof(t, m)
+#define GES__OFF_I64(t, m) offsetof(t, m)
+#define GES__OFF_DETAIL(t, m) 0
+#define GES__TOP_ROW(NAME, m, k1, k2, KIND, bound) \
+    {k1, k2, GES__L_TOP, GES__K_##KIND, GES_FI_##NAME, bound, \
+     GES__OFF_##KIND(ges_job_status_t, m)},
+#define GES__ENT_ROW(NAME, m, k1, k2, KIND, bound) \
+    {k1, k2, GES__L_ENTRY, GES__K_##KIND, GES_FE_##NAME, bound, \
+     GES__OFF_##KIND(ges_job_file_t, m)},
+#define GES__SET_ROW(NAME, k1, k2) \
+    {k1, k2, GES__L_DETAIL, GES__K_SET, GES_SET_##NAME, 0, 0},
 static const ges__field_t ges__fields[] = {
-    GES__TOP("jobId", "job_id", K_STR, GES_FI_JOB_ID, job_id, GES_ID_MAX),
-    GES__TOP("status", "status", K_STR, GES_FI_STATUS, status, GES_STATUS_MAX),
-    GES__TOP("jobType", "job_type", K_STR, GES_FI_JOB_TYPE, job_type, GES_NAME_MAX),
-    GES__TOP("jobName", "job_name", K_STR, GES_FI_JOB_NAME, job_name, GES_NAME_MAX),
-    GES__TOP("relatedGraph", "related_graph", K_STR, GES_FI_RELATED_GRAPH, related_graph, GES_NAME_MAX),
-    GES__TOP("beginTime", "begin_time", K_STR, GES_FI_BEGIN_TIME, begin_time, GES_TIME_MAX),
-    GES__TOP("endTime", "end_time", K_STR, GES_FI_END_TIME, end_time, GES_TIME_MAX),
-    GES__TOP("jobProgress", "job_progress", K_F64, GES_FI_JOB_PROGRESS, job_progress, 0),
-    GES__TOP("failReason", "fail_reason", K_STR, GES_FI_FAIL_REASON, fail_reason, GES_TEXT_MAX),
-    GES__TOP("errorCode", "error_code", K_STR, GES_FI_ERROR_CODE, error_code, GES_CODE_MAX),
-    GES__TOP("errorMessage", "error_msg", K_STR, GES_FI_ERROR_MESSAGE, error_message, GES_TEXT_MAX),
-    GES__TOP("jobDetail", "job_detail", K_DETAIL, GES_FI_JOB_DETAIL, job_id, 0),
-    GES__TOP("error", "error", K_ERROR, 0, job_id, 0),
+    GES_JOB_FIELDS(GES__TOP_ROW)
+    {"error", "error", GES__L_TOP, GES__K_ERROR, 0, 0, 0},
     /* {"error":{"code","message"}}: the API gateway's nested shape */
-    {"code", "code", L_ERROR, K_STR, GES_FI_ERROR_CODE, GES_CODE_MAX, offsetof(ges_job_status_t, error_code)},
-    {"message", "message", L_ERROR, K_STR, GES_FI_ERROR_MESSAGE, GES_TEXT_MAX, offsetof(ges_job_status_t, error_message)},
-    {"schemaPath", "schema_path", L_DETAIL, K_SET, GES_SET_SCHEMA, 0, 0},
-    {"edgesetPath", "edgeset_path", L_DETAIL, K_SET, GES_SET_EDGESET, 0, 0},
-    {"vertexsetPath", "vertexset_path", L_DETAIL, K_SET, GES_SET_VERTEXSET, 0, 0},
-    GES__ENT("path", "path", K_STR, GES_FE_PATH, path, GES_PATH_MAX),
-    GES__ENT("log", "log", K_STR, GES_FE_LOG, log, GES_PATH_MAX),
-    GES__ENT("status", "status", K_STR, GES_FE_STATUS, status, GES_STATUS_MAX),
-    GES__ENT("cause", "cause", K_STR, GES_FE_CAUSE, cause, GES_CAUSE_MAX),
-    GES__ENT("totalLines", "total_lines", K_I64, GES_FE_TOTAL_LINES, total_lines, 0),
-    GES__ENT("failedLines", "failed_lines", K_I64, GES_FE_FAILED_LINES, failed_lines, 0),
-    GES__ENT("successfulLines", "successful_lines", K_I64, GES_FE_SUCCESSFUL_LINES, successful_lines, 0),
+    {"code", "code", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_CODE, GES_CODE_MAX,
+     offsetof(ges_job_status_t, error_code)},
+    {"message", "message", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_MESSAGE, GES_TEXT_MAX,
+     offsetof(ges_job_status_t, error_message)},
+    GES_SETS(GES__SET_ROW)
+    GES_FILE_FIELDS(GES__ENT_ROW)
 };
+/* Every set's bit in the masks. */
+#define GES__SET_BITS (((1u << GES_SET_COUNT) - 1u) << GES_FI_COUNT)
 #define GES__NFIELDS (sizeof ges__fields / sizeof ges__fields[0])
 #define GES__NO_FIELD 0xFF
 
+/* Compile-time checks (C99: a negative array size stops the build). */
 /* Field indexes are uint8_t and GES__NO_FIELD is not one of them. */
 typedef char ges__nfields_fit[GES__NFIELDS < GES__NO_FIELD ? 1 : -1];
+/* Every member's bit and every set's bit fits the uint32_t masks. */
+typedef char ges__fi_bits_fit[GES_FI_COUNT + GES_SET_COUNT <= 32 ? 1 : -1];
+typedef char ges__fe_bits_fit[GES_FE_COUNT <= 32 ? 1 : -1];
+/* len[] has no slot past the members (ges__fi_slots_t; each string's own
+ * slot is checked per row below). */
+typedef char ges__fi_len_fit[GES_FI_LEN_SLOTS <= GES_FI_COUNT ? 1 : -1];
+typedef char ges__fe_len_fit[GES_FE_LEN_SLOTS <= GES_FE_COUNT ? 1 : -1];
+/* Per row: a string's bound fits len[]'s uint16_t (and is at least 1), its
+ * index has a len[] slot, its keys fit the parser's key buffer. */
+#define GES__CHECK_ROW(P, NAME, m, k1, k2, KIND, bound, slots)                   \
+    typedef char ges__bound_##P##NAME[!GES__IS_STR_##KIND ||                     \
+                                      ((bound) >= 1 && (bound) <= 0xFFFF) ? 1 : -1]; \
+    typedef char ges__slot_##P##NAME[!GES__IS_STR_##KIND ||                      \
+                                     GES_##P##_##NAME < (slots) ? 1 : -1];      \
+    typedef char ges__key_##P##NAME[sizeof(k1) <= GES__KEY_MAX + 1 &&            \
+                                    sizeof(k2) <= GES__KEY_MAX + 1 ? 1 : -1];
+#define GES__CHECK_FI(NAME, m, k1, k2, KIND, bound) \
+    GES__CHECK_ROW(FI, NAME, m, k1, k2, KIND, bound, GES_FI_LEN_SLOTS)
+#define GES__CHECK_FE(NAME, m, k1, k2, KIND, bound) \
+    GES__CHECK_ROW(FE, NAME, m, k1, k2, KIND, bound, GES_FE_LEN_SLOTS)
+GES_JOB_FIELDS(GES__CHECK_FI)
+GES_FILE_FIELDS(GES__CHECK_FE)
 
 static uint8_t ges__lookup(uint8_t level, const char *key, size_t len)
 {
@@ -707,7 +736,7 @@ static void ges__where(ges_parser_t *p, ges__where_t *w)
 {
     ges_job_status_t *o = p->out;
 #if GES_PATHS_MAX > 0
-    if (p->level == L_ENTRY) {
+    if (p->level == GES__L_ENTRY) {
         ges_job_file_t *e = &o->sets[p->set].entries[p->entry];
         w->base = (char *)e;
         w->present = &e->present;
@@ -735,18 +764,18 @@ static void ges__value_reset(ges_parser_t *p, const ges__field_t *f,
     *w.present |= bit;
     *w.null &= ~bit;
     *w.trunc &= ~bit;
-    if (f->kind == K_STR) {
+    if (f->kind == GES__K_STR) {
         char *s = w.base + f->off;
         if (w.len[f->idx] != 0) memset(s, 0, (size_t)f->cap + 1);
         w.len[f->idx] = 0;
         if (d) ges__sdec_init(d, s, f->cap);
-    } else if (f->kind == K_F64) {
+    } else if (f->kind == GES__K_F64) {
         *(double *)(void *)(w.base + f->off) = 0.0; /* a later null leaves 0 */
     } else {
         *(int64_t *)(void *)(w.base + f->off) = 0;
     }
     /* what was derived from an earlier value goes with it */
-    if (f->level == L_ENTRY) {
+    if (f->level == GES__L_ENTRY) {
 #if GES_PATHS_MAX > 0
         if (f->idx == GES_FE_STATUS) {
             p->out->sets[p->set].entries[p->entry].file_state = GES_FILE_UNKNOWN;
@@ -800,7 +829,7 @@ static void ges__value_str_done(ges_parser_t *p, const ges__field_t *f,
     s[d->len] = '\0';
     w.len[f->idx] = (uint16_t)d->len;
     if (d->trunc) *w.trunc |= bit;
-    if (f->level == L_ENTRY) {
+    if (f->level == GES__L_ENTRY) {
 #if GES_PATHS_MAX > 0
         if (f->idx == GES_FE_STATUS) {
             p->out->sets[p->set].entries[p->entry].file_state =
@@ -827,7 +856,7 @@ static ges_err_t ges__value_num(ges_parser_t *p, const ges__field_t *f,
     ges_err_t e;
     ges__value_reset(p, f, NULL);
     ges__where(p, &w);
-    if (f->kind == K_F64) {
+    if (f->kind == GES__K_F64) {
         e = ges__num_to_f64(n, (double *)(void *)(w.base + f->off));
     } else {
         e = ges__num_to_i64(n, (int64_t *)(void *)(w.base + f->off));
@@ -855,17 +884,55 @@ static ges_err_t ges__value_num(ges_parser_t *p, const ges__field_t *f,
 /* size of the body; results do not depend on split points or buffer size.  */
 /* ------------------------------------------------------------------------- */
 enum {
-    S_VALUE,     /* a value is due */
-    S_ARR_FIRST, /* after '[': a value or ']' */
-    S_OBJ_FIRST, /* after '{': a key or '}' */
-    S_OBJ_KEY,   /* after ',' in an object: a key */
-    S_COLON,     /* after a key */
-    S_AFTER,     /* after a value: ',' or the container's end */
-    S_STR,       /* inside a string (key or value) */
-    S_NUM,       /* inside a number */
-    S_LIT,       /* inside true / false / null */
-    S_END        /* after the document: only white space */
+    GES__S_VALUE,     /* a value is due */
+    GES__S_ARR_FIRST, /* after '[': a value or ']' */
+    GES__S_OBJ_FIRST, /* after '{': a key or '}' */
+    GES__S_OBJ_KEY,   /* after ',' in an object: a key */
+    GES__S_COLON,     /* after a key */
+    GES__S_AFTER,     /* after a value: ',' or the container's end */
+    GES__S_STR,       /* inside a string (key or value) */
+    GES__S_NUM,       /* inside a number */
+    GES__S_LIT,       /* inside true / false / null */
+    GES__S_END        /* after the document: only white space */
 };
+/*
+ * State x input (ges__byte; the invariants of the state are written at
+ * ges_parser_t in ges_job.h). ws = space, tab, LF, CR. "value" = '"', '{',
+ * '[', '-', a digit, 't', 'f', 'n'. SYN = GES_ERR_JSON_SYNTAX, INC =
+ * GES_ERR_JSON_INCOMPLETE. In the states above the line, a '}' or ']' that
+ * does not match the open container is INC, whatever the table says.
+ *
+ *  state     | ws    | value            | '}' / ']'        | ','           | ':'   | other
+ *  ----------+-------+------------------+------------------+---------------+-------+------
+ *  VALUE     | stay  | begin (1)        | SYN              | SYN           | SYN   | SYN
+ *  ARR_FIRST | stay  | begin (1)        | ']': pop (2)     | SYN           | SYN   | SYN
+ *  OBJ_FIRST | stay  | '"': key in STR  | '}': pop (2)     | SYN           | SYN   | SYN
+ *  OBJ_KEY   | stay  | '"': key in STR  | SYN (after ',')  | SYN           | SYN   | SYN
+ *  COLON     | stay  | SYN              | SYN              | SYN           | VALUE | SYN
+ *  AFTER     | stay  | SYN              | pop (2)          | OBJ_KEY in an | SYN   | SYN
+ *            |       |                  |                  | object, else  |       |
+ *            |       |                  |                  | VALUE         |       |
+ *  ----------+-------+------------------+------------------+---------------+-------+------
+ *  STR       | the string decoder (ges__sdec_byte): '"' ends it (a key:
+ *            | COLON; a value: end (3)); '\' starts an escape; a byte
+ *            | < 0x20 is SYN; bad UTF-8 / escapes are GES_ERR_JSON_UTF8 /
+ *            | _ESCAPE; anything else stays.
+ *  NUM       | the number grammar (ges__num_byte) takes digits . e E + -;
+ *            | ws ',' '}' ']' end the number (3) and are then read again
+ *            | in the new state (GES__AGAIN); anything else is SYN.
+ *  LIT       | the next letter of true/false/null stays (the last one ends
+ *            | the value (3)); anything else is SYN.
+ *  END       | ws stays; anything else is GES_ERR_JSON_TRAILING.
+ *
+ * (1) ges__value_begin: at GES__L_NONE only '{' (else NOT_OBJECT); a
+ *     container pushes (depth over GES_JSON_MAX_DEPTH is GES_ERR_JSON_DEPTH)
+ *     and enters ARR_FIRST / OBJ_FIRST; a scalar enters STR / NUM / LIT.
+ *     A kept member's value of the wrong type is skipped, and TYPE raised
+ *     when it ends.
+ * (2) ges__pop: the level is left (a piece is flushed to jsmn), then (3).
+ * (3) ges__value_end: the value is stored (direct) or its member recorded
+ *     in the piece (capturing); then AFTER, or END at depth 0.
+ */
 
 static const char *const ges__lits[3] = {"true", "false", "null"};
 
@@ -876,7 +943,7 @@ static int ges__is_ws(unsigned char c)
 
 static int ges__member_level(uint8_t level)
 {
-    return level == L_TOP || level == L_ERROR || level == L_ENTRY;
+    return level == GES__L_TOP || level == GES__L_ERROR || level == GES__L_ENTRY;
 }
 
 static const ges__field_t *ges__cur_field(const ges_parser_t *p)
@@ -949,7 +1016,7 @@ static void ges__go_direct(ges_parser_t *p)
     const ges__field_t *f = ges__cur_field(p);
     p->capturing = 0;
     p->direct = 1;
-    if (p->value_start != 0 && p->state == S_STR && !p->is_key && f != NULL) {
+    if (p->value_start != 0 && p->state == GES__S_STR && !p->is_key && f != NULL) {
         ges__value_reset(p, f, &p->str);
         ges__sdec_feed(&p->str, p->work + p->value_start + 1,
                        p->used - p->value_start - 1);
@@ -1017,7 +1084,7 @@ static void ges__key_done(ges_parser_t *p)
                             : ges__lookup(p->level, p->key, p->str.len);
     f = ges__cur_field(p);
     if (!ges__member_level(p->level)) return;
-    if (f == NULL || f->kind == K_DETAIL || f->kind == K_ERROR) {
+    if (f == NULL || f->kind == GES__K_DETAIL || f->kind == GES__K_ERROR) {
         /* not stored from this piece: forget the key bytes */
         if (p->capturing) p->used = p->member_start;
         if (p->used == 1 && p->members == 0) p->used = 0;
@@ -1033,7 +1100,7 @@ static ges_err_t ges__push(ges_parser_t *p, int is_object, uint8_t level)
     else p->stack &= ~((uint64_t)1 << p->depth);
     p->depth++;
     p->level = level;
-    p->state = is_object ? S_OBJ_FIRST : S_ARR_FIRST;
+    p->state = is_object ? GES__S_OBJ_FIRST : GES__S_ARR_FIRST;
     return GES_OK;
 }
 
@@ -1043,7 +1110,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
 {
     const ges__field_t *f = NULL;
     uint8_t kind = 0xFF;       /* 0xFF: nobody keeps this value */
-    uint8_t inner = L_SKIP;    /* level inside, if it is a container */
+    uint8_t inner = GES__L_SKIP; /* level inside, if it is a container */
     ges_err_t e;
     int is_null = (c == 'n');
     int is_str = (c == '"'), is_num = (c == '-' || ges__is_digit(c));
@@ -1053,18 +1120,18 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
         return GES_ERR_JSON_SYNTAX;
     }
     switch (p->level) {
-    case L_NONE:
+    case GES__L_NONE:
         if (c != '{') return GES_ERR_JSON_NOT_OBJECT;
-        p->state = S_OBJ_FIRST;
-        return ges__push(p, 1, L_TOP);
-    case L_TOP:
-    case L_ERROR:
-    case L_ENTRY:
-    case L_DETAIL:
+        p->state = GES__S_OBJ_FIRST;
+        return ges__push(p, 1, GES__L_TOP);
+    case GES__L_TOP:
+    case GES__L_ERROR:
+    case GES__L_ENTRY:
+    case GES__L_DETAIL:
         f = ges__cur_field(p);
         if (f != NULL) kind = f->kind;
         break;
-    case L_SET:
+    case GES__L_SET:
         /* an element of schemaPath & co: an object, one entry */
         if (c != '{') {
             p->type_bad = 1;
@@ -1076,23 +1143,23 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
 #if GES_PATHS_MAX > 0
             if (p->entry < GES_PATHS_MAX) {
                 fs->kept = p->entry + 1;
-                return ges__push(p, 1, L_ENTRY);
+                return ges__push(p, 1, GES__L_ENTRY);
             }
 #endif
             p->out->truncated |= GES_F_SET(p->set);
         }
         break;
-    default: /* L_SKIP */
+    default: /* GES__L_SKIP */
         break;
     }
 
     /* A value of the wrong type is skipped like an unknown one, and the
      * type error raised when it ends: a document that is not even JSON
      * ({"jobId":tru}) gets the syntax error. */
-    if ((kind == K_STR && !is_str && !is_null) ||
-        ((kind == K_F64 || kind == K_I64) && !is_num && !is_null) ||
-        (kind == K_DETAIL && c != '{' && !is_null) ||
-        (kind == K_SET && c != '[' && !is_null)) {
+    if ((kind == GES__K_STR && !is_str && !is_null) ||
+        ((kind == GES__K_F64 || kind == GES__K_I64) && !is_num && !is_null) ||
+        (kind == GES__K_DETAIL && c != '{' && !is_null) ||
+        (kind == GES__K_SET && c != '[' && !is_null)) {
         p->type_bad = 1;
         kind = 0xFF;
         p->capturing = 0;
@@ -1102,24 +1169,24 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
         }
     }
     switch (kind) {
-    case K_DETAIL:
-    case K_SET:
+    case GES__K_DETAIL:
+    case GES__K_SET:
         if (ges__member_level(p->level)) {
             e = ges__flush(p); /* the buffer is the next level's now */
             if (e != GES_OK) return e;
         }
-        if (kind == K_DETAIL) {
+        if (kind == GES__K_DETAIL) {
             /* a repeated jobDetail replaces everything before it (the
              * first finds the sets zeroed already: no 5 KiB memset) */
-            if (p->out->present & (GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2))) {
+            if (p->out->present & GES__SET_BITS) {
                 memset(p->out->sets, 0, sizeof p->out->sets);
             }
-            p->out->present &= ~(GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
-            p->out->null &= ~(GES_F_JOB_DETAIL | GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
-            p->out->truncated &= ~(GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2));
+            p->out->present &= ~GES__SET_BITS;
+            p->out->null &= ~(GES_F_JOB_DETAIL | GES__SET_BITS);
+            p->out->truncated &= ~GES__SET_BITS;
             if (is_null) p->out->null |= GES_F_JOB_DETAIL;
             p->out->present |= GES_F_JOB_DETAIL;
-            inner = L_DETAIL;
+            inner = GES__L_DETAIL;
         } else {
             /* a repeated set replaces the earlier one; entries are thus
              * always zero when an element starts filling them */
@@ -1132,14 +1199,14 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
             p->out->present |= GES_F_SET(f->idx);
             p->set = f->idx;
             p->entry = 0;
-            inner = L_SET;
+            inner = GES__L_SET;
         }
         break;
-    case K_ERROR:
+    case GES__K_ERROR:
         if (c == '{') {
             e = ges__flush(p);
             if (e != GES_OK) return e;
-            inner = L_ERROR;
+            inner = GES__L_ERROR;
         } /* "error" of another shape: not ours, skipped */
         break;
     default:
@@ -1147,7 +1214,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     }
 
     if (c == '{' || c == '[') {
-        if (inner == L_SKIP && p->level != L_SKIP) {
+        if (inner == GES__L_SKIP && p->level != GES__L_SKIP) {
             p->skip_ret = p->level;
             p->skip_depth = (uint16_t)(p->depth + 1);
         }
@@ -1155,28 +1222,28 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     }
 
     /* A scalar. Kept members at member levels are captured or direct. */
-    if (kind <= K_I64 && ges__member_level(p->level) && !p->capturing) {
+    if (ges__kind_scalar(kind) && ges__member_level(p->level) && !p->capturing) {
         p->direct = 1;
     }
-    if (kind > K_I64) p->capturing = 0; /* not ours: nothing to buffer */
+    if (!ges__kind_scalar(kind)) p->capturing = 0; /* not ours: nothing to buffer */
     if (p->capturing) {
         p->value_start = p->used;
         e = ges__cap(p, c);
         if (e != GES_OK) return e;
     }
     if (is_str) {
-        p->state = S_STR;
+        p->state = GES__S_STR;
         p->is_key = 0;
-        if (p->direct && kind == K_STR) ges__value_reset(p, f, &p->str);
+        if (p->direct && kind == GES__K_STR) ges__value_reset(p, f, &p->str);
         else ges__sdec_init(&p->str, NULL, 0);
     } else if (is_num) {
         memset(&p->num, 0, sizeof p->num);
         (void)ges__num_byte(&p->num, c);
-        p->state = S_NUM;
+        p->state = GES__S_NUM;
     } else {
         p->lit = c == 't' ? 0 : c == 'f' ? 1 : 2;
         p->lit_pos = 1;
-        p->state = S_LIT;
+        p->state = GES__S_LIT;
     }
     return GES_OK;
 }
@@ -1185,34 +1252,34 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
 static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
 {
     ges_err_t e = GES_OK;
-    if (p->type_bad && p->level != L_SKIP) return GES_ERR_JSON_TYPE;
+    if (p->type_bad && p->level != GES__L_SKIP) return GES_ERR_JSON_TYPE;
     if (scalar && ges__member_level(p->level)) {
         const ges__field_t *f = ges__cur_field(p);
-        if (p->state == S_NUM && f != NULL && f->kind <= K_I64) {
+        if (p->state == GES__S_NUM && f != NULL && ges__kind_scalar(f->kind)) {
             /* range-check now in both modes, so the error and its offset do
              * not depend on the buffer */
             double dv;
             int64_t iv;
-            e = f->kind == K_F64 ? ges__num_to_f64(&p->num, &dv)
-                                 : ges__num_to_i64(&p->num, &iv);
+            e = f->kind == GES__K_F64 ? ges__num_to_f64(&p->num, &dv)
+                                      : ges__num_to_i64(&p->num, &iv);
             if (e != GES_OK) return e;
         }
         if (p->capturing) {
             p->piece_field[p->members++] = p->field; /* jsmn need not look it up again */
-        } else if (p->direct && f != NULL && f->kind <= K_I64) {
-            if (p->state == S_STR) {
+        } else if (p->direct && f != NULL && ges__kind_scalar(f->kind)) {
+            if (p->state == GES__S_STR) {
                 ges__value_str_done(p, f, &p->str);
-            } else if (p->state == S_NUM) {
+            } else if (p->state == GES__S_NUM) {
                 e = ges__value_num(p, f, &p->num);
             } else {
-                ges__value_null(p, f); /* S_LIT: the type check let only null in */
+                ges__value_null(p, f); /* a literal: the type check let only null in */
             }
         }
         p->capturing = 0;
         p->direct = 0;
         p->value_start = 0;
     }
-    p->state = p->depth == 0 ? S_END : S_AFTER;
+    p->state = p->depth == 0 ? GES__S_END : GES__S_AFTER;
     return e;
 }
 
@@ -1225,27 +1292,27 @@ static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
     GES_ASSERT(is_object == (c == '}')); /* ges__byte checked */
     p->depth--;
     switch (p->level) {
-    case L_SKIP:
+    case GES__L_SKIP:
         if (p->depth + 1 == p->skip_depth) p->level = p->skip_ret;
         break;
-    case L_ENTRY:
+    case GES__L_ENTRY:
         e = ges__flush(p);
         p->entry++;
-        p->level = L_SET;
+        p->level = GES__L_SET;
         break;
-    case L_SET:
-        p->level = L_DETAIL;
+    case GES__L_SET:
+        p->level = GES__L_DETAIL;
         break;
-    case L_DETAIL:
-        p->level = L_TOP;
+    case GES__L_DETAIL:
+        p->level = GES__L_TOP;
         break;
-    case L_ERROR:
+    case GES__L_ERROR:
         e = ges__flush(p);
-        p->level = L_TOP;
+        p->level = GES__L_TOP;
         break;
-    default: /* L_TOP */
+    default: /* GES__L_TOP */
         e = ges__flush(p);
-        p->level = L_END;
+        p->level = GES__L_END;
         break;
     }
     p->field = GES__NO_FIELD;
@@ -1287,9 +1354,9 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
     int r;
     ges_err_t e;
     switch (p->state) {
-    case S_END:
+    case GES__S_END:
         return ges__is_ws(c) ? GES_OK : GES_ERR_JSON_TRAILING;
-    case S_STR:
+    case GES__S_STR:
         if (p->capturing) {
             e = ges__cap(p, c);
             if (e != GES_OK) return e;
@@ -1299,13 +1366,13 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         if (r == GES__STR_END) {
             if (p->is_key) {
                 ges__key_done(p);
-                p->state = S_COLON;
+                p->state = GES__S_COLON;
                 return GES_OK;
             }
             return ges__value_end(p, 1);
         }
         return GES_OK;
-    case S_NUM:
+    case GES__S_NUM:
         r = ges__num_byte(&p->num, c);
         if (r < 0) return (ges_err_t)r;
         if (r == 0) {
@@ -1316,7 +1383,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         }
         e = ges__value_end(p, 1); /* c belongs to what follows */
         return e != GES_OK ? e : GES__AGAIN;
-    case S_LIT:
+    case GES__S_LIT:
         if (c != (unsigned char)ges__lits[p->lit][p->lit_pos]) {
             return GES_ERR_JSON_SYNTAX;
         }
@@ -1335,9 +1402,9 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         return GES_ERR_JSON_INCOMPLETE; /* closes the wrong kind: unbalanced */
     }
     switch (p->state) {
-    case S_OBJ_FIRST:
-    case S_OBJ_KEY:
-        if (c == '}' && p->state == S_OBJ_FIRST) return ges__pop(p, c);
+    case GES__S_OBJ_FIRST:
+    case GES__S_OBJ_KEY:
+        if (c == '}' && p->state == GES__S_OBJ_FIRST) return ges__pop(p, c);
         if (c != '"') return GES_ERR_JSON_SYNTAX;
         p->field = GES__NO_FIELD;
         if (ges__member_level(p->level)) {
@@ -1349,26 +1416,26 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
             }
         }
         p->is_key = 1;
-        p->state = S_STR;
-        if (p->level == L_SKIP) ges__sdec_init(&p->str, NULL, 0);
+        p->state = GES__S_STR;
+        if (p->level == GES__L_SKIP) ges__sdec_init(&p->str, NULL, 0);
         else ges__sdec_init(&p->str, p->key, sizeof p->key - 1);
         return GES_OK;
-    case S_COLON:
+    case GES__S_COLON:
         if (c != ':') return GES_ERR_JSON_SYNTAX;
-        p->state = S_VALUE;
+        p->state = GES__S_VALUE;
         return p->capturing ? ges__cap(p, c) : GES_OK;
-    case S_AFTER:
+    case GES__S_AFTER:
         if (c == ',') {
             int in_object = (int)((p->stack >> (p->depth - 1)) & 1u);
-            p->state = in_object ? S_OBJ_KEY : S_VALUE;
+            p->state = in_object ? GES__S_OBJ_KEY : GES__S_VALUE;
             return GES_OK;
         }
         if (c == '}' || c == ']') return ges__pop(p, c);
         return GES_ERR_JSON_SYNTAX;
-    case S_ARR_FIRST:
+    case GES__S_ARR_FIRST:
         if (c == ']') return ges__pop(p, c);
         return ges__value_begin(p, c);
-    default: /* S_VALUE */
+    default: /* GES__S_VALUE */
         return ges__value_begin(p, c);
     }
 }
@@ -1382,8 +1449,8 @@ void ges_parser_init(ges_parser_t *p, ges_job_status_t *out, char *work,
     p->out = out;
     p->work = work;
     p->work_len = (work != NULL && work_len <= (size_t)INT_MAX) ? work_len : 0;
-    p->state = S_VALUE;
-    p->level = L_NONE;
+    p->state = GES__S_VALUE;
+    p->level = GES__L_NONE;
     p->field = GES__NO_FIELD;
     if (out != NULL) ges_job_status_init(out);
     else p->err = GES_ERR_INVALID_ARG;
@@ -1420,7 +1487,7 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
     }
     for (i = 0; i < len; i++) {
         ges_err_t e;
-        if (p->state == S_STR && p->str.esc == E_NONE && p->str.need == 0) {
+        if (p->state == GES__S_STR && p->str.esc == GES__E_NONE && p->str.need == 0) {
             /* The common case, inside a string: a run of plain bytes is
              * captured and decoded at once, not byte by byte. */
             size_t k = ges__plain_run(data + i, len - i);
@@ -1446,7 +1513,7 @@ ges_err_t ges_parser_finish(ges_parser_t *p)
 {
     if (p == NULL) return GES_ERR_INVALID_ARG;
     if (p->err != GES_OK) return p->err;
-    if (p->state != S_END) return ges__parser_fail(p, GES_ERR_JSON_INCOMPLETE);
+    if (p->state != GES__S_END) return ges__parser_fail(p, GES_ERR_JSON_INCOMPLETE);
     p->err = GES_ERR_STATE; /* finished: further feeding is a mistake */
     return GES_OK;
 }

@@ -318,52 +318,185 @@ typedef enum {
     GES_FILE_PART_FAILED      /**< "partFailed". */
 } ges_file_state_t;
 
-/* Index (bit number) of each member of a file entry; GES_FF_* are the bits
- * of ges_job_file_t.present / .null / .truncated, and the first four
- * indexes (GES_FE_*) also index ges_job_file_t.len. */
-#define GES_FE_PATH             0
-#define GES_FE_LOG              1
-#define GES_FE_STATUS           2
-#define GES_FE_CAUSE            3
-#define GES_FE_TOTAL_LINES      4
-#define GES_FE_FAILED_LINES     5
-#define GES_FE_SUCCESSFUL_LINES 6
-#define GES_FF_PATH             (1u << GES_FE_PATH)
-#define GES_FF_LOG              (1u << GES_FE_LOG)
-#define GES_FF_STATUS           (1u << GES_FE_STATUS)
-#define GES_FF_CAUSE            (1u << GES_FE_CAUSE)
-#define GES_FF_TOTAL_LINES      (1u << GES_FE_TOTAL_LINES)
-#define GES_FF_FAILED_LINES     (1u << GES_FE_FAILED_LINES)
-#define GES_FF_SUCCESSFUL_LINES (1u << GES_FE_SUCCESSFUL_LINES)
+/* ------------------------------------------------------------------------- */
+/* The schema: every member the library keeps, in one list                   */
+/*                                                                            */
+/* GES_JOB_FIELDS (the answer's top level) and GES_FILE_FIELDS (one entry of  */
+/* schemaPath / edgesetPath / vertexsetPath) are X-macros. Everything that    */
+/* depends on the list of fields is expanded from them: the struct members,   */
+/* the GES_FI_* / GES_FE_* indexes (the bit numbers in present / null /       */
+/* truncated, and the slots of len[]), the size of len[], where the set bits  */
+/* start, the longest key the parser must hold, ges_job.c's field table, the  */
+/* CLI's output table and the tables of the fuzzers, tests and benchmarks.    */
+/* ges_job.c checks at compile time that every index and bit fits its mask,  */
+/* every bound fits len[]'s uint16_t and every key fits the parser's key.     */
+/*                                                                            */
+/* A row is X(NAME, member, "v1.0 key", "v2 key", KIND, bound):               */
+/*   NAME    gives GES_FI_NAME / GES_FE_NAME, and GES_F(NAME) / GES_FF(NAME)  */
+/*   member  the struct member                                                */
+/*   KIND    STR: char member[bound + 1] with a len[] slot; F64: double;      */
+/*           I64: int64_t; DETAIL: jobDetail alone (its sets live in `sets`)  */
+/*   bound   STR only (0 otherwise): longest value kept, 1..65535             */
+/* Rows are in output order (the CLI prints them in this order).             */
+/*                                                                            */
+/* Adding a field (the whole procedure; tests/test_schema.c does exactly     */
+/* this with jobCategory and checks present, null, len and truncated):       */
+/*   1. Append one row with GES_JOB_FIELDS_EXTRA (or GES_FILE_FIELDS_EXTRA)  */
+/*      in your GES_CONFIG_FILE, so the library and every file that includes */
+/*      ges_job.h see the same struct:                                        */
+/*        #define GES_JOB_FIELDS_EXTRA(X) \                                   */
+/*            X(JOB_CATEGORY, job_category, "jobCategory", "job_category", \  */
+/*              STR, 32)                                                      */
+/*      (or, in this repository, add the row at the end of the list below).  */
+/*   2. Nothing else: its index, bit, len[] slot, parsing, validation, the   */
+/*      CLI line (name=value, and the truncated= line) and the fuzzers'      */
+/*      round trip follow. GES_F_SET() moves up by one bit: use the macros,  */
+/*      never the numbers. A field with a derived value (as status gives     */
+/*      job_state) needs code in ges__value_reset / ges__value_str_done too. */
+/*   The build stops (ges_job.c) when there are more than 32 bits, a bound   */
+/*   over 65535, or a key longer than GES__KEY_MAX could hold.               */
+/* ------------------------------------------------------------------------- */
+#ifndef GES_JOB_FIELDS_EXTRA
+#define GES_JOB_FIELDS_EXTRA(X)
+#endif
+#ifndef GES_FILE_FIELDS_EXTRA
+#define GES_FILE_FIELDS_EXTRA(X)
+#endif
 
-/** One entry of schemaPath, edgesetPath or vertexsetPath. */
+#define GES_JOB_FIELDS(X)                                                       \
+    X(JOB_ID, job_id, "jobId", "job_id", STR, GES_ID_MAX)                       \
+    X(STATUS, status, "status", "status", STR, GES_STATUS_MAX)                  \
+    X(JOB_TYPE, job_type, "jobType", "job_type", STR, GES_NAME_MAX)             \
+    X(JOB_NAME, job_name, "jobName", "job_name", STR, GES_NAME_MAX)             \
+    X(RELATED_GRAPH, related_graph, "relatedGraph", "related_graph", STR,       \
+      GES_NAME_MAX)                                                             \
+    X(BEGIN_TIME, begin_time, "beginTime", "begin_time", STR, GES_TIME_MAX)     \
+    X(END_TIME, end_time, "endTime", "end_time", STR, GES_TIME_MAX)             \
+    X(JOB_PROGRESS, job_progress, "jobProgress", "job_progress", F64, 0)        \
+    X(FAIL_REASON, fail_reason, "failReason", "fail_reason", STR, GES_TEXT_MAX) \
+    X(ERROR_CODE, error_code, "errorCode", "error_code", STR, GES_CODE_MAX)     \
+    X(ERROR_MESSAGE, error_message, "errorMessage", "error_msg", STR,           \
+      GES_TEXT_MAX)                                                             \
+    X(JOB_DETAIL, job_detail, "jobDetail", "job_detail", DETAIL, 0)             \
+    GES_JOB_FIELDS_EXTRA(X)
+
+#define GES_FILE_FIELDS(X)                                                      \
+    X(PATH, path, "path", "path", STR, GES_PATH_MAX)                            \
+    X(LOG, log, "log", "log", STR, GES_PATH_MAX)                                \
+    X(STATUS, status, "status", "status", STR, GES_STATUS_MAX)                  \
+    X(CAUSE, cause, "cause", "cause", STR, GES_CAUSE_MAX)                       \
+    X(TOTAL_LINES, total_lines, "totalLines", "total_lines", I64, 0)            \
+    X(FAILED_LINES, failed_lines, "failedLines", "failed_lines", I64, 0)        \
+    X(SUCCESSFUL_LINES, successful_lines, "successfulLines",                    \
+      "successful_lines", I64, 0)                                               \
+    GES_FILE_FIELDS_EXTRA(X)
+
+/* The three sets of jobDetail: X(NAME, "v1.0 key", "v2 key"). */
+#define GES_SETS(X)                                                             \
+    X(SCHEMA, "schemaPath", "schema_path")                                      \
+    X(EDGESET, "edgesetPath", "edgeset_path")                                   \
+    X(VERTEXSET, "vertexsetPath", "vertexset_path")
+
+/* Keys the parser matches that are not rows: the nested error shape. */
+#define GES__OTHER_KEYS(X) X(ERROR, "error") X(CODE, "code") X(MESSAGE, "message")
+
+/* private: the expansions (public names are the GES_FI_ / GES_FE_ / GES_F /
+ * GES_FF ones below) */
+#define GES__MEMBER_STR(m, bound) char m[(bound) + 1];
+#define GES__MEMBER_F64(m, bound) double m;
+#define GES__MEMBER_I64(m, bound) int64_t m;
+#define GES__MEMBER_DETAIL(m, bound)
+#define GES__MEMBER(NAME, m, k1, k2, KIND, bound) GES__MEMBER_##KIND(m, bound)
+#define GES__IS_STR_STR 1
+#define GES__IS_STR_F64 0
+#define GES__IS_STR_I64 0
+#define GES__IS_STR_DETAIL 0
+/* One char array per row, as long as the len[] slots a STR row needs: a
+ * union of them is as large as the largest, so its size is the number of
+ * slots (the last STR index + 1). */
+#define GES__FI_SLOT(NAME, m, k1, k2, KIND, bound) \
+    char ges__##NAME[GES__IS_STR_##KIND ? GES_FI_##NAME + 1 : 1];
+#define GES__FE_SLOT(NAME, m, k1, k2, KIND, bound) \
+    char ges__##NAME[GES__IS_STR_##KIND ? GES_FE_##NAME + 1 : 1];
+#define GES__FI_ENUM(NAME, m, k1, k2, KIND, bound) GES_FI_##NAME,
+#define GES__FE_ENUM(NAME, m, k1, k2, KIND, bound) GES_FE_##NAME,
+#define GES__SET_ENUM(NAME, k1, k2) GES_SET_##NAME,
+#define GES__FI_KEY_LEN(NAME, m, k1, k2, KIND, bound) \
+    char ges__fi1_##NAME[sizeof(k1)]; char ges__fi2_##NAME[sizeof(k2)];
+#define GES__FE_KEY_LEN(NAME, m, k1, k2, KIND, bound) \
+    char ges__fe1_##NAME[sizeof(k1)]; char ges__fe2_##NAME[sizeof(k2)];
+#define GES__SET_KEY_LEN(NAME, k1, k2) \
+    char ges__set1_##NAME[sizeof(k1)]; char ges__set2_##NAME[sizeof(k2)];
+#define GES__OTHER_KEY_LEN(NAME, k) char ges__other_##NAME[sizeof(k)];
+
+/** Index (bit number) of each top-level member: GES_FI_JOB_ID ...
+ *  GES_FI_JOB_DETAIL, then any GES_JOB_FIELDS_EXTRA rows; GES_FI_COUNT. */
+enum { GES_JOB_FIELDS(GES__FI_ENUM) GES_FI_COUNT };
+/** Index of each member of a file entry: GES_FE_PATH ... GES_FE_SUCCESSFUL_LINES. */
+enum { GES_FILE_FIELDS(GES__FE_ENUM) GES_FE_COUNT };
+
+/** The bit of a member in present / null / truncated / invalid:
+ *  GES_F(JOB_ID) == GES_F_JOB_ID; GES_FF(PATH) == GES_FF_PATH. Unsigned, so
+ *  ~GES_F(X) is a mask. */
+#define GES_F(NAME)  (1u << GES_FI_##NAME)
+#define GES_FF(NAME) (1u << GES_FE_##NAME)
+/* The named bits, one per row above (a name that is not a row does not
+ * compile, so these cannot drift from the list). */
+#define GES_F_JOB_ID         GES_F(JOB_ID)
+#define GES_F_STATUS         GES_F(STATUS)
+#define GES_F_JOB_TYPE       GES_F(JOB_TYPE)
+#define GES_F_JOB_NAME       GES_F(JOB_NAME)
+#define GES_F_RELATED_GRAPH  GES_F(RELATED_GRAPH)
+#define GES_F_BEGIN_TIME     GES_F(BEGIN_TIME)
+#define GES_F_END_TIME       GES_F(END_TIME)
+#define GES_F_JOB_PROGRESS   GES_F(JOB_PROGRESS)
+#define GES_F_FAIL_REASON    GES_F(FAIL_REASON)
+#define GES_F_ERROR_CODE     GES_F(ERROR_CODE)
+#define GES_F_ERROR_MESSAGE  GES_F(ERROR_MESSAGE)
+#define GES_F_JOB_DETAIL     GES_F(JOB_DETAIL)
+#define GES_FF_PATH             GES_FF(PATH)
+#define GES_FF_LOG              GES_FF(LOG)
+#define GES_FF_STATUS           GES_FF(STATUS)
+#define GES_FF_CAUSE            GES_FF(CAUSE)
+#define GES_FF_TOTAL_LINES      GES_FF(TOTAL_LINES)
+#define GES_FF_FAILED_LINES     GES_FF(FAILED_LINES)
+#define GES_FF_SUCCESSFUL_LINES GES_FF(SUCCESSFUL_LINES)
+
+/* private: sizes derived from the lists (see GES__FI_SLOT) */
+typedef union { GES_JOB_FIELDS(GES__FI_SLOT) } ges__fi_slots_t;
+typedef union { GES_FILE_FIELDS(GES__FE_SLOT) } ges__fe_slots_t;
+typedef union {
+    GES_JOB_FIELDS(GES__FI_KEY_LEN)
+    GES_FILE_FIELDS(GES__FE_KEY_LEN)
+    GES_SETS(GES__SET_KEY_LEN)
+    GES__OTHER_KEYS(GES__OTHER_KEY_LEN)
+} ges__keys_t;
+/** Slots of ges_job_status_t.len / ges_job_file_t.len. */
+#define GES_FI_LEN_SLOTS (sizeof(ges__fi_slots_t))
+#define GES_FE_LEN_SLOTS (sizeof(ges__fe_slots_t))
+/** Longest key the parser has to recognise (longer keys are unknown). */
+#define GES__KEY_MAX (sizeof(ges__keys_t) - 1)
+
+/** One entry of schemaPath, edgesetPath or vertexsetPath. Members from
+ *  GES_FILE_FIELDS: char path[], log[], status[] (raw), cause[] (why the
+ *  import failed); int64_t total_lines, failed_lines, successful_lines (v1
+ *  edge/vertex entries; -1 means "not reported by this GES version", and is
+ *  kept as -1; valid when their GES_FF_ bit is in `present` and not in
+ *  `null`). */
 typedef struct {
-    char path[GES_PATH_MAX + 1];      /**< OBS file path. */
-    char log[GES_PATH_MAX + 1];       /**< OBS file holding the import log. */
-    char status[GES_STATUS_MAX + 1];  /**< raw status string. */
-    char cause[GES_CAUSE_MAX + 1];    /**< why the import failed. */
+    GES_FILE_FIELDS(GES__MEMBER)
     ges_file_state_t file_state;      /**< status as an enum. */
-    /** Line counts (v1 edge/vertex entries; -1 means "not reported by this
-     *  GES version", and is kept as -1). Valid when their GES_FF_ bit is in
-     *  `present` and not in `null`. */
-    int64_t total_lines;
-    int64_t failed_lines;
-    int64_t successful_lines;
-    /** Bytes stored in path, log, status, cause (index GES_FE_*): equal to
+    /** Bytes stored in each string member, by GES_FE_* index: equal to
      *  strlen() unless the value held a decoded \u0000. */
-    uint16_t len[4];
+    uint16_t len[GES_FE_LEN_SLOTS];
     uint32_t present;   /**< GES_FF_* bits: the member was in the answer. */
     uint32_t null;      /**< GES_FF_* bits: ... and its value was null. */
     uint32_t truncated; /**< GES_FF_* bits: the value was cut to fit. */
 } ges_job_file_t;
 
-/** Index of a set in ges_job_status_t.sets. */
-typedef enum {
-    GES_SET_SCHEMA = 0,   /**< jobDetail.schemaPath (v2: schema_path). */
-    GES_SET_EDGESET,      /**< jobDetail.edgesetPath (v2: edgeset_path). */
-    GES_SET_VERTEXSET,    /**< jobDetail.vertexsetPath (v2: vertexset_path). */
-    GES_SET_COUNT
-} ges_set_t;
+/** Index of a set in ges_job_status_t.sets: GES_SET_SCHEMA (jobDetail.
+ *  schemaPath, v2 schema_path), GES_SET_EDGESET, GES_SET_VERTEXSET. */
+typedef enum { GES_SETS(GES__SET_ENUM) GES_SET_COUNT } ges_set_t;
 
 /** One set of file entries: the first `kept` of `count` entries. */
 typedef struct {
@@ -374,39 +507,18 @@ typedef struct {
 #endif
 } ges_job_fileset_t;
 
-/* Index (bit number) of each top-level member; GES_F_* are the bits of
- * ges_job_status_t.present / .null / .truncated / .invalid, and the string
- * members' indexes also index ges_job_status_t.len. */
-#define GES_FI_JOB_ID        0
-#define GES_FI_STATUS        1
-#define GES_FI_JOB_TYPE      2
-#define GES_FI_JOB_NAME      3
-#define GES_FI_RELATED_GRAPH 4
-#define GES_FI_BEGIN_TIME    5
-#define GES_FI_END_TIME      6
-#define GES_FI_JOB_PROGRESS  7
-#define GES_FI_FAIL_REASON   8
-#define GES_FI_ERROR_CODE    9
-#define GES_FI_ERROR_MESSAGE 10
-#define GES_FI_JOB_DETAIL    11
-#define GES_F_JOB_ID         (1u << GES_FI_JOB_ID)
-#define GES_F_STATUS         (1u << GES_FI_STATUS)
-#define GES_F_JOB_TYPE       (1u << GES_FI_JOB_TYPE)
-#define GES_F_JOB_NAME       (1u << GES_FI_JOB_NAME)
-#define GES_F_RELATED_GRAPH  (1u << GES_FI_RELATED_GRAPH)
-#define GES_F_BEGIN_TIME     (1u << GES_FI_BEGIN_TIME)
-#define GES_F_END_TIME       (1u << GES_FI_END_TIME)
-#define GES_F_JOB_PROGRESS   (1u << GES_FI_JOB_PROGRESS)
-#define GES_F_FAIL_REASON    (1u << GES_FI_FAIL_REASON)
-#define GES_F_ERROR_CODE     (1u << GES_FI_ERROR_CODE)
-#define GES_F_ERROR_MESSAGE  (1u << GES_FI_ERROR_MESSAGE)
-#define GES_F_JOB_DETAIL     (1u << GES_FI_JOB_DETAIL)
-/** Set bits: GES_F_SET(GES_SET_VERTEXSET). In `present`: the set was in the
- *  answer (possibly []). In `truncated`: it held more than GES_PATHS_MAX. */
-#define GES_F_SET(s)         (1u << (12 + (unsigned)(s)))
+/** Set bits: GES_F_SET(GES_SET_VERTEXSET), after the members' bits. In
+ *  `present`: the set was in the answer (possibly []). In `truncated`: it
+ *  held more than GES_PATHS_MAX. */
+#define GES_F_SET(s)         (1u << (GES_FI_COUNT + (unsigned)(s)))
 
 /**
  * Everything a job-status answer can say, in fixed storage the caller owns.
+ *
+ * The members from GES_JOB_FIELDS: job_id, status (raw string), job_type,
+ * job_name, related_graph, begin_time, end_time (raw strings), job_progress,
+ * fail_reason, error_code (errorCode / error_code / error.code),
+ * error_message (errorMessage / error_msg / error.message).
  *
  * A member that was absent has its bit clear in `present`; one that was
  * `null` has it set in both `present` and `null`; an empty string is present,
@@ -422,29 +534,19 @@ typedef struct {
 typedef struct {
     int http_status;   /**< HTTP status code of the answer; 0 from ges_job_parse(). */
 
-    char job_id[GES_ID_MAX + 1];            /**< jobId / job_id */
-    char status[GES_STATUS_MAX + 1];        /**< status, raw string */
+    GES_JOB_FIELDS(GES__MEMBER)
     ges_job_state_t job_state;              /**< status as an enum */
-    char job_type[GES_NAME_MAX + 1];        /**< jobType / job_type */
-    char job_name[GES_NAME_MAX + 1];        /**< jobName / job_name */
-    char related_graph[GES_NAME_MAX + 1];   /**< relatedGraph / related_graph */
-    char begin_time[GES_TIME_MAX + 1];      /**< beginTime, raw string */
-    char end_time[GES_TIME_MAX + 1];        /**< endTime, raw string */
     /** beginTime / endTime as seconds since 1970-01-01T00:00:00 UTC. Valid
      *  when the time's bit is present, not null and not in `invalid`. */
     int64_t begin_epoch;
     int64_t end_epoch;
-    double job_progress;                    /**< jobProgress / job_progress */
-    char fail_reason[GES_TEXT_MAX + 1];     /**< failReason / fail_reason */
-    char error_code[GES_CODE_MAX + 1];      /**< errorCode / error_code / error.code */
-    char error_message[GES_TEXT_MAX + 1];   /**< errorMessage / error_msg / error.message */
 
     ges_job_fileset_t sets[GES_SET_COUNT];  /**< jobDetail's three sets */
 
-    /** Bytes stored in each string member, by GES_FI_* index (the entry for
-     *  GES_FI_JOB_PROGRESS is unused): equal to strlen() unless the value
-     *  held a decoded \u0000. */
-    uint16_t len[GES_FI_ERROR_MESSAGE + 1];
+    /** Bytes stored in each string member, by GES_FI_* index (slots of
+     *  other members stay 0): equal to strlen() unless the value held a
+     *  decoded \u0000. */
+    uint16_t len[GES_FI_LEN_SLOTS];
 
     uint32_t present;    /**< GES_F_* bits: member present in the answer. */
     uint32_t null;       /**< GES_F_* bits: member present with value null. */
@@ -496,6 +598,34 @@ typedef struct {
  * The body may be fed in pieces of any size, split anywhere; the result is
  * the same for every split and every work-buffer size (work_len 0 included:
  * jsmn then sees no piece and the framer stores every value itself).
+ *
+ * Invariants between feeds (ges_job.c section 3e has the state x input
+ * table; "member level" is the top level, "error" or a file entry):
+ *  - work[0, used) is empty (used == 0) or a piece: '{', then `members`
+ *    complete members `"k":v` separated by ',', then, while capturing, the
+ *    member being read from member_start. used < work_len whenever
+ *    work_len > 0: one byte is kept for the '}' that closes the piece.
+ *  - members <= (GES_JSON_MAX_TOKENS - 1) / 2, and piece_field[0, members)
+ *    holds the field (ges__fields index) of each complete member.
+ *  - capturing and direct are never both 1; both are 0 outside a member at
+ *    a member level, and from its key's end on unless we keep the member
+ *    (either starts with the key, before the key is known). capturing: the
+ *    member's bytes are being copied to work (member_start is where it
+ *    starts: its ',' when members > 0, else its '"' at 1). direct: its value
+ *    is decoded straight into its field by the scanner (work_len < 8, or
+ *    the member outgrew the buffer); nothing of it is in work.
+ *  - value_start is 0 until the captured member's value begins, then its
+ *    offset in work (never 0 then: work[0] is the '{').
+ *  - level is GES__L_SKIP exactly while inside a container nobody keeps
+ *    (the outermost such one: containers inside it change neither field):
+ *    skip_depth is `depth` directly inside it (its close brings depth to
+ *    skip_depth - 1) and skip_ret the level its close returns to.
+ *  - bit d of `stack` (d < depth) is 1 when the container at depth d is an
+ *    object; depth <= GES_JSON_MAX_DEPTH.
+ *  - field is the current member's field (GES__NO_FIELD for an unknown
+ *    key) from its key's end until the next key starts or the container
+ *    closes.
+ *  - err != GES_OK is final: every later call returns it.
  */
 typedef struct {
     /* private */
@@ -504,7 +634,7 @@ typedef struct {
     size_t work_len;
     size_t used;                /* bytes of the current piece in work */
     size_t member_start;        /* where the member being captured starts */
-    size_t value_start;         /* where its value starts */
+    size_t value_start;         /* where its value starts, 0 before */
     unsigned long long offset;  /* bytes consumed, for error reports */
     uint64_t stack;             /* bit per depth: 1 = object, 0 = array */
     ges__sdec_t str;            /* string being read */
@@ -512,10 +642,10 @@ typedef struct {
     uint32_t entry;             /* index of the entry being read in its set */
     ges_err_t err;              /* sticky error */
     uint16_t depth;             /* containers open */
-    uint16_t skip_depth;        /* depth where skipping ends */
+    uint16_t skip_depth;        /* depth inside the skipped container */
     uint16_t members;           /* complete members in the current piece */
-    uint8_t state;              /* scanner state */
-    uint8_t level;              /* where in the document */
+    uint8_t state;              /* scanner state (GES__S_*) */
+    uint8_t level;              /* where in the document (GES__L_*) */
     uint8_t skip_ret;           /* level to return to after a skip */
     uint8_t field;              /* field of the current member */
     uint8_t set;                /* set being read */
@@ -525,7 +655,7 @@ typedef struct {
     uint8_t lit;                /* literal being matched, and position */
     uint8_t lit_pos;
     uint8_t type_bad;           /* the value has the wrong type for its member */
-    char key[20];               /* decoded key (every known key fits) */
+    char key[GES__KEY_MAX + 1]; /* decoded key: the longest known key fits (ges__keys_t) */
     uint8_t piece_field[(GES_JSON_MAX_TOKENS - 1) / 2]; /* field of each member */
 } ges_parser_t;
 

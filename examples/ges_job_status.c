@@ -184,70 +184,64 @@ static void ges_cli_print_str(FILE *f, const char *name, const char *s,
 #define GES_CLI_SHOWN(st, bit) \
     (((st)->present & (bit)) != 0 && ((st)->null & (bit)) == 0)
 
-/* A string member: its v1.0 name, its index (GES_FI_* / GES_FE_*: the bit
- * number in the masks and the slot in len[]), where it lives, its size. */
+/* A member: its v1.0 name, its index (GES_FI_* / GES_FE_*: the bit number
+ * in the masks and the slot in len[]), where it lives, its size and kind.
+ * The tables are expanded from ges_job.h's GES_JOB_FIELDS / GES_FILE_FIELDS,
+ * in their order, which is the output order. */
+typedef enum { GES_CLI_STR, GES_CLI_F64, GES_CLI_I64 } ges_cli_kind_t;
 typedef struct {
     const char *name;
-    unsigned idx;
     size_t off;
     size_t cap;
-} ges_cli_str_field_t;
+    unsigned idx;
+    ges_cli_kind_t kind;
+} ges_cli_field_t;
 
-#define GES_CLI_STR(type, name, idx, member)                                  \
-    { name, idx, offsetof(type, member), sizeof(((type *)0)->member) }
+#define GES_CLI_ROW_STR(type, i, name, m)                                     \
+    { name, offsetof(type, m), sizeof(((type *)0)->m), i, GES_CLI_STR },
+#define GES_CLI_ROW_F64(type, i, name, m)                                     \
+    { name, offsetof(type, m), 0, i, GES_CLI_F64 },
+#define GES_CLI_ROW_I64(type, i, name, m)                                     \
+    { name, offsetof(type, m), 0, i, GES_CLI_I64 },
+#define GES_CLI_ROW_DETAIL(type, i, name, m) /* the sets: printed after */
 
-/* Top-level string members in output order, also the order of their names
- * in the truncated= line. print_status() adds each time's epoch after it,
- * and jobProgress after endEpoch. */
-#define GES_CLI_TOP(name, idx, member)                                        \
-    GES_CLI_STR(ges_job_status_t, name, idx, member)
-
-static const ges_cli_str_field_t ges_cli_top_fields[] = {
-    GES_CLI_TOP("jobId", GES_FI_JOB_ID, job_id),
-    GES_CLI_TOP("status", GES_FI_STATUS, status),
-    GES_CLI_TOP("jobType", GES_FI_JOB_TYPE, job_type),
-    GES_CLI_TOP("jobName", GES_FI_JOB_NAME, job_name),
-    GES_CLI_TOP("relatedGraph", GES_FI_RELATED_GRAPH, related_graph),
-    GES_CLI_TOP("beginTime", GES_FI_BEGIN_TIME, begin_time),
-    GES_CLI_TOP("endTime", GES_FI_END_TIME, end_time),
-    GES_CLI_TOP("failReason", GES_FI_FAIL_REASON, fail_reason),
-    GES_CLI_TOP("errorCode", GES_FI_ERROR_CODE, error_code),
-    GES_CLI_TOP("errorMessage", GES_FI_ERROR_MESSAGE, error_message),
+/* Top-level members. print_status() adds each time's epoch after it. */
+#define GES_CLI_TOP(NAME, m, k1, k2, KIND, bound)                             \
+    GES_CLI_ROW_##KIND(ges_job_status_t, GES_FI_##NAME, k1, m)
+static const ges_cli_field_t ges_cli_top_fields[] = {
+    GES_JOB_FIELDS(GES_CLI_TOP)
 };
 #define GES_CLI_N_TOP (sizeof ges_cli_top_fields / sizeof ges_cli_top_fields[0])
 
 #if GES_PATHS_MAX > 0
-/* String members of a file entry, in output order. */
-#define GES_CLI_FSTR(name, idx, member)                                       \
-    GES_CLI_STR(ges_job_file_t, name, idx, member)
-
-static const ges_cli_str_field_t ges_cli_file_strs[] = {
-    GES_CLI_FSTR("path", GES_FE_PATH, path),
-    GES_CLI_FSTR("log", GES_FE_LOG, log),
-    GES_CLI_FSTR("status", GES_FE_STATUS, status),
-    GES_CLI_FSTR("cause", GES_FE_CAUSE, cause),
+/* Members of a file entry. */
+#define GES_CLI_FILE(NAME, m, k1, k2, KIND, bound)                            \
+    GES_CLI_ROW_##KIND(ges_job_file_t, GES_FE_##NAME, k1, m)
+static const ges_cli_field_t ges_cli_file_fields[] = {
+    GES_FILE_FIELDS(GES_CLI_FILE)
 };
-#define GES_CLI_N_FSTR (sizeof ges_cli_file_strs / sizeof ges_cli_file_strs[0])
-
-/* Line counts of a file entry, in output order (after the strings). */
-typedef struct {
-    const char *name;
-    uint32_t bit;
-    size_t off;
-} ges_cli_file_num_t;
-
-static const ges_cli_file_num_t ges_cli_file_nums[] = {
-    { "totalLines", GES_FF_TOTAL_LINES, offsetof(ges_job_file_t, total_lines) },
-    { "failedLines", GES_FF_FAILED_LINES, offsetof(ges_job_file_t, failed_lines) },
-    { "successfulLines", GES_FF_SUCCESSFUL_LINES,
-      offsetof(ges_job_file_t, successful_lines) },
-};
-#define GES_CLI_N_FNUM (sizeof ges_cli_file_nums / sizeof ges_cli_file_nums[0])
+#define GES_CLI_N_FILE (sizeof ges_cli_file_fields / sizeof ges_cli_file_fields[0])
 #endif /* GES_PATHS_MAX > 0 */
 
+#define GES_CLI_SET_NAME(NAME, k1, k2) k1,
 static const char *const ges_cli_set_names[GES_SET_COUNT] = {
-    "schemaPath", "edgesetPath", "vertexsetPath"
+    GES_SETS(GES_CLI_SET_NAME)
 };
+
+/** A number member "name=value\n" (jobProgress, a line count). */
+static void ges_cli_print_num(FILE *f, const ges_cli_field_t *t,
+                              const void *base)
+{
+    if (t->kind == GES_CLI_F64) {
+        double v;
+        memcpy(&v, (const char *)base + t->off, sizeof v);
+        fprintf(f, "%s=%g\n", t->name, v);
+    } else {
+        int64_t v;
+        memcpy(&v, (const char *)base + t->off, sizeof v);
+        fprintf(f, "%s=%lld\n", t->name, (long long)v);
+    }
+}
 
 /** beginEpoch / endEpoch: only for a time present, not null, and valid. */
 static void ges_cli_print_epoch(FILE *f, const ges_job_status_t *st,
@@ -287,7 +281,8 @@ static void ges_cli_print_truncated(FILE *f, const ges_job_status_t *st)
     unsigned s;
 
     for (i = 0; i < GES_CLI_N_TOP; i++) {
-        if (st->truncated & (1u << ges_cli_top_fields[i].idx)) {
+        if (ges_cli_top_fields[i].kind == GES_CLI_STR &&
+            (st->truncated & (1u << ges_cli_top_fields[i].idx))) {
             ges_cli_trunc_name(f, &any, NULL, -1, ges_cli_top_fields[i].name);
         }
     }
@@ -305,10 +300,11 @@ static void ges_cli_print_truncated(FILE *f, const ges_job_status_t *st)
         }
         for (e = 0; e < set->kept && e < GES_PATHS_MAX; e++) {
             const ges_job_file_t *ent = &set->entries[e];
-            for (i = 0; i < GES_CLI_N_FSTR; i++) {
-                if (ent->truncated & (1u << ges_cli_file_strs[i].idx)) {
+            for (i = 0; i < GES_CLI_N_FILE; i++) {
+                if (ges_cli_file_fields[i].kind == GES_CLI_STR &&
+                    (ent->truncated & (1u << ges_cli_file_fields[i].idx))) {
                     ges_cli_trunc_name(f, &any, ges_cli_set_names[s], (long)e,
-                                       ges_cli_file_strs[i].name);
+                                       ges_cli_file_fields[i].name);
                 }
             }
         }
@@ -331,20 +327,22 @@ static void print_status(FILE *f, const ges_job_status_t *st, int network_mode)
         fprintf(f, "httpStatus=%d\n", st->http_status);
     }
     for (i = 0; i < GES_CLI_N_TOP; i++) {
-        const ges_cli_str_field_t *t = &ges_cli_top_fields[i];
-        if (GES_CLI_SHOWN(st, 1u << t->idx)) {
-            ges_cli_print_str(f, t->name, (const char *)st + t->off,
-                              st->len[t->idx], t->cap);
+        const ges_cli_field_t *t = &ges_cli_top_fields[i];
+        if (!GES_CLI_SHOWN(st, 1u << t->idx)) {
+            continue; /* a time that is not shown has no epoch either */
         }
+        if (t->kind != GES_CLI_STR) {
+            ges_cli_print_num(f, t, st);
+            continue;
+        }
+        ges_cli_print_str(f, t->name, (const char *)st + t->off,
+                          st->len[t->idx], t->cap);
         if (t->idx == GES_FI_BEGIN_TIME) {
             ges_cli_print_epoch(f, st, GES_F_BEGIN_TIME, "beginEpoch",
                                 st->begin_epoch);
         } else if (t->idx == GES_FI_END_TIME) {
             ges_cli_print_epoch(f, st, GES_F_END_TIME, "endEpoch",
                                 st->end_epoch);
-            if (GES_CLI_SHOWN(st, GES_F_JOB_PROGRESS)) {
-                fprintf(f, "jobProgress=%g\n", st->job_progress);
-            }
         }
     }
 
@@ -361,21 +359,17 @@ static void print_status(FILE *f, const ges_job_status_t *st, int network_mode)
 #if GES_PATHS_MAX > 0
         for (e = 0; e < set->kept && e < GES_PATHS_MAX; e++) {
             const ges_job_file_t *ent = &set->entries[e];
-            for (i = 0; i < GES_CLI_N_FSTR; i++) {
-                const ges_cli_str_field_t *t = &ges_cli_file_strs[i];
-                if (GES_CLI_SHOWN(ent, 1u << t->idx)) {
-                    fprintf(f, "%s[%lu].", sname, (unsigned long)e);
+            for (i = 0; i < GES_CLI_N_FILE; i++) {
+                const ges_cli_field_t *t = &ges_cli_file_fields[i];
+                if (!GES_CLI_SHOWN(ent, 1u << t->idx)) {
+                    continue;
+                }
+                fprintf(f, "%s[%lu].", sname, (unsigned long)e);
+                if (t->kind == GES_CLI_STR) {
                     ges_cli_print_str(f, t->name, (const char *)ent + t->off,
                                       ent->len[t->idx], t->cap);
-                }
-            }
-            for (i = 0; i < GES_CLI_N_FNUM; i++) {
-                const ges_cli_file_num_t *t = &ges_cli_file_nums[i];
-                if (GES_CLI_SHOWN(ent, t->bit)) {
-                    int64_t v;
-                    memcpy(&v, (const char *)ent + t->off, sizeof v);
-                    fprintf(f, "%s[%lu].%s=%lld\n", sname, (unsigned long)e,
-                            t->name, (long long)v);
+                } else {
+                    ges_cli_print_num(f, t, ent);
                 }
             }
         }

@@ -423,10 +423,11 @@ static target_t targets[64];
 static size_t n_targets;
 static char entry_pre[2 * GES_SET_COUNT][64];
 
-static const char *const SET_V1[GES_SET_COUNT] = {"schemaPath", "edgesetPath",
-                                                  "vertexsetPath"};
-static const char *const SET_V2[GES_SET_COUNT] = {"schema_path", "edgeset_path",
-                                                  "vertexset_path"};
+/* The sets' keys, from ges_job.h's GES_SETS. */
+#define TP_SET_V1(NAME, k1, k2) k1,
+#define TP_SET_V2(NAME, k1, k2) k2,
+static const char *const SET_V1[GES_SET_COUNT] = {GES_SETS(TP_SET_V1)};
+static const char *const SET_V2[GES_SET_COUNT] = {GES_SETS(TP_SET_V2)};
 
 static void add_target(const char *pre, const char *key, const char *post,
                        int set, size_t off, size_t bound, uint32_t bit,
@@ -443,64 +444,32 @@ static void add_target(const char *pre, const char *key, const char *post,
     t->len_index = len_index;
 }
 
-/* len[] indexes (the header's GES_FI_* / GES_FE_*). */
-enum { LI_JOB_ID = GES_FI_JOB_ID, LI_STATUS = GES_FI_STATUS,
-       LI_JOB_TYPE = GES_FI_JOB_TYPE, LI_JOB_NAME = GES_FI_JOB_NAME,
-       LI_RELATED_GRAPH = GES_FI_RELATED_GRAPH,
-       LI_BEGIN_TIME = GES_FI_BEGIN_TIME, LI_END_TIME = GES_FI_END_TIME,
-       LI_FAIL_REASON = GES_FI_FAIL_REASON, LI_ERROR_CODE = GES_FI_ERROR_CODE,
-       LI_ERROR_MESSAGE = GES_FI_ERROR_MESSAGE };
-enum { LF_PATH = GES_FE_PATH, LF_LOG = GES_FE_LOG, LF_STATUS = GES_FE_STATUS,
-       LF_CAUSE = GES_FE_CAUSE };
+/* The string members, expanded from ges_job.h's GES_JOB_FIELDS /
+ * GES_FILE_FIELDS (a field added there is tested here too). */
+typedef struct {
+    const char *k1, *k2;
+    size_t off, bound;
+    uint32_t bit;
+    int li;
+} str_member_t;
+#define TP_STR_STR(t, i, m, k1, k2, c) {k1, k2, offsetof(t, m), (c), 1u << (i), (i)},
+#define TP_STR_F64(t, i, m, k1, k2, c)
+#define TP_STR_I64(t, i, m, k1, k2, c)
+#define TP_STR_DETAIL(t, i, m, k1, k2, c)
+#define TP_TOP(NAME, m, k1, k2, KIND, c) \
+    TP_STR_##KIND(ges_job_status_t, GES_FI_##NAME, m, k1, k2, c)
+#define TP_ENT(NAME, m, k1, k2, KIND, c) \
+    TP_STR_##KIND(ges_job_file_t, GES_FE_##NAME, m, k1, k2, c)
+static const str_member_t tp_top_str[] = { GES_JOB_FIELDS(TP_TOP) };
+static const str_member_t tp_ent_str[] = { GES_FILE_FIELDS(TP_ENT) };
 
 static void build_targets(void)
 {
-    static const struct {
-        const char *k1, *k2;
-        size_t off, bound;
-        uint32_t bit;
-        int li;
-    } top[] = {
-        {"jobId", "job_id", offsetof(ges_job_status_t, job_id), GES_ID_MAX,
-         GES_F_JOB_ID, LI_JOB_ID},
-        {"status", "status", offsetof(ges_job_status_t, status), GES_STATUS_MAX,
-         GES_F_STATUS, LI_STATUS},
-        {"jobType", "job_type", offsetof(ges_job_status_t, job_type),
-         GES_NAME_MAX, GES_F_JOB_TYPE, LI_JOB_TYPE},
-        {"jobName", "job_name", offsetof(ges_job_status_t, job_name),
-         GES_NAME_MAX, GES_F_JOB_NAME, LI_JOB_NAME},
-        {"relatedGraph", "related_graph",
-         offsetof(ges_job_status_t, related_graph), GES_NAME_MAX,
-         GES_F_RELATED_GRAPH, LI_RELATED_GRAPH},
-        {"beginTime", "begin_time", offsetof(ges_job_status_t, begin_time),
-         GES_TIME_MAX, GES_F_BEGIN_TIME, LI_BEGIN_TIME},
-        {"endTime", "end_time", offsetof(ges_job_status_t, end_time),
-         GES_TIME_MAX, GES_F_END_TIME, LI_END_TIME},
-        {"failReason", "fail_reason", offsetof(ges_job_status_t, fail_reason),
-         GES_TEXT_MAX, GES_F_FAIL_REASON, LI_FAIL_REASON},
-        {"errorCode", "error_code", offsetof(ges_job_status_t, error_code),
-         GES_CODE_MAX, GES_F_ERROR_CODE, LI_ERROR_CODE},
-        {"errorMessage", "error_msg", offsetof(ges_job_status_t, error_message),
-         GES_TEXT_MAX, GES_F_ERROR_MESSAGE, LI_ERROR_MESSAGE},
-    };
-    static const struct {
-        const char *k;
-        size_t off, bound;
-        uint32_t bit;
-        int li;
-    } ent[] = {
-        {"path", offsetof(ges_job_file_t, path), GES_PATH_MAX, GES_FF_PATH,
-         LF_PATH},
-        {"log", offsetof(ges_job_file_t, log), GES_PATH_MAX, GES_FF_LOG, LF_LOG},
-        {"status", offsetof(ges_job_file_t, status), GES_STATUS_MAX,
-         GES_FF_STATUS, LF_STATUS},
-        {"cause", offsetof(ges_job_file_t, cause), GES_CAUSE_MAX, GES_FF_CAUSE,
-         LF_CAUSE},
-    };
+    const str_member_t *top = tp_top_str, *ent = tp_ent_str;
     size_t i;
     int s, v;
     n_targets = 0;
-    for (i = 0; i < sizeof top / sizeof top[0]; i++) {
+    for (i = 0; i < sizeof tp_top_str / sizeof tp_top_str[0]; i++) {
         add_target("{", top[i].k1, "}", -1, top[i].off, top[i].bound,
                    top[i].bit, top[i].li);
         if (strcmp(top[i].k1, top[i].k2) != 0)
@@ -509,17 +478,17 @@ static void build_targets(void)
     }
     add_target("{\"error\":{", "code", "}}", -1,
                offsetof(ges_job_status_t, error_code), GES_CODE_MAX,
-               GES_F_ERROR_CODE, LI_ERROR_CODE);
+               GES_F_ERROR_CODE, GES_FI_ERROR_CODE);
     add_target("{\"error\":{", "message", "}}", -1,
                offsetof(ges_job_status_t, error_message), GES_TEXT_MAX,
-               GES_F_ERROR_MESSAGE, LI_ERROR_MESSAGE);
+               GES_F_ERROR_MESSAGE, GES_FI_ERROR_MESSAGE);
     for (v = 0; v < 2; v++) {
         for (s = 0; s < GES_SET_COUNT; s++) {
             char *pre = entry_pre[v * GES_SET_COUNT + s];
             sprintf(pre, "{\"%s\":{\"%s\":[{", v ? "job_detail" : "jobDetail",
                     v ? SET_V2[s] : SET_V1[s]);
-            for (i = 0; i < sizeof ent / sizeof ent[0]; i++)
-                add_target(pre, ent[i].k, "}]}}", s, ent[i].off, ent[i].bound,
+            for (i = 0; i < sizeof tp_ent_str / sizeof tp_ent_str[0]; i++)
+                add_target(pre, ent[i].k1, "}]}}", s, ent[i].off, ent[i].bound,
                            ent[i].bit, ent[i].li);
         }
     }
@@ -579,7 +548,7 @@ static void tgt_where(const target_t *t)
 static void check_seed_entry(const ges_job_file_t *f, const char *path)
 {
     CHECK_STR(f->path, path);
-    CHECK_EQ(f->len[LF_PATH], strlen(path));
+    CHECK_EQ(f->len[GES_FE_PATH], strlen(path));
     CHECK_STR(f->log, "");
     CHECK_STR(f->cause, "");
     CHECK_STR(f->status, "success");
@@ -598,7 +567,7 @@ static void test_seed_200(void)
     PARSE_OK(SEED_200);
     CHECK_EQ(st.http_status, 0);
     CHECK_STR(st.job_id, "ff80808167f09aaa0167f19b35ec0305");
-    CHECK_EQ(st.len[LI_JOB_ID], 32);
+    CHECK_EQ(st.len[GES_FI_JOB_ID], 32);
     CHECK_STR(st.status, "success");
     CHECK_EQ(st.job_state, GES_JOB_SUCCESS);
     CHECK_STR(st.job_type, "GraphManagement");
@@ -663,7 +632,7 @@ static void test_seed_400(void)
     CHECK_STR(st.error_code, "GES.8301");
     CHECK_STR(st.error_message,
               "can not find job, jobId is ff808081646e81d40164c5fb414b2b1a1");
-    CHECK_EQ(st.len[LI_ERROR_CODE], 8);
+    CHECK_EQ(st.len[GES_FI_ERROR_CODE], 8);
     CHECK_EQ(st.present, GES_F_ERROR_CODE | GES_F_ERROR_MESSAGE);
     CHECK_EQ(st.null, 0);
     CHECK_EQ(st.truncated, 0);
@@ -887,7 +856,7 @@ static void test_job_status_embedded_nul(void)
 {
     PARSE_OK("{\"status\":\"success\\u0000\"}");
     CHECK_EQ(st.job_state, GES_JOB_UNKNOWN);
-    CHECK_EQ(st.len[LI_STATUS], 8);
+    CHECK_EQ(st.len[GES_FI_STATUS], 8);
     CHECK(memcmp(st.status, "success\0", 9) == 0);
 }
 
@@ -1344,11 +1313,11 @@ static void check_job_id(int line, const char *json, const char *bytes,
     b_add("\"}");
     parse_at(line, big, big_len, GES_OK);
     if (memcmp(st.job_id, bytes, n) != 0 || st.job_id[n] != '\0' ||
-        st.len[LI_JOB_ID] != n)
+        st.len[GES_FI_JOB_ID] != n)
         ctx(line, big, big_len, "decoded jobId differs");
     CHECK(memcmp(st.job_id, bytes, n) == 0);
     CHECK(st.job_id[n] == '\0');
-    CHECK_EQ(st.len[LI_JOB_ID], n);
+    CHECK_EQ(st.len[GES_FI_JOB_ID], n);
 }
 
 #define JOB_ID_IS(json, bytes) check_job_id(__LINE__, json, bytes, sizeof(bytes) - 1)
@@ -2342,7 +2311,7 @@ static void test_duplicates_strings(void)
 {
     PARSE_OK("{\"jobId\":\"a\",\"jobId\":\"b\"}");
     CHECK_STR(st.job_id, "b");
-    CHECK_EQ(st.len[LI_JOB_ID], 1);
+    CHECK_EQ(st.len[GES_FI_JOB_ID], 1);
     PARSE_OK("{\"jobId\":\"first-long\",\"job_id\":\"b\"}");
     CHECK_STR(st.job_id, "b");
     CHECK(all_zero(st.job_id + 1, sizeof st.job_id - 1));

@@ -215,6 +215,30 @@ static const top_t TOP[] = {
 };
 #define N_TOP (sizeof TOP / sizeof TOP[0])
 
+/* TOP adds generators and values to the schema, so it is written out; this
+ * test ties it to ges_job.h's GES_JOB_FIELDS: every row there has exactly one
+ * row here, with the same keys (a field added there fails here until it
+ * gets a generator row). */
+typedef struct { const char *v1, *v2; } schema_keys_t;
+#define SCHEMA_KEYS(NAME, m, k1, k2, KIND, bound) {k1, k2},
+static const schema_keys_t SCHEMA_TOP[GES_FI_COUNT] = { GES_JOB_FIELDS(SCHEMA_KEYS) };
+
+static void test_table_covers_schema(void)
+{
+    int fi;
+    size_t i;
+    for (fi = 0; fi < GES_FI_COUNT; fi++) {
+        int rows = 0;
+        for (i = 0; i < N_TOP; i++) {
+            if (TOP[i].fi != fi) continue;
+            rows++;
+            CHECK_STR(TOP[i].v1, SCHEMA_TOP[fi].v1);
+            CHECK_STR(TOP[i].v2, SCHEMA_TOP[fi].v2);
+        }
+        CHECK_EQ(rows, 1);
+    }
+}
+
 enum { G_TOP, G_TOP_QUOTE, G_SCHEMA, G_VTX, G_VTX_TAIL, G_DONE };
 
 typedef struct {
@@ -1294,6 +1318,7 @@ int main(void)
 {
     struct rusage ru;
     setvbuf(stdout, NULL, _IOLBF, 0);
+    RUN(test_table_covers_schema);
     RUN(test_generator);
     RUN(test_big_chunked);
     RUN(test_big_content_length);

@@ -160,11 +160,11 @@ static int prepare_fd(int fd)
 
 /*
  * Connect `fd` (already non-blocking) to one address.
- * Returns 0 connected, GES_PORT_TIMEOUT, GES_PORT_ERROR.
+ * Returns 0 connected, GES_PORT_TIMEOUT, GES_PORT_ERROR, or with a tick
+ * (net_connect_tick) GES_PORT_CANCELLED: the wait for the connection is
+ * then cut in slices of GES_WAIT_SLICE_MS with a tick before each, and a
+ * tick that says stop ends it.
  */
-/* With a tick (net_connect_tick), the wait for the connection is cut in
- * slices of GES_WAIT_SLICE_MS with a tick before each; a tick that says
- * stop ends it with GES_PORT_CANCELLED. */
 static int connect_one(int fd, const struct addrinfo *ai, uint64_t deadline,
                        ges_tick_fn tick, void *arg)
 {

@@ -204,17 +204,15 @@ static void cj_set(const cJSON *detail, const char *name, ges_job_fileset_t *set
         set->count++;
         if (set->kept >= GES_PATHS_MAX) continue;
         f = &set->entries[set->kept++];
-        cj_str(e, "path", f->path, GES_PATH_MAX, GES_FF_PATH, &f->present, &f->null);
-        cj_str(e, "log", f->log, GES_PATH_MAX, GES_FF_LOG, &f->present, &f->null);
-        cj_str(e, "status", f->status, GES_STATUS_MAX, GES_FF_STATUS, &f->present, &f->null);
-        cj_str(e, "cause", f->cause, GES_CAUSE_MAX, GES_FF_CAUSE, &f->present, &f->null);
+        /* the members, expanded from ges_job.h's GES_FILE_FIELDS */
+#define CJ_ENT_STR(NAME, m, k1, bound) \
+        cj_str(e, k1, f->m, bound, GES_FF(NAME), &f->present, &f->null);
+#define CJ_ENT_I64(NAME, m, k1, bound) \
+        n = cJSON_GetObjectItemCaseSensitive(e, k1); \
+        if (cJSON_IsNumber(n)) f->m = (int64_t)n->valuedouble;
+#define CJ_ENT(NAME, m, k1, k2, KIND, bound) CJ_ENT_##KIND(NAME, m, k1, bound)
+        GES_FILE_FIELDS(CJ_ENT)
         f->file_state = strcmp(f->status, "success") == 0 ? GES_FILE_SUCCESS : GES_FILE_UNKNOWN;
-        n = cJSON_GetObjectItemCaseSensitive(e, "totalLines");
-        if (cJSON_IsNumber(n)) f->total_lines = (int64_t)n->valuedouble;
-        n = cJSON_GetObjectItemCaseSensitive(e, "failedLines");
-        if (cJSON_IsNumber(n)) f->failed_lines = (int64_t)n->valuedouble;
-        n = cJSON_GetObjectItemCaseSensitive(e, "successfulLines");
-        if (cJSON_IsNumber(n)) f->successful_lines = (int64_t)n->valuedouble;
     }
 }
 
@@ -226,37 +224,23 @@ static NOINLINE int parse_cjson(const char *body, size_t len)
     int ok;
     memset(o, 0, sizeof *o); /* as ges_job_parse starts from a reset struct */
     if (root == NULL) return 0;
-    cj_str(root, "jobId", o->job_id, GES_ID_MAX, GES_F_JOB_ID, &o->present, &o->null);
-    cj_str(root, "status", o->status, GES_STATUS_MAX, GES_F_STATUS, &o->present, &o->null);
-    cj_str(root, "jobType", o->job_type, GES_NAME_MAX, GES_F_JOB_TYPE, &o->present, &o->null);
-    cj_str(root, "jobName", o->job_name, GES_NAME_MAX, GES_F_JOB_NAME, &o->present, &o->null);
-    cj_str(root, "relatedGraph", o->related_graph, GES_NAME_MAX, GES_F_RELATED_GRAPH,
-           &o->present, &o->null);
-    cj_str(root, "beginTime", o->begin_time, GES_TIME_MAX, GES_F_BEGIN_TIME, &o->present,
-           &o->null);
-    cj_str(root, "endTime", o->end_time, GES_TIME_MAX, GES_F_END_TIME, &o->present, &o->null);
-    cj_str(root, "failReason", o->fail_reason, GES_TEXT_MAX, GES_F_FAIL_REASON, &o->present,
-           &o->null);
-    cj_str(root, "errorCode", o->error_code, GES_CODE_MAX, GES_F_ERROR_CODE, &o->present,
-           &o->null);
-    cj_str(root, "errorMessage", o->error_message, GES_TEXT_MAX, GES_F_ERROR_MESSAGE,
-           &o->present, &o->null);
+    /* the members, expanded from ges_job.h's GES_JOB_FIELDS and GES_SETS */
+#define CJ_TOP_STR(NAME, m, k1, bound) \
+    cj_str(root, k1, o->m, bound, GES_F(NAME), &o->present, &o->null);
+#define CJ_TOP_F64(NAME, m, k1, bound) \
+    v = cJSON_GetObjectItemCaseSensitive(root, k1); \
+    if (cJSON_IsNumber(v)) { o->present |= GES_F(NAME); o->m = v->valuedouble; }
+#define CJ_TOP_I64(NAME, m, k1, bound) \
+    v = cJSON_GetObjectItemCaseSensitive(root, k1); \
+    if (cJSON_IsNumber(v)) { o->present |= GES_F(NAME); o->m = (int64_t)v->valuedouble; }
+#define CJ_TOP_DETAIL(NAME, m, k1, bound) \
+    detail = cJSON_GetObjectItemCaseSensitive(root, k1); \
+    if (cJSON_IsObject(detail)) { o->present |= GES_F(NAME); GES_SETS(CJ_SET) }
+#define CJ_SET(NAME, k1, k2) \
+    cj_set(detail, k1, &o->sets[GES_SET_##NAME], GES_F_SET(GES_SET_##NAME), &o->present);
+#define CJ_TOP(NAME, m, k1, k2, KIND, bound) CJ_TOP_##KIND(NAME, m, k1, bound)
+    GES_JOB_FIELDS(CJ_TOP)
     o->job_state = strcmp(o->status, "success") == 0 ? GES_JOB_SUCCESS : GES_JOB_UNKNOWN;
-    v = cJSON_GetObjectItemCaseSensitive(root, "jobProgress");
-    if (cJSON_IsNumber(v)) {
-        o->present |= GES_F_JOB_PROGRESS;
-        o->job_progress = v->valuedouble;
-    }
-    detail = cJSON_GetObjectItemCaseSensitive(root, "jobDetail");
-    if (cJSON_IsObject(detail)) {
-        o->present |= GES_F_JOB_DETAIL;
-        cj_set(detail, "schemaPath", &o->sets[GES_SET_SCHEMA], GES_F_SET(GES_SET_SCHEMA),
-               &o->present);
-        cj_set(detail, "edgesetPath", &o->sets[GES_SET_EDGESET], GES_F_SET(GES_SET_EDGESET),
-               &o->present);
-        cj_set(detail, "vertexsetPath", &o->sets[GES_SET_VERTEXSET],
-               GES_F_SET(GES_SET_VERTEXSET), &o->present);
-    }
     cJSON_Delete(root);
     ok = o->job_state == GES_JOB_SUCCESS && o->sets[GES_SET_SCHEMA].kept == 1;
     return ok;

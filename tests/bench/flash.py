@@ -161,6 +161,9 @@ def main():
                                         bl.rel(sobj)))
     res.target("library RAM (.data + .bss) == 0", "%d B" % ram, "== 0", ram == 0,
                "python3 tests/bench/flash.py")
+    # Issue 15: the parser-only object (JSON stage and HTTP reader) in 8 KB.
+    res.target("flash ges_job.o without TLS <= 8 KB", "%s B" % bl.fmt(sizes[False][0]),
+               "<= 8,192 B", sizes[False][0] <= 8192, "python3 tests/bench/flash.py")
 
     print("\nWorst-case stack per public function (Cortex-M4 -Os, -fstack-usage "
           "-fcallgraph-info=su; ges_job.c's own frames)")
@@ -190,6 +193,10 @@ def main():
                     (" and %d more" % (len(ext) - 6) if len(ext) > 6 else "")
             res.row("stack %s (%s)" % (fn, label), b, "bytes", cmd, note, show_cmd=False)
             res_seen.add(fn)
+            if fn == "ges_job_parse" and not tls:
+                # Issue 15: the whole parse, jsmn's tokens included, in 1.5 KiB.
+                res.target("stack ges_job_parse <= 1.5 KiB", "%s B" % bl.fmt(b),
+                           "<= 1,536 B", b <= 1536, cmd)
             if any("RECURSION" in p for p in path):
                 res.note("recursion through " + fn)
     res.save()

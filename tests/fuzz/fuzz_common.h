@@ -149,41 +149,43 @@ FZ_UNUSED static ges_file_state_t fz_file_state(const char *s, size_t n)
 /* ------------------------------------------------------------------------- */
 /* The struct's invariants                                                    */
 /* ------------------------------------------------------------------------- */
+/* The string members, expanded from ges_job.h's GES_JOB_FIELDS /
+ * GES_FILE_FIELDS: a field added there is checked and round-tripped here. */
 typedef struct {
     const char *name;
+    const char *v1, *v2; /* JSON keys */
     size_t off;  /* offset of the char[cap + 1] */
     size_t cap;  /* bound N */
     unsigned idx; /* bit and len[] index */
 } fz_strfield_t;
 
-#define FZ_TOP(f, i, c) {#f, offsetof(ges_job_status_t, f), (c), (i)}
-static const fz_strfield_t fz_top_str[] = {
-    FZ_TOP(job_id, GES_FI_JOB_ID, GES_ID_MAX),
-    FZ_TOP(status, GES_FI_STATUS, GES_STATUS_MAX),
-    FZ_TOP(job_type, GES_FI_JOB_TYPE, GES_NAME_MAX),
-    FZ_TOP(job_name, GES_FI_JOB_NAME, GES_NAME_MAX),
-    FZ_TOP(related_graph, GES_FI_RELATED_GRAPH, GES_NAME_MAX),
-    FZ_TOP(begin_time, GES_FI_BEGIN_TIME, GES_TIME_MAX),
-    FZ_TOP(end_time, GES_FI_END_TIME, GES_TIME_MAX),
-    FZ_TOP(fail_reason, GES_FI_FAIL_REASON, GES_TEXT_MAX),
-    FZ_TOP(error_code, GES_FI_ERROR_CODE, GES_CODE_MAX),
-    FZ_TOP(error_message, GES_FI_ERROR_MESSAGE, GES_TEXT_MAX),
-};
-#define FZ_ENT(f, i, c) {#f, offsetof(ges_job_file_t, f), (c), (i)}
-static const fz_strfield_t fz_ent_str[] = {
-    FZ_ENT(path, GES_FE_PATH, GES_PATH_MAX),
-    FZ_ENT(log, GES_FE_LOG, GES_PATH_MAX),
-    FZ_ENT(status, GES_FE_STATUS, GES_STATUS_MAX),
-    FZ_ENT(cause, GES_FE_CAUSE, GES_CAUSE_MAX),
-};
+#define FZ_STR_STR(t, i, m, k1, k2, c) {#m, k1, k2, offsetof(t, m), (c), (i)},
+#define FZ_STR_F64(t, i, m, k1, k2, c)
+#define FZ_STR_I64(t, i, m, k1, k2, c)
+#define FZ_STR_DETAIL(t, i, m, k1, k2, c)
+#define FZ_TOP(NAME, m, k1, k2, KIND, c) \
+    FZ_STR_##KIND(ges_job_status_t, GES_FI_##NAME, m, k1, k2, c)
+#define FZ_ENT(NAME, m, k1, k2, KIND, c) \
+    FZ_STR_##KIND(ges_job_file_t, GES_FE_##NAME, m, k1, k2, c)
+static const fz_strfield_t fz_top_str[] = { GES_JOB_FIELDS(FZ_TOP) };
+static const fz_strfield_t fz_ent_str[] = { GES_FILE_FIELDS(FZ_ENT) };
+
+/* The int64_t members of a file entry, the same way. */
+typedef struct {
+    const char *v1, *v2;
+    size_t off;
+    unsigned idx;
+} fz_i64field_t;
+#define FZ_I64_STR(i, m, k1, k2)
+#define FZ_I64_I64(i, m, k1, k2) {k1, k2, offsetof(ges_job_file_t, m), (i)},
+#define FZ_ENT_I64(NAME, m, k1, k2, KIND, c) FZ_I64_##KIND(GES_FE_##NAME, m, k1, k2)
+static const fz_i64field_t fz_ent_i64[] = { GES_FILE_FIELDS(FZ_ENT_I64) };
 #define FZ_N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Every bit ges_job_status_t's masks may hold. */
-#define FZ_TOP_BITS                                                          \
-    (((1u << (GES_FI_JOB_DETAIL + 1)) - 1u) | GES_F_SET(0) | GES_F_SET(1) |  \
-     GES_F_SET(2))
-#define FZ_SET_BITS (GES_F_SET(0) | GES_F_SET(1) | GES_F_SET(2))
-#define FZ_ENT_BITS ((1u << (GES_FE_SUCCESSFUL_LINES + 1)) - 1u)
+#define FZ_SET_BITS (((1u << GES_SET_COUNT) - 1u) << GES_FI_COUNT)
+#define FZ_TOP_BITS (((1u << GES_FI_COUNT) - 1u) | FZ_SET_BITS)
+#define FZ_ENT_BITS ((1u << GES_FE_COUNT) - 1u)
 
 FZ_UNUSED static int fz_all_zero(const void *p, size_t n)
 {
@@ -251,7 +253,11 @@ FZ_UNUSED static void fz_check_entry(const ges_job_file_t *e)
     FZ_CHECK((e->null & ~e->present) == 0, "entry: null implies present");
     FZ_CHECK((e->truncated & ~e->present) == 0, "entry: truncated implies present");
     FZ_CHECK((e->truncated & e->null) == 0, "entry: never both null and cut");
-    FZ_CHECK((e->truncated & ~0xFu) == 0, "entry: only strings are cut");
+    {
+        uint32_t str_bits = 0;
+        for (i = 0; i < FZ_N(fz_ent_str); i++) str_bits |= 1u << fz_ent_str[i].idx;
+        FZ_CHECK((e->truncated & ~str_bits) == 0, "entry: only strings are cut");
+    }
     for (i = 0; i < FZ_N(fz_ent_str); i++) {
         const fz_strfield_t *f = &fz_ent_str[i];
         uint32_t bit = 1u << f->idx;
@@ -267,12 +273,13 @@ FZ_UNUSED static void fz_check_entry(const ges_job_file_t *e)
     }
     /* absent or null numbers are 0 (a null after a number included:
      * regress/parse/F1-*) */
-    if (!(e->present & GES_FF_TOTAL_LINES) || (e->null & GES_FF_TOTAL_LINES))
-        FZ_CHECK(e->total_lines == 0, "absent/null totalLines is 0");
-    if (!(e->present & GES_FF_FAILED_LINES) || (e->null & GES_FF_FAILED_LINES))
-        FZ_CHECK(e->failed_lines == 0, "absent/null failedLines is 0");
-    if (!(e->present & GES_FF_SUCCESSFUL_LINES) || (e->null & GES_FF_SUCCESSFUL_LINES))
-        FZ_CHECK(e->successful_lines == 0, "absent/null successfulLines is 0");
+    for (i = 0; i < FZ_N(fz_ent_i64); i++) {
+        uint32_t bit = 1u << fz_ent_i64[i].idx;
+        int64_t v;
+        memcpy(&v, (const char *)e + fz_ent_i64[i].off, sizeof v);
+        if (!(e->present & bit) || (e->null & bit))
+            FZ_CHECK(v == 0, "absent/null line count is 0");
+    }
 }
 
 /* Everything a successful parse (or a service error that kept its fields)
@@ -297,7 +304,12 @@ FZ_UNUSED static void fz_check_status(const ges_job_status_t *st)
                      (st->present & bit) != 0, (st->null & bit) != 0,
                      (st->truncated & bit) != 0);
     }
-    FZ_CHECK(st->len[GES_FI_JOB_PROGRESS] == 0, "unused len[] slot stays 0");
+    for (i = 0; i < FZ_N(st->len); i++) {
+        size_t k;
+        int is_str = 0;
+        for (k = 0; k < FZ_N(fz_top_str); k++) is_str |= fz_top_str[k].idx == i;
+        if (!is_str) FZ_CHECK(st->len[i] == 0, "unused len[] slot stays 0");
+    }
     if ((st->present & GES_F_STATUS) && !(st->null & GES_F_STATUS)) {
         FZ_CHECK(st->job_state == fz_job_state(st->status, st->len[GES_FI_STATUS]),
                  "job_state matches the status text");

@@ -202,16 +202,24 @@ FZ_UNUSED static void fz_put_i64_member(fz_out_t *o, int *first, const char *v1,
     fz_puts(o, num);
 }
 
+/* The top level's number members, expanded from GES_JOB_FIELDS. */
+typedef struct {
+    const char *v1, *v2;
+    size_t off;
+    unsigned idx;
+    int is_f64;
+} fz_numfield_t;
+#define FZ_NUM_STR(i, m, k1, k2)
+#define FZ_NUM_DETAIL(i, m, k1, k2)
+#define FZ_NUM_F64(i, m, k1, k2) {k1, k2, offsetof(ges_job_status_t, m), (i), 1},
+#define FZ_NUM_I64(i, m, k1, k2) {k1, k2, offsetof(ges_job_status_t, m), (i), 0},
+#define FZ_TOP_NUM(NAME, m, k1, k2, KIND, c) FZ_NUM_##KIND(GES_FI_##NAME, m, k1, k2)
+static const fz_numfield_t fz_top_num[] = { GES_JOB_FIELDS(FZ_TOP_NUM) };
+
 static void fz_serialise(fz_out_t *o, const ges_job_status_t *st)
 {
-    static const char *const v1[] = {"jobId", "status", "jobType", "jobName",
-                                     "relatedGraph", "beginTime", "endTime",
-                                     "failReason", "errorCode", "errorMessage"};
-    static const char *const v2[] = {"job_id", "status", "job_type", "job_name",
-                                     "related_graph", "begin_time", "end_time",
-                                     "fail_reason", "error_code", "error_msg"};
-    static const char *const set1[] = {"schemaPath", "edgesetPath", "vertexsetPath"};
-    static const char *const set2[] = {"schema_path", "edgeset_path", "vertexset_path"};
+#define FZ_SET_KEYS(NAME, k1, k2) {k1, k2},
+    static const char *const set_keys[GES_SET_COUNT][2] = { GES_SETS(FZ_SET_KEYS) };
     int first = 1, nested = (fz_next(&o->rng) & 3) == 0;
     size_t i;
     unsigned s;
@@ -219,7 +227,7 @@ static void fz_serialise(fz_out_t *o, const ges_job_status_t *st)
     for (i = 0; i < FZ_N(fz_top_str); i++) {
         const fz_strfield_t *f = &fz_top_str[i];
         if (nested && (f->idx == GES_FI_ERROR_CODE || f->idx == GES_FI_ERROR_MESSAGE)) continue;
-        fz_put_str_member(o, &first, v1[i], v2[i], (const char *)st + f->off,
+        fz_put_str_member(o, &first, f->v1, f->v2, (const char *)st + f->off,
                           st->len[f->idx], st->present, st->null, 1u << f->idx);
     }
     if (nested && (st->present & (GES_F_ERROR_CODE | GES_F_ERROR_MESSAGE))) {
@@ -234,13 +242,24 @@ static void fz_serialise(fz_out_t *o, const ges_job_status_t *st)
                           GES_F_ERROR_MESSAGE);
         fz_puts(o, "}");
     }
-    if (st->present & GES_F_JOB_PROGRESS) {
+    for (i = 0; i < FZ_N(fz_top_num); i++) { /* jobProgress and any other number */
+        const fz_numfield_t *g = &fz_top_num[i];
+        uint32_t bit = 1u << g->idx;
         char num[40];
-        fz_put_key(o, &first, "jobProgress", "job_progress");
-        if (st->null & GES_F_JOB_PROGRESS) {
+        if (!(st->present & bit)) continue;
+        if (!g->is_f64) {
+            int64_t v;
+            memcpy(&v, (const char *)st + g->off, sizeof v);
+            fz_put_i64_member(o, &first, g->v1, g->v2, v, st->present, st->null, bit);
+            continue;
+        }
+        fz_put_key(o, &first, g->v1, g->v2);
+        if (st->null & bit) {
             fz_puts(o, "null");
         } else {
-            snprintf(num, sizeof num, "%.17g", st->job_progress);
+            double v;
+            memcpy(&v, (const char *)st + g->off, sizeof v);
+            snprintf(num, sizeof num, "%.17g", v);
             fz_puts(o, num);
         }
     }
@@ -255,7 +274,7 @@ static void fz_serialise(fz_out_t *o, const ges_job_status_t *st)
                 const ges_job_fileset_t *fs = &st->sets[s];
                 uint32_t k;
                 if (!(st->present & GES_F_SET(s))) continue;
-                fz_put_key(o, &dfirst, set1[s], set2[s]);
+                fz_put_key(o, &dfirst, set_keys[s][0], set_keys[s][1]);
                 if (st->null & GES_F_SET(s)) {
                     fz_puts(o, "null");
                     continue;
@@ -265,23 +284,22 @@ static void fz_serialise(fz_out_t *o, const ges_job_status_t *st)
 #if GES_PATHS_MAX > 0
                     const ges_job_file_t *e = &fs->entries[k];
                     int efirst = 1;
+                    size_t j;
                     if (k) fz_puts(o, ",");
                     fz_puts(o, "{");
-                    fz_put_str_member(o, &efirst, "path", "path", e->path,
-                                      e->len[GES_FE_PATH], e->present, e->null, GES_FF_PATH);
-                    fz_put_str_member(o, &efirst, "log", "log", e->log,
-                                      e->len[GES_FE_LOG], e->present, e->null, GES_FF_LOG);
-                    fz_put_str_member(o, &efirst, "status", "status", e->status,
-                                      e->len[GES_FE_STATUS], e->present, e->null, GES_FF_STATUS);
-                    fz_put_str_member(o, &efirst, "cause", "cause", e->cause,
-                                      e->len[GES_FE_CAUSE], e->present, e->null, GES_FF_CAUSE);
-                    fz_put_i64_member(o, &efirst, "totalLines", "total_lines",
-                                      e->total_lines, e->present, e->null, GES_FF_TOTAL_LINES);
-                    fz_put_i64_member(o, &efirst, "failedLines", "failed_lines",
-                                      e->failed_lines, e->present, e->null, GES_FF_FAILED_LINES);
-                    fz_put_i64_member(o, &efirst, "successfulLines", "successful_lines",
-                                      e->successful_lines, e->present, e->null,
-                                      GES_FF_SUCCESSFUL_LINES);
+                    for (j = 0; j < FZ_N(fz_ent_str); j++) {
+                        const fz_strfield_t *g = &fz_ent_str[j];
+                        fz_put_str_member(o, &efirst, g->v1, g->v2,
+                                          (const char *)e + g->off, e->len[g->idx],
+                                          e->present, e->null, 1u << g->idx);
+                    }
+                    for (j = 0; j < FZ_N(fz_ent_i64); j++) {
+                        const fz_i64field_t *g = &fz_ent_i64[j];
+                        int64_t v;
+                        memcpy(&v, (const char *)e + g->off, sizeof v);
+                        fz_put_i64_member(o, &efirst, g->v1, g->v2, v, e->present,
+                                          e->null, 1u << g->idx);
+                    }
                     fz_puts(o, "}");
 #endif
                 }
