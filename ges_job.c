@@ -63,6 +63,9 @@
 #if GES_HOST_MAX < 16 || GES_HOST_MAX > 253
 #error "GES_HOST_MAX must be in 16..253"
 #endif
+#if GES_WAIT_SLICE_MS < 1 || GES_WAIT_SLICE_MS > 1000
+#error "GES_WAIT_SLICE_MS must be in 1..1000"
+#endif
 
 /* jsmn stays private to this file: static functions, strict mode, so it can
  * not clash with the application's own copy. Point GES_JSMN_INCLUDE at your
@@ -2037,7 +2040,15 @@ typedef struct {
     const char *project_hdr;    /* AK/SK: X-Project-Id, or NULL */
     const char *security_token; /* AK/SK: X-Security-Token, or NULL */
     const char *authorization;  /* AK/SK: the Authorization value */
+    const char *version;        /* path's first segment, "v1.0" or "v2";
+                                   NULL is "v1.0" */
 } ges__auth_t;
+
+/* The first path segment for a config's api_version (checked at init). */
+static const char *ges__api_segment(ges_api_t v)
+{
+    return v == GES_API_V2 ? "v2" : "v1.0";
+}
 
 /* A dotted IPv4 address (four decimal parts 0..255, no leading zeros) or
  * an IPv6 address in RFC 4291 text (hex groups, one "::", an IPv4 tail; no
@@ -2149,7 +2160,9 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
 {
     char hv[GES__HOST_HDR_MAX];
     ges__host_value(host, port, hv, sizeof hv);
-    ges__wr_s(w, "GET /v1.0/");
+    ges__wr_s(w, "GET /");
+    ges__wr_s(w, a->version != NULL ? a->version : "v1.0");
+    ges__wr_s(w, "/");
     ges__wr_seg(w, project);
     ges__wr_s(w, "/graphs/");
     ges__wr_seg(w, graph);
@@ -2172,14 +2185,17 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
     return w->err;
 }
 
-/* The token flavour (what tests and fuzzers drive). */
+/* The token flavour (what tests and fuzzers drive); `version` as in
+ * ges__auth_t. */
 static ges_err_t ges__write_request(ges__wr_t *w, const char *host, unsigned port,
-                                    const char *token, const char *project,
-                                    const char *graph, const char *job)
+                                    const char *version, const char *token,
+                                    const char *project, const char *graph,
+                                    const char *job)
 {
     ges__auth_t a;
     memset(&a, 0, sizeof a);
     a.token = token;
+    a.version = version;
     return ges__write_request_auth(w, host, port, &a, project, graph, job);
 }
 
@@ -2580,19 +2596,52 @@ static uint32_t ges__left(const ges_client_t *c)
     return d > 0 ? (uint32_t)d : 0;
 }
 
-/* mbedTLS BIO callbacks over the port: every call gets the time left. They
- * block (within the deadline), so mbedTLS never answers WANT_READ or
- * WANT_WRITE through them; the loops below still accept those codes (an
- * mbedTLS built with asynchronous operations may return them), bounded by
- * the deadline. Those branches are why coverage of this part is not 100%. */
+/* Tell the progress hook where the call is (see ges_client_config_t). */
+static void ges__progress(const ges_client_t *c, ges_phase_t ph, uint32_t left)
+{
+    if (c->cfg.on_progress != NULL) c->cfg.on_progress(c->cfg.progress_ctx, ph, left);
+}
+
+/* The slice one port call may wait: the time left, at most
+ * GES_WAIT_SLICE_MS, so the hook is called again soon enough. */
+static uint32_t ges__slice(uint32_t left)
+{
+    return left < GES_WAIT_SLICE_MS ? left : GES_WAIT_SLICE_MS;
+}
+
+/* One port send or receive, waited in slices: until bytes move, the port
+ * fails or the deadline passes, the hook hears from us before every
+ * slice. GES_PORT_TIMEOUT means no byte moved in any slice, so a slice
+ * that timed out is simply tried again (see port/README.md). */
+static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned char *sbuf,
+                          size_t len)
+{
+    const ges_port_t *pt = c->cfg.platform;
+    for (;;) {
+        uint32_t left = ges__left(c), slice;
+        int r;
+        if (left == 0) return GES_PORT_TIMEOUT;
+        ges__progress(c, (ges_phase_t)c->phase, left);
+        if (c->cancel) return GES_PORT_CANCELLED; /* the hook may have set it */
+        slice = ges__slice(left);
+        r = rbuf != NULL ? pt->net_recv(pt->ctx, c->sock, rbuf, len, slice)
+                         : pt->net_send(pt->ctx, c->sock, sbuf, len, slice);
+        if (r != GES_PORT_TIMEOUT || slice == left) return r;
+    }
+}
+
+/* mbedTLS BIO callbacks over the port: every call gets the time left, in
+ * slices (ges__sliced_io). They block (within the deadline), so mbedTLS
+ * never answers WANT_READ or WANT_WRITE through them; the loops below
+ * still accept those codes (an mbedTLS built with asynchronous operations
+ * may return them), bounded by the deadline. Those branches are why
+ * coverage of this part is not 100%. */
 static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ges_client_t *c = (ges_client_t *)ctx;
-    const ges_port_t *pt = c->cfg.platform;
-    uint32_t left = ges__left(c);
-    int r = left ? pt->net_send(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
+    int r = ges__sliced_io(c, NULL, buf, len);
     if (r > 0) return r;
-    c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    c->net_status = r == GES_PORT_TIMEOUT || r == GES_PORT_CANCELLED ? r : GES_PORT_ERROR;
     c->send_failed = 1;
     return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
 }
@@ -2602,7 +2651,6 @@ static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
 {
     ges_client_t *c = (ges_client_t *)ctx;
     const ges_port_t *pt = c->cfg.platform;
-    uint32_t left = ges__left(c);
     int r;
     (void)timeout_unused; /* the request's deadline rules, not mbedTLS's */
     if (c->probing) {
@@ -2614,9 +2662,9 @@ static int ges__bio_recv(void *ctx, unsigned char *buf, size_t len,
         c->probe_got = 1;
         return r >= 0 ? r : MBEDTLS_ERR_NET_RECV_FAILED;
     }
-    r = left ? pt->net_recv(pt->ctx, c->sock, buf, len, left) : GES_PORT_TIMEOUT;
+    r = ges__sliced_io(c, buf, NULL, len);
     if (r >= 0) return r; /* 0: closed, mbedTLS reports CONN_EOF */
-    c->net_status = r == GES_PORT_TIMEOUT ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+    c->net_status = r == GES_PORT_TIMEOUT || r == GES_PORT_CANCELLED ? r : GES_PORT_ERROR;
     c->send_failed = 0;
     return r == GES_PORT_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
 }
@@ -2680,10 +2728,20 @@ static void ges__disconnect(ges_client_t *c)
 static ges_err_t ges__tls_fail(ges_client_t *c, int r)
 {
     c->tls_err = r;
+    if (c->net_status == GES_PORT_CANCELLED) return GES_ERR_CANCELLED;
     if (c->net_status == GES_PORT_TIMEOUT || r == MBEDTLS_ERR_SSL_TIMEOUT) return GES_ERR_TIMEOUT;
     if (c->net_status == GES_PORT_ERROR) return c->send_failed ? GES_ERR_NET_SEND : GES_ERR_NET_RECV;
     if (r == MBEDTLS_ERR_SSL_CONN_EOF) return GES_ERR_NET_CLOSED;
     return GES_ERR_TLS;
+}
+
+/* net_connect_tick's tick: the hook hears the port's phase, and the port
+ * hears of a cancel. */
+static int ges__tick(void *arg, int phase)
+{
+    ges_client_t *c = (ges_client_t *)arg;
+    ges__progress(c, (ges_phase_t)phase, ges__left(c));
+    return c->cancel != 0;
 }
 
 static ges_err_t ges__connect(ges_client_t *c)
@@ -2693,10 +2751,22 @@ static ges_err_t ges__connect(ges_client_t *c)
     int r;
     c->net_status = 0;
     c->cert_flags = 0;
+    if (c->cancel) return GES_ERR_CANCELLED;
     if (left == 0) return GES_ERR_TIMEOUT;
-    r = pt->net_connect(pt->ctx, c->host, c->cfg.port, left, &c->sock);
-    if (r != 0) return r == GES_PORT_TIMEOUT ? GES_ERR_TIMEOUT : GES_ERR_NET_CONNECT;
+    if (pt->net_connect_tick != NULL) {
+        r = pt->net_connect_tick(pt->ctx, c->host, c->cfg.port, left, &c->sock,
+                                 ges__tick, c);
+    } else {
+        ges__progress(c, GES_PHASE_RESOLVING, left); /* the port does both */
+        if (c->cancel) return GES_ERR_CANCELLED;
+        r = pt->net_connect(pt->ctx, c->host, c->cfg.port, left, &c->sock);
+    }
+    if (r != 0) {
+        if (r == GES_PORT_CANCELLED || c->cancel) return GES_ERR_CANCELLED;
+        return r == GES_PORT_TIMEOUT ? GES_ERR_TIMEOUT : GES_ERR_NET_CONNECT;
+    }
     c->connected = 1;
+    c->phase = GES_PHASE_HANDSHAKING;
     r = mbedtls_ssl_session_reset(&c->ssl);
     if (r == 0 && c->has_session) (void)mbedtls_ssl_set_session(&c->ssl, &c->session);
     while (r == 0 && (r = mbedtls_ssl_handshake(&c->ssl)) != 0) {
@@ -2759,6 +2829,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
 {
     ges__wr_t w;
     ges_err_t e;
+    c->phase = GES_PHASE_SENDING;
     w.sink = ges__tls_sink;
     w.ctx = c;
     w.buf = c->cfg.io_buf;
@@ -2766,11 +2837,13 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
     w.len = 0;
     w.err = GES_OK;
     if (c->cfg.token != NULL) {
-        e = ges__write_request(&w, c->host, c->cfg.port, c->cfg.token, project,
-                               graph, job);
+        e = ges__write_request(&w, c->host, c->cfg.port,
+                               ges__api_segment(c->cfg.api_version), c->cfg.token,
+                               project, graph, job);
     } else {
-        /* AK/SK: sign host and x-sdk-date (and what else is sent). */
-        static const char *const fixed[] = {"v1.0", "graphs", "jobs", "status"};
+        /* AK/SK: sign host and x-sdk-date (and what else is sent), over the
+         * path as it is written below, version segment included. */
+        static const char *const fixed[] = {"graphs", "jobs", "status"};
         const char *seg[7];
         size_t len[7], i;
         char date[17], hv[GES__HOST_HDR_MAX];
@@ -2778,8 +2851,9 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
         ges_sign_header_t extra[2];
         ges_sign_request_t r;
         ges__auth_t a;
-        seg[0] = fixed[0]; seg[1] = project; seg[2] = fixed[1]; seg[3] = graph;
-        seg[4] = fixed[2]; seg[5] = job; seg[6] = fixed[3];
+        seg[0] = ges__api_segment(c->cfg.api_version);
+        seg[1] = project; seg[2] = fixed[0]; seg[3] = graph;
+        seg[4] = fixed[1]; seg[5] = job; seg[6] = fixed[2];
         for (i = 0; i < 7; i++) len[i] = strlen(seg[i]);
         memset(&r, 0, sizeof r);
         memset(&a, 0, sizeof a);
@@ -2804,6 +2878,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
         a.project_hdr = c->cfg.project_id_header;
         a.security_token = c->cfg.security_token;
         a.authorization = authz;
+        a.version = seg[0];
         if (e == GES_OK) e = ges__write_request_auth(&w, c->host, c->cfg.port, &a,
                                                      project, graph, job);
         ges__wipe(authz, sizeof authz);
@@ -2828,6 +2903,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
 
     *got = 0;
     *reusable = 0;
+    c->phase = GES_PHASE_RECEIVING;
     ges_parser_init(&json, out, work, half);
     ges__http_init(&h, &json);
     while (h.st != H_DONE) {
@@ -2933,6 +3009,15 @@ static int ges__idle(ges_client_t *c)
     return r == MBEDTLS_ERR_SSL_WANT_READ && !c->probe_got;
 }
 
+/* A call ends with GES_ERR_CANCELLED: the connection is closed, whatever
+ * state it was left in (mid-record, or idle and kept), and the cancel is
+ * answered. */
+static void ges__cancelled(ges_client_t *c)
+{
+    ges__disconnect(c);
+    c->cancel = 0;
+}
+
 /* One poll, ending by `deadline` (a now_ms value). */
 static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
                                  const char *graph_id, const char *job_id,
@@ -2947,6 +3032,10 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
     c->coding[0] = '\0';
     for (attempt = 0;; attempt++) {
         int fresh, got = 0, reusable = 0;
+        if (c->cancel) {
+            ges__status_reset(out); /* before anything is sent */
+            return GES_ERR_CANCELLED;
+        }
         if (c->connected && !ges__idle(c)) ges__disconnect(c);
         fresh = !c->connected;
         if (fresh) {
@@ -2990,11 +3079,20 @@ ges_err_t ges_job_get_status(ges_client_t *c, const char *project_id,
                              const char *graph_id, const char *job_id,
                              ges_job_status_t *out)
 {
+    ges_err_t e;
     if (out != NULL) ges_job_status_init(out);
     if (!ges__args_ok(c, project_id, graph_id, job_id, out)) return GES_ERR_INVALID_ARG;
-    return ges__get_status(c, project_id, graph_id, job_id, out,
-                           c->cfg.platform->now_ms(c->cfg.platform->ctx) +
-                               c->cfg.timeout_ms);
+    e = ges__get_status(c, project_id, graph_id, job_id, out,
+                        c->cfg.platform->now_ms(c->cfg.platform->ctx) + c->cfg.timeout_ms);
+    if (e == GES_ERR_CANCELLED) ges__cancelled(c);
+    return e;
+}
+
+/* see ges_job.h */
+void ges_client_cancel(ges_client_t *c)
+{
+    /* Only this store: async-signal-safe, and never blocks. */
+    if (c != NULL) c->cancel = 1;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -3056,16 +3154,20 @@ static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
     return total - spent - stood;
 }
 
-/* Sleep `ms` by the port, until the clock says it passed, or until the
+/* Sleep `ms` by the port, in slices of at most GES_WAIT_SLICE_MS with the
+ * hook told before each, until the clock says it passed, or until the
  * calls made while the clock stood still asked for all of it: a frozen tick
  * (a known MCU failure) cannot hold the wait for ever, and a sleep that
  * returns early while the clock runs is simply resumed. Returns the time
  * the clock failed to show. */
-static uint32_t ges__sleep(const ges_port_t *pt, uint32_t now, uint32_t ms)
+static uint32_t ges__sleep(const ges_client_t *c, uint32_t now, uint32_t ms)
 {
+    const ges_port_t *pt = c->cfg.platform;
     uint32_t wake = now + ms, from = now, still = 0;
     while ((int32_t)(wake - now) > 0 && still < ms) {
-        uint32_t before = now, d = wake - now;
+        uint32_t before = now, d = ges__slice(wake - now);
+        ges__progress(c, GES_PHASE_SLEEPING, wake - now);
+        if (c->cancel) break; /* the wait loop returns at its next turn */
         pt->sleep_ms(pt->ctx, d);
         now = pt->now_ms(pt->ctx);
         still = now == before ? still + d : 0;
@@ -3089,6 +3191,7 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
     for (;;) {
         uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep;
         ges_err_t e;
+        if (c->cancel) return GES_ERR_CANCELLED; /* e.g. during the sleep */
         left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (left == 0) return GES_ERR_TIMEOUT;
         poll_end = now + (c->cfg.timeout_ms < left ? c->cfg.timeout_ms : left);
@@ -3110,7 +3213,7 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
         /* Never sleep past the deadline. */
         left = ges__wait_left(now - start, stood, wc->deadline_ms);
         if (sleep > left) sleep = left;
-        stood += ges__sleep(pt, now, sleep);
+        stood += ges__sleep(c, now, sleep);
     }
 }
 
@@ -3120,6 +3223,7 @@ ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
                        const ges_wait_config_t *wc, ges_job_status_t *out)
 {
     ges_wait_config_t defaults;
+    ges_err_t e;
     if (out != NULL) ges_job_status_init(out);
     if (!ges__args_ok(c, project_id, graph_id, job_id, out)) return GES_ERR_INVALID_ARG;
     if (wc == NULL) {
@@ -3130,7 +3234,9 @@ ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
         wc->backoff_percent < 100) {
         return GES_ERR_INVALID_ARG;
     }
-    return ges__wait(c, project_id, graph_id, job_id, wc, out, ges__get_status);
+    e = ges__wait(c, project_id, graph_id, job_id, wc, out, ges__get_status);
+    if (e == GES_ERR_CANCELLED) ges__cancelled(c);
+    return e;
 }
 
 /* see ges_job.h */
@@ -3223,7 +3329,8 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
         !pt->net_connect || !pt->net_send || !pt->net_recv || !pt->net_close ||
         !pt->now_ms || !pt->sleep_ms || !pt->entropy || cfg->ca_pem == NULL ||
         cfg->ca_pem_len == 0 || cfg->io_buf == NULL || cfg->port == 0 ||
-        cfg->timeout_ms == 0 || cfg->timeout_ms > 0x7FFFFFFFu) {
+        cfg->timeout_ms == 0 || cfg->timeout_ms > 0x7FFFFFFFu ||
+        (cfg->api_version != GES_API_V1 && cfg->api_version != GES_API_V2)) {
         return GES_ERR_INVALID_ARG;
     }
     if (cfg->io_buf_len < GES_IO_BUF_MIN) return GES_ERR_BUFFER_TOO_SMALL;

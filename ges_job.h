@@ -3,6 +3,8 @@
  * job is doing, in bounded memory, without a heap.
  *
  *   GET /v1.0/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+ *   GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+ *       (ges_client_config_t.api_version = GES_API_V2)
  *
  * SPDX-License-Identifier: MIT
  *
@@ -170,6 +172,17 @@
 #ifndef GES_IO_BUF_MIN
 #define GES_IO_BUF_MIN 128
 #endif
+/** Longest time, in ms, the client lets one port call wait (net_send,
+ *  net_recv, sleep_ms, and net_connect_tick between two ticks) before it
+ *  calls the progress hook (ges_client_config_t.on_progress) again: the
+ *  longest gap between two hook calls while the client waits for the
+ *  network or sleeps between polls. The cost: a wait that goes on longer
+ *  is cut into port calls of this length, each one more wake-up (a poll()
+ *  on POSIX; 20 a second at the default), and one hook call each. Range
+ *  1..1000. Default 50. */
+#ifndef GES_WAIT_SLICE_MS
+#define GES_WAIT_SLICE_MS 50
+#endif
 /** Set to 1 to build only the parser and HTTP reader, without mbedTLS and
  *  without the client API (for measuring, or for callers with their own
  *  transport feeding ges_parser_feed()). Default 0. */
@@ -194,6 +207,7 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/x509_crt.h>
+#include <signal.h> /* sig_atomic_t, for ges_client_cancel() */
 #endif
 
 #ifdef __cplusplus
@@ -271,7 +285,8 @@ typedef enum {
     GES_ERR_JSON_TRAILING = -59, /**< non-space bytes after the document. */
 
     /* Other */
-    GES_ERR_CANCELLED = -70,    /**< a wait callback asked to stop. */
+    GES_ERR_CANCELLED = -70,    /**< ges_client_cancel() was called, or a
+                                     wait callback asked to stop. */
     GES_ERR_STATE = -71         /**< call out of order (feed after finish...). */
 } ges_err_t;
 
@@ -736,6 +751,24 @@ ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch);
  */
 #define GES_PORT_ERROR (-1)
 #define GES_PORT_TIMEOUT (-2)
+/** From net_connect_tick only: its tick asked it to stop. */
+#define GES_PORT_CANCELLED (-3)
+
+/** Where a call of the client is, as told to the progress hook
+ *  (ges_client_config_t.on_progress) and to a port's net_connect_tick. */
+typedef enum {
+    GES_PHASE_RESOLVING = 0, /**< name resolution (in the port's connect) */
+    GES_PHASE_CONNECTING,    /**< TCP connect */
+    GES_PHASE_HANDSHAKING,   /**< TLS handshake */
+    GES_PHASE_SENDING,       /**< writing the request */
+    GES_PHASE_RECEIVING,     /**< reading the answer */
+    GES_PHASE_SLEEPING       /**< ges_job_wait() between two polls */
+} ges_phase_t;
+
+/** A port's tick callback: see ges_port_t.net_connect_tick. `phase` is a
+ *  ges_phase_t (GES_PHASE_RESOLVING or GES_PHASE_CONNECTING). Returns
+ *  non-zero when the connect must stop. */
+typedef int (*ges_tick_fn)(void *arg, int phase);
 
 /** A socket as the port sees it: a file descriptor, an lwIP socket number,
  *  a modem's link id, or a pointer cast to intptr_t. */
@@ -781,12 +814,33 @@ typedef struct ges_port {
      *  there mbedTLS uses the C library's calloc/free whatever is set here. */
     void *(*tls_calloc)(size_t n, size_t size);
     void (*tls_free)(void *ptr);
+    /** Optional (may be NULL): net_connect that reports while it waits and
+     *  can be stopped. Same contract as net_connect, and also: call
+     *  tick(arg, GES_PHASE_RESOLVING) before resolving, then
+     *  tick(arg, GES_PHASE_CONNECTING) before each connect attempt and at
+     *  least every GES_WAIT_SLICE_MS while waiting for one; when a tick
+     *  returns non-zero, close what is open and return GES_PORT_CANCELLED.
+     *  A resolver that cannot be interrupted delays the next tick by its
+     *  own time. When NULL, the client calls net_connect, which it can
+     *  neither hear from nor stop until it returns. */
+    int (*net_connect_tick)(void *ctx, const char *host, uint16_t port,
+                            uint32_t timeout_ms, ges_sock_t *sock,
+                            ges_tick_fn tick, void *arg);
 } ges_port_t;
 
 #if !GES_CONFIG_NO_TLS
 /* ------------------------------------------------------------------------- */
 /* Client                                                                     */
 /* ------------------------------------------------------------------------- */
+/** Which version of the job-status path the client calls. Both answers
+ *  (v1.0 camelCase, v2 snake_case) parse into the same ges_job_status_t. */
+typedef enum {
+    GES_API_V1 = 0, /**< GET /v1.0/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+                         (the default) */
+    GES_API_V2 = 1  /**< GET /v2/{project_id}/graphs/{graph_id}/jobs/{job_id}/status
+                         (what the official SDKs call now) */
+} ges_api_t;
+
 /** How to reach GES. Start from ges_client_config_init(), then set fields. */
 typedef struct {
     /** Endpoint host, e.g. "ges.cn-north-4.myhuaweicloud.com" (no scheme,
@@ -847,9 +901,40 @@ typedef struct {
      *  valid" cannot be judged from a floor and is not checked. With neither
      *  clock nor floor (0, the default) dates are not checked at all. */
     int64_t time_floor;
+    /** Path version: GES_API_V1 (default, 0) or GES_API_V2; any other value
+     *  is GES_ERR_INVALID_ARG at init. With AK/SK the path actually sent is
+     *  the one signed. */
+    ges_api_t api_version;
+    /** Optional progress hook, for a watchdog or a progress display: called
+     *  with the phase and the ms left, before every port call that may
+     *  wait (so at least every GES_WAIT_SLICE_MS while the client waits
+     *  for the network or sleeps), and so at each phase change (with a port
+     *  without net_connect_tick, GES_PHASE_RESOLVING is told once and
+     *  stands for the whole connect). `left_ms` is
+     *  what is left of the request's deadline (cfg.timeout_ms, or less in
+     *  ges_job_wait()) in the network phases, and what is left of the
+     *  sleep before the next poll in GES_PHASE_SLEEPING.
+     *
+     *  Longest time between two calls while a call runs: GES_WAIT_SLICE_MS
+     *  plus the CPU time of the longest step between two port calls (on a
+     *  microcontroller, the handshake's public-key operations: ECDHE and
+     *  the certificate's signature check, from hundreds of ms to seconds
+     *  depending on the core and the curve or RSA size: measure yours),
+     *  plus name resolution when the port resolves without ticking (see
+     *  ges_port_t.net_connect_tick). Its cost: one indirect call per port
+     *  call and per slice.
+     *
+     *  It runs in the calling thread, inside the call. It may feed a
+     *  watchdog, update a display, read the clock, and call
+     *  ges_client_cancel() on this client; it must not call any other
+     *  function of this client, and should return quickly (its time is
+     *  taken from the request's). NULL: no hook. */
+    void (*on_progress)(void *ctx, ges_phase_t phase, uint32_t left_ms);
+    void *progress_ctx;
 } ges_client_config_t;
 
-/** Defaults: port 443, timeout 15000 ms, everything else 0/NULL. */
+/** Defaults: port 443, timeout 15000 ms, api_version GES_API_V1,
+ *  everything else 0/NULL. */
 void ges_client_config_init(ges_client_config_t *cfg);
 
 /** A connection to GES. Fully declared so it can be static or on the stack;
@@ -881,6 +966,11 @@ typedef struct {
     uint8_t send_failed;        /* the port error was a send's */
     uint8_t probing;            /* zero-time idle check of a kept connection */
     uint8_t probe_got;          /* the check saw a byte, a close or an error */
+    uint8_t phase;              /* ges_phase_t of the I/O under way */
+    /* Set by ges_client_cancel() (another thread, a signal handler),
+     * read by the client between slices, cleared when a call returns
+     * GES_ERR_CANCELLED. */
+    volatile sig_atomic_t cancel;
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
@@ -899,6 +989,39 @@ typedef struct {
  *         needs freeing (ges_client_free() is still safe).
  */
 ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg);
+
+/**
+ * Make the call in progress on `c` (ges_job_get_status(), ges_job_wait())
+ * return GES_ERR_CANCELLED soon, wherever it is: waiting to connect, in the
+ * handshake, writing, reading, or sleeping between polls. Every call that
+ * returns GES_ERR_CANCELLED has closed the connection (the next call opens
+ * a new one, resuming the TLS session), and the client stays usable.
+ *
+ * Safe from another thread and from a signal handler: it only stores 1 to
+ * a volatile sig_atomic_t member that the client reads between its waits
+ * (C99 promises such a store to signal handlers; on every target where a
+ * sig_atomic_t is one aligned machine word, as on all the platforms the
+ * library is built for, it is also seen by another thread, without any
+ * ordering with other memory). It never blocks, allocates or calls the
+ * port.
+ *
+ * How soon: the client waits in slices of at most GES_WAIT_SLICE_MS
+ * (default 50 ms) and looks at the flag before each, so the call returns
+ * within about one slice plus the CPU step under way (see
+ * ges_client_config_t.on_progress): well under 100 ms on a PC. The
+ * exceptions, documented: name resolution inside the port, which most
+ * platforms cannot interrupt (getaddrinfo(), lwIP's netconn_gethostbyname
+ * ...): the cancel is seen when it returns; and a port without
+ * net_connect_tick, whose net_connect is seen only when it returns.
+ *
+ * A cancel is never lost: made while no call runs (or as one finishes
+ * without noticing it), it makes the next call return GES_ERR_CANCELLED
+ * at once, before anything is sent. Each call that returns
+ * GES_ERR_CANCELLED clears it. ges_client_init() clears it too (it resets
+ * the whole struct): cancel only an initialised client.
+ * @param c the client; NULL is ignored.
+ */
+void ges_client_cancel(ges_client_t *c);
 
 /** Close the connection and wipe the I/O buffer, the TLS state and the
  *  client struct. Safe on a client whose init failed, and twice. */
@@ -937,6 +1060,7 @@ void ges_client_free(ges_client_t *c);
  *
  * @return GES_OK (2xx, errorCode empty or absent);
  *         GES_ERR_SERVICE (non-2xx incl. redirects, or a 2xx errorCode);
+ *         GES_ERR_CANCELLED (ges_client_cancel(), out is then reset);
  *         GES_ERR_INVALID_ARG; GES_ERR_NET_*; GES_ERR_TIMEOUT;
  *         GES_ERR_TLS / GES_ERR_TLS_CERT; GES_ERR_HTTP*; GES_ERR_JSON_*.
  *         out->http_status is set whenever a status line was read.
@@ -964,7 +1088,8 @@ typedef struct {
     /** Optional: called after every poll with what it read (`err` is that
      *  poll's result: GES_OK, or an error being retried or about to end the
      *  wait) and the ms elapsed since the wait began. Return non-zero to stop
-     *  the wait with GES_ERR_CANCELLED. */
+     *  the wait with GES_ERR_CANCELLED (the connection is then closed, as
+     *  after ges_client_cancel()). */
     int (*on_poll)(void *ctx, const ges_job_status_t *st, ges_err_t err,
                    uint32_t elapsed_ms);
     void *ctx;
@@ -995,7 +1120,8 @@ void ges_wait_config_init(ges_wait_config_t *wc);
  * @param out what the last poll read (on GES_ERR_TIMEOUT that may be a
  *            non-terminal status or a retried error answer).
  * @return GES_OK with a terminal status in `out` (check job_state: failed
- *         is a successful wait); GES_ERR_TIMEOUT; GES_ERR_CANCELLED;
+ *         is a successful wait); GES_ERR_TIMEOUT; GES_ERR_CANCELLED
+ *         (ges_client_cancel(), or on_poll asked to stop);
  *         GES_ERR_INVALID_ARG; or the non-retryable error that ended it.
  */
 ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,

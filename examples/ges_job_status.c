@@ -22,6 +22,9 @@
  *     6 malformed or oversized response. Messages for people go to stderr
  *     (a TLS error there: mbedTLS's code and, with MBEDTLS_ERROR_C, its
  *     mbedtls_strerror text).
+ *   - SIGINT and SIGTERM cancel the request in progress (ges_client_cancel()
+ *     from the handler): nothing goes to stdout, a line to stderr, exit
+ *     130 for SIGINT and 143 for SIGTERM.
  *   - --wait polls with ges_job_wait() until the status is final and then
  *     prints and exits as one poll would; 5 when the wait's deadline passed.
  *     Progress goes to stderr only.
@@ -42,6 +45,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,7 +72,9 @@ enum {
     GES_CLI_EXIT_SERVICE = 3,    /* non-2xx or an errorCode */
     GES_CLI_EXIT_NETWORK = 4,    /* network, TLS or certificate */
     GES_CLI_EXIT_TIMEOUT = 5,
-    GES_CLI_EXIT_MALFORMED = 6   /* malformed or oversized response */
+    GES_CLI_EXIT_MALFORMED = 6,  /* malformed or oversized response */
+    GES_CLI_EXIT_SIGINT = 130,   /* SIGINT cancelled the request (128 + 2) */
+    GES_CLI_EXIT_SIGTERM = 143   /* SIGTERM cancelled the request (128 + 15) */
 };
 
 #define GES_CLI_NAME "ges_job_status"
@@ -103,6 +109,10 @@ static ges_parser_t ges_cli_parser;
 static ges_job_status_t ges_cli_status;
 static ges_job_status_t ges_cli_last;   /* --wait: last status read */
 static ges_client_t ges_cli_client;
+/* SIGINT / SIGTERM: the signal caught (0: none), and whether the handler
+ * may cancel ges_cli_client (it is initialised). */
+static volatile sig_atomic_t ges_cli_signal;
+static volatile sig_atomic_t ges_cli_client_up;
 
 /** Wipe through a volatile pointer so the compiler cannot drop the stores
  *  as dead (the buffer is not read again). */
@@ -407,11 +417,12 @@ static int ges_cli_exit_for(ges_err_t e)
         return GES_CLI_EXIT_MALFORMED;
     case GES_ERR_SERVICE:
         return GES_CLI_EXIT_SERVICE;
-    case GES_ERR_CANCELLED:
+    case GES_ERR_CANCELLED: /* only signals cancel: ges_cli_interrupted() */
     case GES_ERR_STATE:
     default:
-        /* Cannot happen: nothing here cancels a wait or calls out of
-         * order. Were it to, it is a misuse, so "invalid argument". */
+        /* Cannot happen: only a signal cancels (handled before), and
+         * nothing calls out of order. Were it to, it is a misuse, so
+         * "invalid argument". */
         return GES_CLI_EXIT_USAGE;
     }
 }
@@ -605,6 +616,8 @@ static void usage(FILE *f)
 "  --interval-ms N    with --wait: first pause between polls, 1..2147483647\n"
 "                     (default 1000; doubled after each poll, at most\n"
 "                     30000 or N if larger, up to 20% shorter at random)\n"
+"  --api VERSION      v1.0 (default) or v2: GET /v2/{project}/graphs/...;\n"
+"                     the output is the same for both\n"
 "  --parse FILE       parse a saved response body instead of asking GES\n"
 "  -h, --help         print this help and exit\n"
 "\n"
@@ -625,7 +638,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
 "invalid argument; 3 the service answered with an error; 4 network, TLS or\n"
-"certificate error; 5 timeout; 6 malformed or oversized response.\n"
+"certificate error; 5 timeout; 6 malformed or oversized response; 130\n"
+"SIGINT or 143 SIGTERM cancelled the request (nothing on stdout).\n"
 "With --wait the final answer is printed and sets the exit status the same\n"
 "way; 5 means the deadline passed (the last status read is printed).\n",
         f);
@@ -649,6 +663,7 @@ typedef struct {
     uint32_t timeout_ms;
     uint32_t wait_ms;         /* --wait: the whole wait; 0 without --wait */
     uint32_t interval_ms;     /* --interval-ms: first pause; 0 if not given */
+    ges_api_t api;            /* --api: path version (default v1.0) */
     int have_endpoint;        /* host/port set by --endpoint or --region */
     char host[GES_HOST_MAX + 1];
     uint16_t port;
@@ -802,7 +817,8 @@ static int ges_cli_parse_ms(const char *s, uint32_t *out)
 /** Options taking a value, by name. */
 static const char *const ges_cli_value_opts[] = {
     "--parse", "--endpoint", "--region", "--token-file", "--ca-file",
-    "--timeout-ms", "--interval-ms", "--aksk-file", "--project-id-header"
+    "--timeout-ms", "--interval-ms", "--aksk-file", "--project-id-header",
+    "--api"
 };
 
 /** Options a secret could be mistaken for: refused with a pointer to the
@@ -925,6 +941,14 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
                 return ges_cli_usage_error("empty file name", name);
             }
             o->ca_file = val;
+        } else if (strcmp(name, "--api") == 0) {
+            if (strcmp(val, "v1.0") == 0) {
+                o->api = GES_API_V1;
+            } else if (strcmp(val, "v2") == 0) {
+                o->api = GES_API_V2;
+            } else {
+                return ges_cli_usage_error("--api wants v1.0 or v2", NULL);
+            }
         } else if (strcmp(name, "--interval-ms") == 0) {
             if (ges_cli_parse_ms(val, &o->interval_ms) != 0) {
                 return ges_cli_usage_error(
@@ -1307,7 +1331,17 @@ typedef struct {
     double key_progress;
     size_t key_len;
     char key_text[GES_STATUS_MAX + GES_CODE_MAX + 2];
+    /* The progress hook: a poll that takes long says which phase it is in. */
+    int in_poll;             /* a poll is under way (not sleeping) */
+    uint32_t poll_start;     /* now_ms when it began */
+    int slow_phase;          /* phase last shown for this poll, -1 none */
 } ges_cli_progress_t;
+
+/* A poll slower than this shows its phase on the progress line. */
+#define GES_CLI_SLOW_POLL_MS 2000u
+
+/* --wait's progress state: static, as the client's hook reaches it too. */
+static ges_cli_progress_t ges_cli_progress;
 
 
 /** The job's progress is worth showing: given, and the job has started. */
@@ -1399,6 +1433,7 @@ static int ges_cli_on_poll(void *ctx, const ges_job_status_t *st,
     unsigned long s = (unsigned long)(elapsed_ms / 1000u);
     unsigned long tenths = (unsigned long)(elapsed_ms % 1000u / 100u);
 
+    pr->in_poll = 0; /* the next hook call starts the next poll */
     if (err == GES_OK) {
         memcpy(&ges_cli_last, st, sizeof ges_cli_last);
         pr->have_last = 1;
@@ -1418,17 +1453,96 @@ static int ges_cli_on_poll(void *ctx, const ges_job_status_t *st,
     return 0;
 }
 
+/* ------------------------------------------------------------------------- */
+/* SIGINT and SIGTERM cancel the request                                      */
+/* ------------------------------------------------------------------------- */
+/** Async-signal-safe: two stores (ges_client_cancel() stores one flag). */
+static void ges_cli_on_signal(int sig)
+{
+    ges_cli_signal = sig;
+    if (ges_cli_client_up) {
+        ges_client_cancel(&ges_cli_client);
+    }
+}
+
+/** Catch SIGINT and SIGTERM for the network modes (--parse keeps the
+ *  default: there is no request to cancel). No SA_RESTART: a wait the
+ *  signal interrupts is resumed by the port for the time left, and the
+ *  client sees the cancel at its next slice. */
+static void ges_cli_catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = ges_cli_on_signal;
+    (void)sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGINT, &sa, NULL);
+    (void)sigaction(SIGTERM, &sa, NULL);
+}
+
+/** After a call: a signal cancelled it. Says so on stderr and returns the
+ *  exit status, else -1. */
+static int ges_cli_interrupted(ges_err_t e)
+{
+    int sig = (int)ges_cli_signal;
+    if (e != GES_ERR_CANCELLED || sig == 0) {
+        return -1;
+    }
+    fprintf(stderr, GES_CLI_NAME ": interrupted by %s: request cancelled\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    return sig == SIGINT ? GES_CLI_EXIT_SIGINT : GES_CLI_EXIT_SIGTERM;
+}
+
+static const char *const ges_cli_phase_names[] = {
+    "resolving", "connecting", "handshaking", "sending", "receiving", "sleeping"
+};
+
+/** ges_client_config_t.on_progress with --wait: when a poll has taken more
+ *  than GES_CLI_SLOW_POLL_MS, say which phase it is in (once per phase),
+ *  on stderr like the other progress lines. */
+static void ges_cli_on_progress(void *ctx, ges_phase_t phase, uint32_t left_ms)
+{
+    ges_cli_progress_t *pr = (ges_cli_progress_t *)ctx;
+    const ges_port_t *pt = ges_port_posix();
+    uint32_t now = pt->now_ms(pt->ctx), took;
+
+    (void)left_ms;
+    if (phase == GES_PHASE_SLEEPING) {
+        pr->in_poll = 0;
+        return;
+    }
+    if (!pr->in_poll) {
+        pr->in_poll = 1;
+        pr->poll_start = now;
+        pr->slow_phase = -1;
+    }
+    took = now - pr->poll_start;
+    if (took < GES_CLI_SLOW_POLL_MS || (int)phase == pr->slow_phase ||
+        (unsigned)phase >= sizeof ges_cli_phase_names / sizeof ges_cli_phase_names[0]) {
+        return;
+    }
+    pr->slow_phase = (int)phase;
+    fprintf(stderr, "%swaiting: slow poll, %s after %lu.%lus%s",
+            pr->tty ? "\r\033[K" : "", ges_cli_phase_names[phase],
+            (unsigned long)(took / 1000u), (unsigned long)(took % 1000u / 100u),
+            pr->tty ? "" : "\n");
+    if (pr->tty) {
+        pr->line_open = 1;
+    }
+    (void)fflush(stderr);
+}
+
 /** Poll with ges_job_wait() until the status is final, then print it as a
  *  single poll would. Returns the exit status. */
 static int ges_cli_run_wait(const ges_cli_opts_t *o)
 {
     ges_wait_config_t wc;
-    ges_cli_progress_t pr;
+    ges_cli_progress_t *pr = &ges_cli_progress;
     ges_job_status_t *st = &ges_cli_status;
     ges_err_t e;
+    int rc;
 
-    memset(&pr, 0, sizeof pr);
-    pr.tty = isatty(STDERR_FILENO);
+    memset(pr, 0, sizeof *pr);
+    pr->tty = isatty(STDERR_FILENO);
     ges_wait_config_init(&wc);
     wc.deadline_ms = o->wait_ms;
     if (o->interval_ms != 0) {
@@ -1440,18 +1554,22 @@ static int ges_cli_run_wait(const ges_cli_opts_t *o)
         }
     }
     wc.on_poll = ges_cli_on_poll;
-    wc.ctx = &pr;
+    wc.ctx = pr;
     ges_job_status_init(st);
     e = ges_job_wait(&ges_cli_client, o->pos[0], o->pos[1], o->pos[2], &wc,
                      st);
-    if (pr.line_open) {
+    if (pr->line_open) {
         putc('\n', stderr); /* the last state stays on the screen */
+    }
+    rc = ges_cli_interrupted(e);
+    if (rc >= 0) {
+        return rc; /* nothing on stdout */
     }
     if (e == GES_ERR_TIMEOUT) {
         /* The last poll may have read nothing (its own timeout, a network
          * error) or a retried error answer: print the last status read if
          * any poll read one, else whatever the last poll left. */
-        print_status(stdout, pr.have_last ? &ges_cli_last : st, 1);
+        print_status(stdout, pr->have_last ? &ges_cli_last : st, 1);
         fprintf(stderr, GES_CLI_NAME ": the job was not finished when the "
                 "wait's %lu ms were up\n", (unsigned long)o->wait_ms);
         return GES_CLI_EXIT_TIMEOUT;
@@ -1530,6 +1648,11 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
     cfg.io_buf = ges_cli_io;
     cfg.io_buf_len = sizeof ges_cli_io;
     cfg.timeout_ms = o->timeout_ms;
+    cfg.api_version = o->api;
+    if (o->wait_ms != 0) {
+        cfg.on_progress = ges_cli_on_progress; /* a slow poll shows its phase */
+        cfg.progress_ctx = &ges_cli_progress;
+    }
 
     e = ges_client_init(&ges_cli_client, &cfg);
     if (e != GES_OK) {
@@ -1537,14 +1660,27 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
         ges_client_free(&ges_cli_client);
         return ges_cli_exit_for(e);
     }
+    /* From here a signal cancels the client; one caught before (while the
+     * files were read) cancels it now, so the call returns at once. */
+    ges_cli_client_up = 1;
+    if (ges_cli_signal != 0) {
+        ges_client_cancel(&ges_cli_client);
+    }
     if (o->wait_ms != 0) {
         rc = ges_cli_run_wait(o);
+        ges_cli_client_up = 0;
         ges_client_free(&ges_cli_client);
         return rc;
     }
     ges_job_status_init(st);
     e = ges_job_get_status(&ges_cli_client, o->pos[0], o->pos[1], o->pos[2],
                            st);
+    ges_cli_client_up = 0;
+    rc = ges_cli_interrupted(e);
+    if (rc >= 0) {
+        ges_client_free(&ges_cli_client);
+        return rc; /* nothing on stdout */
+    }
     /* On GES_ERR_SERVICE the error fields are filled; on other errors only
      * httpStatus may be: print whatever there is. */
     print_status(stdout, st, 1);
@@ -1571,6 +1707,7 @@ static int ges_cli_run(int argc, char **argv)
     if (o.parse_file != NULL) {
         return ges_cli_run_parse(o.parse_file);
     }
+    ges_cli_catch_signals();
     return ges_cli_run_network(&o);
 }
 

@@ -519,6 +519,32 @@ def _(t):
              % [x for x in want if x not in got])
 
 
+@case("--api v2: GET /v2/..., the snake_case answer prints job-success's lines, exit 0")
+def _(t):
+    t.ctx.sim.reset()
+    r = t.cli("job-success", "--api", "v2")
+    t.rc(r, 0)
+    want = ["httpStatus=200"] + seed_lines(t)
+    # The v2 route spells times "yyyy-MM-dd HH:mm:ss"; every other line is the same.
+    raw_times = {"beginTime=2018-11-27 21:39:00", "endTime=2018-11-27 21:39:56"}
+    for x in raw_times:
+        t.line(r, x)
+    got = [x for x in r.lines if x not in raw_times]
+    want = [x for x in want if not x.startswith(("beginTime=", "endTime="))]
+    t.expect(got == want, "lines differ from job-success: %r" % got)
+    st = t.ctx.sim.stats()
+    t.expect(st.get("apis") == {"v2": 1}, "the simulator routed %r, want one v2 request"
+             % st.get("apis"))
+    t.ctx.sim.reset()
+    r = t.cli("job-success", "--api=v1.0")
+    expect_seed_answer(t, r)
+    r = t.cli("job-success")
+    expect_seed_answer(t, r)
+    st = t.ctx.sim.stats()
+    t.expect(st.get("apis") == {"v1": 2}, "--api=v1.0 and the default routed %r, want two "
+             "v1.0 requests" % st.get("apis"))
+
+
 @case("job-failed: exit 1, status=failed, failReason")
 def _(t):
     r = t.cli("job-failed")
@@ -905,6 +931,22 @@ def _(t):
                "--token-file", c.token_file, PROJECT, GRAPH, "job-success"], env=clean_env())
     t.rc(r, 2)
     t.expect(r.out == b"", "stdout is not empty")
+
+
+@case("usage: --api other than v1.0 or v2 -> exit 2, nothing printed or sent")
+def _(t):
+    t.ctx.sim.reset()
+    for v in ("v1", "V2", "v3", "", "v2 ", "2", "v1.0x"):
+        r = t.cli("job-success", "--api", v)
+        n = len(t.problems)
+        t.rc(r, 2)
+        t.expect(r.out == b"", "stdout is not empty")
+        t.expect(b"--api wants v1.0 or v2" in r.err, "stderr does not say what --api wants")
+        if len(t.problems) > n:
+            t.problems.insert(n, "--api %r:" % v)
+    st = t.ctx.sim.stats()
+    t.expect(st["requests"] == 0 and st["connections"] == 0,
+             "the simulator saw a request: %r" % st)
 
 
 # Past 2^31 - 1, and values an unsigned long of 32 bits wraps into range (4294967301 -> 5,

@@ -215,6 +215,24 @@ def case_aksk_only(ctx):
     c.finish()
 
 
+def case_aksk_v2(ctx):
+    c = Case(ctx, "AK/SK with --api v2: the /v2 path is signed as sent (the simulator's verifier "
+                  "accepts it), stdout as with v1.0 but the v2 time spelling")
+    sim = ctx.sims["main"]
+    sim.reset()
+    r = c.run(ctx.base(sim) + ["--aksk-file", ctx.files["aksk"], "--api", "v2", "p", "g",
+                               "job-success"])
+    c.eq(r.rc, 0, "exit status")
+    c.eq(r.err, "", "stderr")
+    c.eq(r.field("status"), "success", "status")
+    c.eq(r.field("beginTime"), "2018-11-27 21:39:00", "beginTime (v2 spelling)")
+    st = sim.stats()
+    c.eq(st.get("apis"), {"v2": 1}, "stats apis")
+    c.eq(st.get("auth_ok"), {"token": 0, "aksk": 1}, "stats auth_ok")
+    c.eq(st.get("auth_rejects"), {}, "stats auth_rejects")
+    c.finish()
+
+
 def case_wrong_sk(ctx):
     c = Case(ctx, "wrong SK: exit 3, 401 APIG.0301 'verify aksk signature fail', not retried")
     sim = ctx.sims["main"]
@@ -593,7 +611,7 @@ def main():
             for s in ctx.sims.values():
                 s.wait_ready()
             setup_files(ctx)
-            cases = [case_selftest, case_aksk_only, case_wrong_sk, case_unknown_ak,
+            cases = [case_selftest, case_aksk_only, case_aksk_v2, case_wrong_sk, case_unknown_ak,
                      lambda x: case_skew(x, "skew+", 1200),
                      lambda x: case_skew(x, "skew-", -1200),
                      case_skew_wait, case_wait, case_sts, case_sts_env_crlf,

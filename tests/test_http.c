@@ -130,6 +130,8 @@ static ges_err_t cap_sink(void *ctx, const unsigned char *p, size_t n)
 }
 
 static unsigned char wr_buf[4096];
+/* First path segment write_req() asks for; NULL is the default "v1.0". */
+static const char *write_req_version = NULL;
 
 /* Write one request through a `bufsz`-byte buffer into the capture. */
 static ges_err_t write_req(size_t bufsz, const char *host, unsigned port,
@@ -144,7 +146,7 @@ static ges_err_t write_req(size_t bufsz, const char *host, unsigned port,
     w.cap = bufsz;
     w.len = 0;
     w.err = GES_OK;
-    e = ges__write_request(&w, host, port, token, project, graph, job);
+    e = ges__write_request(&w, host, port, write_req_version, token, project, graph, job);
     CHECK_EQ(w.err, e);
     return e;
 }
@@ -183,6 +185,28 @@ static void test_request_port_443(void)
     CHECK(same_bytes(exp, sizeof exp - 1));
     CHECK_EQ(cap_calls, 1); /* fits the buffer: one flush at the end */
     CHECK(!cap_bad);
+}
+
+/* api_version v2: only the first path segment changes (issue 14). */
+static void test_request_v2_path(void)
+{
+    static const char exp[] =
+        "GET /v2/0123456789abcdef0123456789abcdef/graphs/demo_graph/jobs/"
+        "ff80808167f09aaa0167f19b35ec0305/status HTTP/1.1\r\n"
+        "Host: ges.cn-north-4.myhuaweicloud.com\r\n"
+        UA
+        "Accept: application/json\r\nAccept-Encoding: identity\r\n"
+        "X-Auth-Token: T\r\n"
+        "\r\n";
+    cap_reset(sizeof wr_buf, 0, GES_OK);
+    write_req_version = ges__api_segment(GES_API_V2);
+    CHECK_EQ(write_req(sizeof wr_buf, "ges.cn-north-4.myhuaweicloud.com", 443, "T",
+                       "0123456789abcdef0123456789abcdef", "demo_graph",
+                       "ff80808167f09aaa0167f19b35ec0305"),
+             GES_OK);
+    write_req_version = NULL;
+    CHECK(same_bytes(exp, sizeof exp - 1));
+    CHECK_STR(ges__api_segment(GES_API_V1), "v1.0");
 }
 
 static void test_request_other_ports(void)
@@ -2068,6 +2092,7 @@ int main(void)
     memset(spaces, ' ', sizeof spaces);
 
     RUN(test_request_port_443);
+    RUN(test_request_v2_path);
     RUN(test_request_other_ports);
     RUN(test_request_percent_encoding);
     RUN(test_request_long_token);

@@ -30,7 +30,14 @@
  *     certificate does not list, or a certificate with only other
  *     addresses, is refused (GES_ERR_TLS_CERT, CN mismatch flag); a name
  *     still sends SNI; the Host header carries the address (IPv6 in
- *     brackets).
+ *     brackets);
+ *   - issue 14: the progress hook hears resolving, handshaking, sending,
+ *     receiving (and sleeping in a wait) in order, at least every
+ *     GES_WAIT_SLICE_MS of the wire's clock, and no port call is given a
+ *     longer wait; ges_client_cancel() from the hook, in each phase, ends
+ *     the call with GES_ERR_CANCELLED within one slice, closed, and the
+ *     client polls fine afterwards; a cancel between calls ends the next
+ *     one before anything is sent.
  *
  * The wire, the server and the main certificate are in tests/tls_wire.h
  * (shared with tests/faults/test_faults.c); the certificate below and
@@ -94,10 +101,49 @@ static unsigned char io[4096];
 static ges_client_t cl;
 static ges_job_status_t st;
 
+/* The progress hook (issue 14): what it heard, on the wire's clock. */
+#define HOOK_MAX 4096
+static struct {
+    unsigned n, over;
+    uint8_t phase[HOOK_MAX];
+    uint32_t left[HOOK_MAX], at[HOOK_MAX];
+    int cancel_in;            /* >= 0: cancel in this phase ... */
+    unsigned cancel_after;    /* ... at the call after this many in it */
+    unsigned in_phase;
+    uint32_t cancelled_at;    /* the wire's clock when it cancelled */
+} hk;
+
+static void hook_reset(void)
+{
+    memset(&hk, 0, sizeof hk);
+    hk.cancel_in = -1;
+}
+
+static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
+{
+    CHECK(ctx == &hk);
+    if (hk.n < HOOK_MAX) {
+        hk.phase[hk.n] = (uint8_t)phase;
+        hk.left[hk.n] = left;
+        hk.at[hk.n] = ka.now;
+        hk.n++;
+    } else {
+        hk.over++;
+    }
+    if (hk.cancel_in == (int)phase && hk.in_phase++ == hk.cancel_after) {
+        hk.cancel_in = -1;
+        hk.cancelled_at = ka.now;
+        ges_client_cancel(&cl); /* as another thread or a signal would */
+    }
+}
+
 static ges_err_t client_up(const char *host, size_t io_len)
 {
     ges_client_config_t cfg;
     tw_client_config(&cfg, host, &wire, io, io_len);
+    cfg.on_progress = on_progress;
+    cfg.progress_ctx = &hk;
+    hook_reset(); /* no cancel unless the test asks for one after this */
     return ges_client_init(&cl, &cfg);
 }
 
@@ -496,6 +542,159 @@ static void test_handshake_port_errors_named(void)
     }
 }
 
+/* ------------------------------------------------------------------------- */
+/* The progress hook (issue 14)                                              */
+/* ------------------------------------------------------------------------- */
+static void script_silent(unsigned n, const char *job)
+{
+    (void)n;
+    (void)job; /* reads the request, never answers */
+}
+
+/* One poll: the hook hears resolving (the wire has no net_connect_tick),
+ * handshaking, sending, receiving, in that order and nothing else; no
+ * port call is given more than GES_WAIT_SLICE_MS. */
+static void test_hook_phases_in_order(void)
+{
+    unsigned i, seen = 0;
+    ka_reset(script_one, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_OK);
+    CHECK(hk.n > 4);
+    CHECK_EQ(hk.phase[0], GES_PHASE_RESOLVING);
+    for (i = 0; i < hk.n; i++) {
+        if (i > 0) CHECK(hk.phase[i] >= hk.phase[i - 1]); /* never back */
+        CHECK(hk.phase[i] <= GES_PHASE_RECEIVING);
+        CHECK(hk.left[i] <= 5000 && hk.left[i] > 0);
+        seen |= 1u << hk.phase[i];
+    }
+    CHECK_EQ(seen, (1u << GES_PHASE_RESOLVING) | (1u << GES_PHASE_HANDSHAKING) |
+                       (1u << GES_PHASE_SENDING) | (1u << GES_PHASE_RECEIVING));
+    CHECK(ka.max_t <= GES_WAIT_SLICE_MS);
+    /* a kept connection: sending and receiving only */
+    hook_reset();
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_EQ(ka.conns, 1);
+    CHECK(hk.n >= 2);
+    CHECK_EQ(hk.phase[0], GES_PHASE_SENDING);
+    CHECK_EQ(hk.phase[hk.n - 1], GES_PHASE_RECEIVING);
+    ges_client_free(&cl);
+}
+
+/* A server that never answers: the hook is called at least every
+ * GES_WAIT_SLICE_MS until the deadline, with the time left going down. */
+static void test_hook_every_slice_while_waiting(void)
+{
+    unsigned i, recv = 0;
+    ka_reset(script_silent, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_ERR_TIMEOUT);
+    CHECK_EQ(hk.over, 0);
+    for (i = 1; i < hk.n; i++) {
+        CHECK(hk.at[i] - hk.at[i - 1] <= GES_WAIT_SLICE_MS);
+        if (hk.phase[i] == GES_PHASE_RECEIVING) {
+            recv++;
+            if (hk.phase[i - 1] == GES_PHASE_RECEIVING) CHECK(hk.left[i] < hk.left[i - 1]);
+        }
+    }
+    CHECK(recv >= 5000 / GES_WAIT_SLICE_MS - 2);
+    CHECK(ka.max_t <= GES_WAIT_SLICE_MS);
+    ges_client_free(&cl);
+}
+
+/* ges_job_wait: between polls the hook hears sleeping, every slice, with
+ * the time left of that sleep. */
+static void test_hook_sleeping(void)
+{
+    unsigned i, sleeping = 0;
+    ka_reset(script_wait, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(ges_job_wait(&cl, "p", "g", "W", NULL, &st), GES_OK);
+    for (i = 1; i < hk.n; i++) {
+        CHECK(hk.at[i] - hk.at[i - 1] <= GES_WAIT_SLICE_MS);
+        if (hk.phase[i] == GES_PHASE_SLEEPING) {
+            sleeping++;
+            CHECK(hk.left[i] <= 2000); /* the default schedule: 1 s, then 2 s */
+        }
+    }
+    CHECK(sleeping >= 2 * (800 / GES_WAIT_SLICE_MS)); /* two sleeps, jitter at most 20% */
+    ges_client_free(&cl);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Cancellation (issue 14), phase by phase on the wire's clock               */
+/* ------------------------------------------------------------------------- */
+/* Cancel at the `after`-th hook call of `phase` during one call (a poll,
+ * or a wait when `wait` is set): the call returns GES_ERR_CANCELLED within
+ * one slice of the wire's clock, the connection is closed, and the same
+ * client then polls fine (the cancel was consumed). */
+static void cancel_in(ka_script_t script, ges_phase_t phase, unsigned after, int wait,
+                      unsigned stall_send)
+{
+    ges_err_t e;
+    uint32_t took;
+    ka_reset(script, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    hk.cancel_in = (int)phase;
+    hk.cancel_after = after;
+    ka.stall_send = stall_send;
+    e = wait ? ges_job_wait(&cl, "p", "g", "W", NULL, &st) : poll_job("A");
+    took = ka.now - hk.cancelled_at;
+    if (e != GES_ERR_CANCELLED) fprintf(stderr, "  phase %d: %s\n", (int)phase, ges_strerror(e));
+    CHECK_EQ(e, GES_ERR_CANCELLED);
+    CHECK_EQ(hk.cancel_in, -1); /* the hook did cancel, in that phase */
+    CHECK(took <= GES_WAIT_SLICE_MS);
+    CHECK(!ka.open);            /* closed (or never opened) */
+    CHECK(!cl.connected);
+    CHECK_EQ(cl.cancel, 0);     /* consumed */
+    ka.stall_send = 0;
+    ka_reset(script_one, &srv_main);
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_STR(st.job_id, "B");
+    ges_client_free(&cl);
+}
+
+static void test_cancel_in_each_phase(void)
+{
+    cancel_in(script_one, GES_PHASE_RESOLVING, 0, 0, 0);
+    cancel_in(script_one, GES_PHASE_HANDSHAKING, 0, 0, 0);
+    cancel_in(script_one, GES_PHASE_HANDSHAKING, 3, 0, 0);
+    cancel_in(script_one, GES_PHASE_SENDING, 0, 0, 0);
+    cancel_in(script_one, GES_PHASE_SENDING, 5, 0, 1000); /* a send window that never opens */
+    cancel_in(script_silent, GES_PHASE_RECEIVING, 0, 0, 0);
+    cancel_in(script_silent, GES_PHASE_RECEIVING, 20, 0, 0); /* a second into the wait */
+    cancel_in(script_wait, GES_PHASE_SLEEPING, 0, 1, 0);
+    cancel_in(script_wait, GES_PHASE_SLEEPING, 10, 1, 0);
+}
+
+/* A cancel while no call runs is not lost: the next call returns
+ * GES_ERR_CANCELLED before sending anything (a kept connection stays),
+ * and the one after that runs. */
+static void test_cancel_between_calls(void)
+{
+    ka_reset(script_one, &srv_main);
+    hook_reset();
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_OK);
+    ges_client_cancel(&cl);
+    ges_client_cancel(NULL); /* ignored */
+    CHECK_EQ(poll_job("B"), GES_ERR_CANCELLED);
+    CHECK_EQ(st.job_id[0], '\0');
+    CHECK_EQ(ka.requests, 1);  /* nothing was sent */
+    CHECK(!cl.connected);      /* a cancelled call closes the connection */
+    ges_client_cancel(&cl);
+    CHECK_EQ(ges_job_wait(&cl, "p", "g", "W", NULL, &st), GES_ERR_CANCELLED);
+    CHECK_EQ(ka.requests, 1);
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_STR(st.job_id, "B");
+    CHECK_EQ(ka.conns, 2);
+    ges_client_free(&cl);
+}
+
 int main(void)
 {
     if (tw_up() != 0 ||
@@ -512,6 +711,11 @@ int main(void)
     RUN(test_wait_survives_a_stray_crlf);
     RUN(test_ip_literals);
     RUN(test_handshake_port_errors_named);
+    RUN(test_hook_phases_in_order);
+    RUN(test_hook_every_slice_while_waiting);
+    RUN(test_hook_sleeping);
+    RUN(test_cancel_in_each_phase);
+    RUN(test_cancel_between_calls);
     RUN(test_retry_after_date_without_date);
     RUN(test_stray_bytes_racing_the_idle_check);
     mbedtls_ssl_free(&srv_other);

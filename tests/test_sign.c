@@ -356,7 +356,7 @@ static void test_aksk_ids_unreserved_only(void)
     static const char *const bad[] = {"job id", "g/1", "caf\xC3\xA9", "a%20b", "x+y", "a:b"};
     static const char *const good[] = {"ff80808167f09aaa0167f19b35ec0305",
                                        "0b6f3d1c-9e4a-4c1e-8f53-2a4b6c8d9e0f", "A-Z.a_z~9"};
-    static const ges_port_t none = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+    static const ges_port_t none = {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     ges_client_t c;
     ges_job_status_t out;
     size_t i;

@@ -22,10 +22,20 @@ static int clock_frozen_after; /* polls after which now_ms stands still; 0: neve
 static int sleep_early;         /* 1: sleep_ms returns after a third of what it was asked */
 static uint32_t sleep_calls, sleep_asked;
 static int npolls;
+static int sleep_gap = -1; /* npolls when sleeps[nsleeps - 1] was begun */
+static uint32_t sleep_slice_max; /* longest single sleep_ms call */
 static void fake_sleep_ms(void *ctx, uint32_t ms)
 {
     (void)ctx;
-    if (nsleeps < MAX_EVENTS) sleeps[nsleeps++] = ms;
+    /* The wait sleeps in slices of GES_WAIT_SLICE_MS (issue 14): sleeps[]
+     * holds what was asked between two polls, all slices together. */
+    if (nsleeps > 0 && sleep_gap == npolls) {
+        sleeps[nsleeps - 1] += ms;
+    } else if (nsleeps < MAX_EVENTS) {
+        sleeps[nsleeps++] = ms;
+        sleep_gap = npolls;
+    }
+    if (ms > sleep_slice_max) sleep_slice_max = ms;
     sleep_calls++;
     sleep_asked += ms;
     if (clock_frozen_after && npolls >= clock_frozen_after) return; /* the tick stopped */
@@ -42,7 +52,7 @@ static int fake_entropy(void *ctx, unsigned char *b, size_t n)
 
 static const ges_port_t fake_port = {
     NULL, NULL, NULL, NULL, NULL, fake_now_ms, fake_sleep_ms, fake_entropy,
-    NULL, NULL, NULL};
+    NULL, NULL, NULL, NULL};
 
 /* ---- the scripted poll --------------------------------------------------- */
 typedef struct {
@@ -101,6 +111,7 @@ static ges_err_t run(const step_t *steps, int n, const ges_wait_config_t *wc)
     nscript = n;
     npolls = 0;
     nsleeps = 0;
+    sleep_gap = -1;
     sleep_calls = sleep_asked = 0;
     fake_now = 0xFFFFF000u; /* close to the wrap: deadlines must survive it */
     return ges__wait(&client, "p", "g", "j", wc, &st, fake_poll);
@@ -366,6 +377,7 @@ static void test_callback_and_cancel(void)
 static int fake_connect(void *ctx, const char *host, uint16_t port, uint32_t ms, ges_sock_t *s)
 {
     (void)ctx; (void)host; (void)port; (void)ms; (void)s;
+    npolls++; /* one connect per poll: it marks the gaps between sleeps */
     return GES_PORT_ERROR;
 }
 
@@ -385,6 +397,9 @@ static void test_null_config_means_defaults(void)
     entropy_lcg = 0;
     entropy_word = 0; /* no jitter: the sleeps are exact */
     nsleeps = 0;
+    sleep_gap = -1;
+    npolls = 0;
+    sleep_slice_max = 0;
     fake_now = t0 = 1000;
     CHECK_EQ(ges_job_wait(&c, "p", "g", "j", NULL, &out), GES_ERR_TIMEOUT);
     CHECK_EQ(fake_now - t0, 30u * 60u * 1000u);
@@ -392,6 +407,8 @@ static void test_null_config_means_defaults(void)
     CHECK_EQ(sleeps[1], 2000);
     CHECK_EQ(sleeps[4], 16000);
     for (i = 5; i < nsleeps - 1 && i < MAX_EVENTS; i++) CHECK_EQ(sleeps[i], 30000);
+    CHECK(sleep_slice_max <= GES_WAIT_SLICE_MS); /* slept in slices (issue 14) */
+    CHECK(sleep_slice_max > 0);
 }
 
 /* A clock that stops advancing (a frozen tick) cannot hold a wait for ever
@@ -408,7 +425,9 @@ static void test_frozen_clock_ends(void)
         CHECK_EQ(run(down, 1, &wc), GES_ERR_TIMEOUT);
         clock_frozen_after = 0;
         CHECK(npolls >= after && npolls < 20);
-        CHECK(sleep_calls < 64);
+        /* slices of GES_WAIT_SLICE_MS: the deadline's worth, plus a
+         * few partial ones */
+        CHECK(sleep_calls < wc.deadline_ms / GES_WAIT_SLICE_MS + 64);
         /* every sleep asked for is counted, never more than the deadline */
         CHECK(sleep_asked <= wc.deadline_ms);
         CHECK(sleep_asked + 5000u >= wc.deadline_ms); /* and the wait was not cut short */

@@ -127,6 +127,8 @@ static struct {
     unsigned sends, recvs;              /* port calls on this connection */
     unsigned fail_send_at, fail_recv_at; /* 1-based: that call fails; 0: none */
     unsigned in_server;       /* > 0 while the server side runs */
+    uint32_t max_t;           /* longest timeout a send or receive was given */
+    unsigned stall_send;      /* sends after the handshake that time out */
 } ka;
 
 static mbedtls_ssl_context srv_main;
@@ -312,8 +314,13 @@ static int w_connect(void *ctx, const char *host, uint16_t port, uint32_t t, ges
 static int w_send(void *ctx, ges_sock_t s, const unsigned char *b, size_t n, uint32_t t)
 {
     (void)ctx;
-    (void)t;
     if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
+    if (t > ka.max_t) ka.max_t = t;
+    if (ka.hs_done && ka.stall_send) { /* a full send window: nothing moves */
+        ka.stall_send--;
+        ka.now += t;
+        return GES_PORT_TIMEOUT;
+    }
     if (++ka.sends == ka.fail_send_at) return GES_PORT_ERROR;
     srv_release(); /* what was on its way arrives before the next answer */
     if (ka.fin) {
@@ -329,6 +336,7 @@ static int w_recv(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t 
 {
     (void)ctx;
     if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
+    if (t > ka.max_t) ka.max_t = t;
     if (++ka.recvs == ka.fail_recv_at) return GES_PORT_ERROR;
     srv_pump();
     if (s2c.n == 0 && !ka.later_racing) srv_release();
@@ -374,7 +382,7 @@ static int w_entropy(void *ctx, unsigned char *b, size_t n)
 static int s_entropy(void *ctx, unsigned char *b, size_t n) { return w_entropy(ctx, b, n); }
 
 static const ges_port_t wire = {NULL, w_connect, w_send, w_recv, w_close, w_now,
-                                w_sleep, w_entropy, NULL, NULL, NULL};
+                                w_sleep, w_entropy, NULL, NULL, NULL, NULL};
 
 static int srv_setup(mbedtls_ssl_context *ssl, mbedtls_ssl_config *conf,
                      mbedtls_x509_crt *crt, mbedtls_pk_context *key,
@@ -423,6 +431,8 @@ static void ka_reset(ka_script_t script, mbedtls_ssl_context *ssl)
     ka.later_n[0] = ka.later_n[1] = 0;
     ka.later_close = ka.later_racing = 0;
     ka.fail_send_at = ka.fail_recv_at = 0;
+    ka.max_t = 0;
+    ka.stall_send = 0;
     ka_overflow = 0;
 }
 

@@ -160,21 +160,36 @@ static int prepare_fd(int fd)
 
 /*
  * Connect `fd` (already non-blocking) to one address.
- * Returns 0 connected, GES_PORT_TIMEOUT, GES_PORT_ERROR.
+ * Returns 0 connected, GES_PORT_TIMEOUT, GES_PORT_ERROR, or with a tick
+ * (net_connect_tick) GES_PORT_CANCELLED: the wait for the connection is
+ * then cut in slices of GES_WAIT_SLICE_MS with a tick before each, and a
+ * tick that says stop ends it.
  */
-static int connect_one(int fd, const struct addrinfo *ai, uint64_t deadline)
+static int connect_one(int fd, const struct addrinfo *ai, uint64_t deadline,
+                       ges_tick_fn tick, void *arg)
 {
     int err = 0;
     socklen_t errlen = (socklen_t)sizeof err;
     int r;
 
+    if (tick != NULL && tick(arg, GES_PHASE_CONNECTING) != 0)
+        return GES_PORT_CANCELLED;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
         return 0;
     /* EINTR: the connection goes on asynchronously, as for EINPROGRESS. */
     if (errno != EINPROGRESS && errno != EINTR)
         return GES_PORT_ERROR;
 
-    r = wait_fd(fd, POLLOUT, deadline);
+    for (;;) {
+        uint64_t slice_end = deadline;
+        if (tick != NULL && remaining_ms(deadline) > GES_WAIT_SLICE_MS)
+            slice_end = mono_ms64() + GES_WAIT_SLICE_MS;
+        r = wait_fd(fd, POLLOUT, slice_end);
+        if (r != 0 || slice_end == deadline)
+            break;
+        if (tick(arg, GES_PHASE_CONNECTING) != 0)
+            return GES_PORT_CANCELLED;
+    }
     if (r == 0)
         return GES_PORT_TIMEOUT;
     if (r < 0)
@@ -184,8 +199,8 @@ static int connect_one(int fd, const struct addrinfo *ai, uint64_t deadline)
     return 0;
 }
 
-static int posix_net_connect(void *ctx, const char *host, uint16_t port,
-                             uint32_t timeout_ms, ges_sock_t *sock)
+static int posix_connect(const char *host, uint16_t port, uint32_t timeout_ms,
+                         ges_sock_t *sock, ges_tick_fn tick, void *arg)
 {
     uint64_t deadline = mono_ms64() + timeout_ms;
     struct addrinfo hints;
@@ -195,7 +210,6 @@ static int posix_net_connect(void *ctx, const char *host, uint16_t port,
     int result = GES_PORT_ERROR;
     int n;
 
-    (void)ctx;
     if (host == NULL || host[0] == '\0' || port == 0 || sock == NULL)
         return GES_PORT_ERROR;
     n = snprintf(service, sizeof service, "%u", (unsigned)port);
@@ -207,6 +221,9 @@ static int posix_net_connect(void *ctx, const char *host, uint16_t port,
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_protocol = IPPROTO_TCP;
     hints.ai_flags = AI_NUMERICSERV;
+    /* getaddrinfo() cannot be interrupted: a tick comes before it only. */
+    if (tick != NULL && tick(arg, GES_PHASE_RESOLVING) != 0)
+        return GES_PORT_CANCELLED;
     if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL)
         return GES_PORT_ERROR; /* no such name, resolver failure, ... */
     if (remaining_ms(deadline) == 0 && timeout_ms > 0) {
@@ -228,7 +245,7 @@ static int posix_net_connect(void *ctx, const char *host, uint16_t port,
             close_fd(fd);
             continue;
         }
-        r = connect_one(fd, ai, deadline);
+        r = connect_one(fd, ai, deadline, tick, arg);
         if (r == 0) {
             int one = 1;
             /* Without it every handshake flight waits ~40 ms for the
@@ -240,13 +257,28 @@ static int posix_net_connect(void *ctx, const char *host, uint16_t port,
             break;
         }
         close_fd(fd);
-        if (r == GES_PORT_TIMEOUT) {
-            result = GES_PORT_TIMEOUT; /* no time left for other addresses */
+        if (r == GES_PORT_TIMEOUT || r == GES_PORT_CANCELLED) {
+            result = r; /* no time left for other addresses, or stopped */
             break;
         }
     }
     freeaddrinfo(res);
     return result;
+}
+
+static int posix_net_connect(void *ctx, const char *host, uint16_t port,
+                             uint32_t timeout_ms, ges_sock_t *sock)
+{
+    (void)ctx;
+    return posix_connect(host, port, timeout_ms, sock, NULL, NULL);
+}
+
+static int posix_net_connect_tick(void *ctx, const char *host, uint16_t port,
+                                  uint32_t timeout_ms, ges_sock_t *sock,
+                                  ges_tick_fn tick, void *arg)
+{
+    (void)ctx;
+    return posix_connect(host, port, timeout_ms, sock, tick, arg);
 }
 
 static int posix_net_send(void *ctx, ges_sock_t sock, const unsigned char *buf,
@@ -417,6 +449,7 @@ static const ges_port_t posix_port = {
     .wall_clock = posix_wall_clock,
     .tls_calloc = calloc,
     .tls_free = free,
+    .net_connect_tick = posix_net_connect_tick,
 };
 
 const ges_port_t *ges_port_posix(void)

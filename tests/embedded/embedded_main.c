@@ -158,7 +158,7 @@ static int emb_entropy(void *ctx, unsigned char *buf, size_t len)
 
 static const ges_port_t emb_port = {
     NULL, emb_connect, emb_send, emb_recv, emb_close,
-    emb_now, emb_sleep, emb_entropy, NULL, NULL, NULL};
+    emb_now, emb_sleep, emb_entropy, NULL, NULL, NULL, NULL};
 
 static ges_client_t emb_client;
 static unsigned char emb_io[512];

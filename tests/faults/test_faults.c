@@ -30,8 +30,10 @@
  *
  * An error or EOF is sticky: the socket stays dead (every later send and
  * recv on it fails the same way) until the client closes it, as a real
- * reset or FIN would. A timeout moves the fake clock by the time it was
- * given. Only the client's allocations count and fail: the server's (the
+ * reset or FIN would. A timeout is sticky too (a peer gone silent): every
+ * later call on the socket times out, each moving the fake clock by the
+ * time it was given, since the client waits in slices of
+ * GES_WAIT_SLICE_MS (issue 14) and one empty slice is not the deadline. Only the client's allocations count and fail: the server's (the
  * same process-wide mbedTLS allocator) are told apart by ka.in_server.
  *
  * Two scenarios, each run for N = 1, 2, ... until a run in which the Nth
@@ -226,15 +228,24 @@ static int fp_send(void *ctx, ges_sock_t s, const unsigned char *b, size_t n, ui
 static int fp_send_(void *ctx, ges_sock_t s, const unsigned char *b, size_t n, uint32_t t)
 {
     if (fp_hit(FC_SEND) || fp.runaway) {
+        fp.dead = s;
         if (fp.kind == FK_SEND_TIMEOUT && !fp.runaway) {
+            /* The peer stops reading: this send and every later one on
+             * the connection wait their whole time in vain. (The client
+             * waits in slices of GES_WAIT_SLICE_MS since issue 14, so one
+             * timed-out call is no longer the end of the request.) */
+            fp.dead_ret = GES_PORT_TIMEOUT;
             ka.now += t;
             return GES_PORT_TIMEOUT;
         }
-        fp.dead = s;
         fp.dead_ret = GES_PORT_ERROR;
         return GES_PORT_ERROR;
     }
-    if (s == fp.dead) return GES_PORT_ERROR;
+    if (s == fp.dead) {
+        if (fp.dead_ret != GES_PORT_TIMEOUT) return GES_PORT_ERROR;
+        ka.now += t;
+        return GES_PORT_TIMEOUT;
+    }
     return wire.net_send(ctx, s, b, n, t);
 }
 
@@ -252,15 +263,21 @@ static int fp_recv(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t
 static int fp_recv_(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t t)
 {
     if (fp_hit(FC_RECV) || fp.runaway) {
+        fp.dead = s;
         if (fp.kind == FK_RECV_TIMEOUT && !fp.runaway) {
+            /* The peer goes silent: as for send-timeout, every later
+             * receive on the connection waits its whole time in vain. */
+            fp.dead_ret = GES_PORT_TIMEOUT;
             ka.now += t;
             return GES_PORT_TIMEOUT;
         }
-        fp.dead = s;
         fp.dead_ret = fp.kind == FK_RECV_EOF && !fp.runaway ? 0 : GES_PORT_ERROR;
         return fp.dead_ret;
     }
-    if (s == fp.dead) return fp.dead_ret;
+    if (s == fp.dead) {
+        if (fp.dead_ret == GES_PORT_TIMEOUT) ka.now += t;
+        return fp.dead_ret;
+    }
     return wire.net_recv(ctx, s, b, n, t);
 }
 
@@ -352,7 +369,7 @@ static void fa_free(void *p)
 }
 
 static ges_port_t fport = {NULL, fp_connect, fp_send, fp_recv, fp_close, fp_now,
-                           fp_sleep, fp_entropy, NULL, NULL, NULL};
+                           fp_sleep, fp_entropy, NULL, NULL, NULL, NULL};
 
 /* ------------------------------------------------------------------------- */
 /* Scenarios                                                                  */

@@ -474,7 +474,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         w.cap = wbuf;
         w.len = 0;
         w.err = GES_OK;
-        e = ges__write_request(&w, host, port, f[3], ids[0], ids[1], ids[2]);
+        e = ges__write_request(&w, host, port, NULL, f[3], ids[0], ids[1], ids[2]);
         FZ_CHECK(e == GES_OK, "the writer succeeds with a working sink");
         FZ_CHECK(s.calls == (s.len + wbuf - 1) / wbuf, "one flush per full buffer, plus the rest");
         fz_check_request(s.buf, s.len, host, port, f[3], ids);
@@ -493,7 +493,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             w.ctx = &s2;
             w.len = 0;
             w.err = GES_OK;
-            e = ges__write_request(&w, host, port, f[3], ids[0], ids[1], ids[2]);
+            e = ges__write_request(&w, host, port, NULL, f[3], ids[0], ids[1], ids[2]);
             FZ_CHECK(e == GES_ERR_NET_SEND, "the sink's error comes back");
             FZ_CHECK(s2.calls == s2.fail_at, "no call after the failing one");
             FZ_CHECK(s2.len <= full_len && memcmp(s2.buf, s.buf, s2.len) == 0,

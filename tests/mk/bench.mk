@@ -122,3 +122,9 @@ bench: bench-deps
 	@for t in bench-flash bench-cpu bench-ram bench-e2e bench-stream; do \
 	    $(MAKE) --no-print-directory $$t || exit 1; done
 	@$(MAKE) --no-print-directory bench-summary
+
+# Cancellation latency (issue 14): the worst time from ges_client_cancel()
+# to the call's return over 80 cancels in four phases; target 100 ms.
+.PHONY: bench-cancel
+bench-cancel: $(B)/test_client
+	$(PYTHON) tests/bench/cancel_latency.py $(B)/test_client

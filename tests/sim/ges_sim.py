@@ -300,6 +300,7 @@ class Stats:
         self.last_signed_headers = None
         self.last_project_id = None   # X-Project-Id of the last job request, if any
         self.last_sdk_date = None
+        self.apis = {}                # "v1" / "v2" -> job requests routed by that path
 
     def _add(self, ci, sign):
         self.connections += sign
@@ -353,6 +354,10 @@ class Stats:
             else:
                 self.auth_rejects[reason] = self.auth_rejects.get(reason, 0) + 1
 
+    def api(self, api):
+        with self.lock:
+            self.apis[api] = self.apis.get(api, 0) + 1
+
     def poll(self, job_id):
         with self.lock:
             n = self.polls.get(job_id, 0) + 1
@@ -375,7 +380,7 @@ class Stats:
                     "last_auth": self.last_auth, "last_auth_result": self.last_auth_result,
                     "last_signed_headers": self.last_signed_headers,
                     "last_project_id": self.last_project_id,
-                    "last_sdk_date": self.last_sdk_date}
+                    "last_sdk_date": self.last_sdk_date, "apis": dict(self.apis)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1345,6 +1350,7 @@ def handle(server, c, rq):
         log("GET %s -> 404" % path)
         return respond(c, rq, 404, jdump(apig_error(rq, "API not found", "APIG.0101")))
     rq.api, rq.job_id = r
+    server.stats.api(rq.api)
     reason = authenticate(server, rq)
     if reason is not None:
         log("GET %s job=%r -> 401 (%s)" % (rq.api, rq.job_id, reason))
