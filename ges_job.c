@@ -2612,21 +2612,26 @@ static uint32_t ges__slice(uint32_t left)
 /* One port send or receive, waited in slices: until bytes move, the port
  * fails or the deadline passes, the hook hears from us before every
  * slice. GES_PORT_TIMEOUT means no byte moved in any slice, so a slice
- * that timed out is simply tried again (see port/README.md). */
+ * that timed out is simply tried again (see port/README.md). As in
+ * ges__sleep(), slices that timed out while now_ms stood still count as
+ * time: a frozen clock cannot make a silent peer wait for ever. */
 static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned char *sbuf,
                           size_t len)
 {
     const ges_port_t *pt = c->cfg.platform;
+    uint32_t still = 0; /* ms of slices that timed out with the clock standing */
     for (;;) {
-        uint32_t left = ges__left(c), slice;
+        uint32_t left = ges__left(c), slice, before;
         int r;
-        if (left == 0) return GES_PORT_TIMEOUT;
+        if (left == 0 || still >= left) return GES_PORT_TIMEOUT;
         ges__progress(c, (ges_phase_t)c->phase, left);
         if (c->cancel) return GES_PORT_CANCELLED; /* the hook may have set it */
-        slice = ges__slice(left);
+        slice = ges__slice(left - still);
+        before = pt->now_ms(pt->ctx);
         r = rbuf != NULL ? pt->net_recv(pt->ctx, c->sock, rbuf, len, slice)
                          : pt->net_send(pt->ctx, c->sock, sbuf, len, slice);
         if (r != GES_PORT_TIMEOUT || slice == left) return r;
+        still = pt->now_ms(pt->ctx) == before ? still + slice : 0;
     }
 }
 

@@ -475,6 +475,24 @@ static void test_stray_bytes_racing_the_idle_check(void)
     }
 }
 
+/* A silent server and a frozen clock (a stopped tick): the sliced receive
+ * counts the slices that timed out while now_ms stood still, so the poll
+ * still ends with GES_ERR_TIMEOUT after about its timeout in slices. */
+static void script_silent(unsigned n, const char *job); /* never answers */
+
+static void test_frozen_clock_silent_server_ends(void)
+{
+    ka_reset(script_silent, &srv_main);
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    ka.clock_frozen = 1;
+    CHECK_EQ(poll_job("A"), GES_ERR_TIMEOUT);
+    /* timeout 5000 ms in slices of GES_WAIT_SLICE_MS: bounded, not endless */
+    CHECK(ka.silent_recvs >= 5000u / GES_WAIT_SLICE_MS);
+    CHECK(ka.silent_recvs <= 5000u / GES_WAIT_SLICE_MS + 2u);
+    ka.clock_frozen = 0;
+    ges_client_free(&cl);
+}
+
 /* Retry-After as an HTTP-date with no Date header counts from our own UTC
  * time (here the time floor), capped at a day (issue 13). */
 static const char *retry_after_value;
@@ -717,6 +735,7 @@ int main(void)
     RUN(test_cancel_in_each_phase);
     RUN(test_cancel_between_calls);
     RUN(test_retry_after_date_without_date);
+    RUN(test_frozen_clock_silent_server_ends);
     RUN(test_stray_bytes_racing_the_idle_check);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_other);

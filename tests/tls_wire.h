@@ -122,6 +122,8 @@ static struct {
     size_t later_n[2];
     int later_close;          /* then close_notify and FIN */
     int later_racing;         /* held back until the client sends (it raced the idle check) */
+    int clock_frozen;         /* a receive that times out leaves now_ms where it was */
+    unsigned silent_recvs;    /* receives that timed out */
     uint32_t now;
     uint32_t rnd;
     unsigned sends, recvs;              /* port calls on this connection */
@@ -342,7 +344,8 @@ static int w_recv(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t 
     if (s2c.n == 0 && !ka.later_racing) srv_release();
     if (s2c.n) return (int)q_take(&s2c, b, n);
     if (ka.fin) return 0;
-    ka.now += t; /* nothing more will come: the wait runs out */
+    if (!ka.clock_frozen) ka.now += t; /* nothing more will come: the wait runs out */
+    ka.silent_recvs++;
     return GES_PORT_TIMEOUT;
 }
 
@@ -429,7 +432,8 @@ static void ka_reset(ka_script_t script, mbedtls_ssl_context *ssl)
     ka.sni_seen = 0;
     ka.sni[0] = ka.host_hdr[0] = '\0';
     ka.later_n[0] = ka.later_n[1] = 0;
-    ka.later_close = ka.later_racing = 0;
+    ka.later_close = ka.later_racing = ka.clock_frozen = 0;
+    ka.silent_recvs = 0;
     ka.fail_send_at = ka.fail_recv_at = 0;
     ka.max_t = 0;
     ka.stall_send = 0;
