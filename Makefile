@@ -17,7 +17,7 @@ TESTS    = $(B)/test_parse $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/t
            $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema
 
 .PHONY: all deps test demo clean
-all: $(B)/libges_job.a $(B)/ges_job_status
+all: $(B)/libges_job.a $(B)/ges_job_status $(B)/minimal
 
 $(B):
 	@mkdir -p $(B)
@@ -33,6 +33,10 @@ $(B)/libges_job.a: $(LIB_OBJS)
 
 $(B)/ges_job_status: examples/ges_job_status.c $(B)/libges_job.a
 	$(CC) $(ALL_CFLAGS) $(STRICT) examples/ges_job_status.c $(B)/libges_job.a $(LDLIBS) -o $@
+
+# The minimal example (one fetch, about 100 lines): tests/example_minimal.py runs it.
+$(B)/minimal: examples/minimal.c $(B)/libges_job.a
+	$(CC) $(ALL_CFLAGS) $(STRICT) examples/minimal.c $(B)/libges_job.a $(LDLIBS) -o $@
 
 # Unit tests include ges_job.c themselves, to reach its internals.
 $(B)/test_parse: tests/test_parse.c tests/harness.h tests/seed_bodies.h ges_job.c ges_job.h | $(B)

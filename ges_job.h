@@ -52,7 +52,9 @@
  *   cfg.io_buf = io; cfg.io_buf_len = sizeof io;
  *   if (ges_client_init(&client, &cfg) == GES_OK) {
  *       ges_err_t e = ges_job_get_status(&client, project, graph, job, &st);
- *       if (e == GES_OK && ges_job_status_is_terminal(st.job_status)) { ... }
+ *       if (e == GES_OK && ges_job_status_is_terminal(st.job_state)) {
+ *           // done: st.job_state is GES_JOB_SUCCESS, _FAILED...
+ *       }
  *       ges_client_free(&client);    // closes and wipes secrets
  *   }
  * @endcode

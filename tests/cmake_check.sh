@@ -74,8 +74,9 @@ run "$tmp/top.log" cmake -S . -B "$tmp/b" $CC_JSON -DCMAKE_INSTALL_PREFIX="$tmp/
     run "$tmp/top.log" cmake --install "$tmp/b"
 check "top level: configure, build, ctest (unit suites), install" $?
 grep '"file"' "$tmp/b/compile_commands.json" | grep -q ges_job_status.c &&
+    grep '"file"' "$tmp/b/compile_commands.json" | grep -q examples/minimal.c &&
     grep -B3 '/ges_job.c"' "$tmp/b/compile_commands.json" | grep -q -- '-Werror'
-check "top level: the CLI is built, and ges_job.c with -Werror (our own build)" $?
+check "top level: the CLI and examples/minimal.c are built, and ges_job.c with -Werror (our own build)" $?
 for fi in include/ges_job.h include/ges_port_posix.h lib/libges_job.a lib/libges_job_port_posix.a \
     lib/pkgconfig/ges_job.pc lib/cmake/ges_job/ges_jobConfig.cmake \
     lib/cmake/ges_job/ges_jobConfigVersion.cmake bin/ges_job_status; do
