@@ -35,9 +35,14 @@
 #if GES_CODE_MAX < 8 || GES_CODE_MAX > 256
 #error "GES_CODE_MAX must be in 8..256"
 #endif
-#if GES_TEXT_MAX < 8 || GES_TEXT_MAX > 65535 || GES_PATH_MAX < 8 || \
-    GES_PATH_MAX > 65535 || GES_CAUSE_MAX < 8 || GES_CAUSE_MAX > 65535
-#error "GES_TEXT_MAX, GES_PATH_MAX and GES_CAUSE_MAX must be in 8..65535"
+#if GES_TEXT_MAX < 8 || GES_TEXT_MAX > 65535
+#error "GES_TEXT_MAX must be in 8..65535"
+#endif
+#if GES_PATH_MAX < 8 || GES_PATH_MAX > 65535
+#error "GES_PATH_MAX must be in 8..65535"
+#endif
+#if GES_CAUSE_MAX < 8 || GES_CAUSE_MAX > 65535
+#error "GES_CAUSE_MAX must be in 8..65535"
 #endif
 #if GES_PATHS_MAX < 0 || GES_PATHS_MAX > 1024
 #error "GES_PATHS_MAX must be in 0..1024"
@@ -66,20 +71,51 @@
 #if GES_WAIT_SLICE_MS < 1 || GES_WAIT_SLICE_MS > 1000
 #error "GES_WAIT_SLICE_MS must be in 1..1000"
 #endif
+#if GES_TOKEN_MAX < 64 || GES_TOKEN_MAX > 1048576
+#error "GES_TOKEN_MAX must be in 64..1048576"
+#endif
+#if GES_AKSK_MAX < 16 || GES_AKSK_MAX > 1024
+#error "GES_AKSK_MAX must be in 16..1024"
+#endif
+#if GES_PARSE_WORK < 1 || GES_PARSE_WORK > 65536
+#error "GES_PARSE_WORK must be in 1..65536"
+#endif
+#if GES_CONFIG_NO_TLS != 0 && GES_CONFIG_NO_TLS != 1
+#error "GES_CONFIG_NO_TLS must be 0 or 1"
+#endif
+#if GES_CONFIG_TLS13 != 0 && GES_CONFIG_TLS13 != 1
+#error "GES_CONFIG_TLS13 must be 0 or 1"
+#endif
+
+/* The mbedTLS modules the client calls (ges_job.h, GES_CONFIG_NO_TLS), named
+ * here rather than left to an undefined function at link time. ges_job.h
+ * has included mbedtls/ssl.h, hence mbedTLS's configuration. */
+#if !GES_CONFIG_NO_TLS
+#if !defined(MBEDTLS_SSL_TLS_C) || !defined(MBEDTLS_SSL_CLI_C)
+#error "ges_job needs mbedTLS with MBEDTLS_SSL_TLS_C and MBEDTLS_SSL_CLI_C (a TLS client), or GES_CONFIG_NO_TLS=1"
+#endif
+#if !defined(MBEDTLS_SSL_PROTO_TLS1_2) && !(GES_CONFIG_TLS13 && defined(MBEDTLS_SSL_PROTO_TLS1_3))
+#error "ges_job needs mbedTLS with MBEDTLS_SSL_PROTO_TLS1_2 (or GES_CONFIG_TLS13=1 and MBEDTLS_SSL_PROTO_TLS1_3)"
+#endif
+#if !defined(MBEDTLS_SSL_SERVER_NAME_INDICATION)
+#error "ges_job needs mbedTLS with MBEDTLS_SSL_SERVER_NAME_INDICATION (the host name is sent as SNI)"
+#endif
+#if !defined(MBEDTLS_X509_CRT_PARSE_C)
+#error "ges_job needs mbedTLS with MBEDTLS_X509_CRT_PARSE_C (the CA and the server's certificate)"
+#endif
+#if !defined(MBEDTLS_CTR_DRBG_C)
+#error "ges_job needs mbedTLS with MBEDTLS_CTR_DRBG_C (the random generator, seeded from the port)"
+#endif
+#if !defined(MBEDTLS_SHA256_C)
+#error "ges_job needs mbedTLS with MBEDTLS_SHA256_C (AK/SK signing)"
+#endif
+#endif
 
 /* jsmn stays private to this file: static functions, strict mode, so it can
- * not clash with the application's own copy. Point GES_JSMN_INCLUDE at your
- * copy if it is not <jsmn.h>. */
+ * not clash with the application's own copy (GES_JSMN_INCLUDE: ges_job.h). */
 #define JSMN_STATIC
 #define JSMN_STRICT
-#ifndef GES_JSMN_INCLUDE
-#define GES_JSMN_INCLUDE <jsmn.h>
-#endif
 #include GES_JSMN_INCLUDE
-
-#ifndef GES_ASSERT
-#define GES_ASSERT(x) ((void)sizeof(x)) /* checks nothing, evaluates nothing */
-#endif
 
 /* ------------------------------------------------------------------------- */
 /* 2. Small helpers                                                           */
@@ -1524,12 +1560,6 @@ unsigned long long ges_parser_offset(const ges_parser_t *p)
     return p ? p->offset : 0;
 }
 
-#ifndef GES_PARSE_WORK
-/* Work buffer of ges_job_parse(), on its stack. Any size gives the same
- * results; this one lets a typical member or file entry reach jsmn whole. */
-#define GES_PARSE_WORK 256
-#endif
-
 /* see ges_job.h */
 ges_err_t ges_job_parse(const char *body, size_t len, ges_job_status_t *out)
 {
@@ -1584,7 +1614,9 @@ typedef struct {
     uint8_t line_over;    /* the line did not fit the window */
     uint8_t line_cr;      /* the line's CR was seen */
     uint16_t line_len;
-    char line[48];        /* every line we act on fits */
+    /* Every line we act on fits; a chunk-size line may run one byte over
+     * (line_over), hence GES_HTTP_CHUNK_LINE_MAX is its size + 1. */
+    char line[GES_HTTP_CHUNK_LINE_MAX - 1];
     uint8_t encoded;      /* Content-Encoding other than identity */
     uint32_t retry_after; /* Retry-After in seconds, 0 if none */
     int64_t retry_at;     /* Retry-After as an HTTP-date, -1 if none */
@@ -2324,9 +2356,9 @@ static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char
     ges__wipe(pad, sizeof pad);
 }
 
-#define GES__SIGN_MAX_HEADERS 8
-#define GES__SIGN_MAX_QUERY 16
-#define GES__SIGN_MAX_SEGMENTS 32
+#define GES__SIGN_MAX_HEADERS GES_SIGN_HEADERS_MAX
+#define GES__SIGN_MAX_QUERY GES_SIGN_QUERY_MAX
+#define GES__SIGN_MAX_SEGMENTS GES_SIGN_SEGMENTS_MAX
 
 /* The canonical request of `r`, emitted piece by piece to `h`; the signed
  * header names, sorted, go to hd[0..*nh). The path comes as segments: raw

@@ -77,7 +77,10 @@
 /*                                                                            */
 /* Define GES_CONFIG_FILE as a quoted file name ("my_ges_config.h") to set    */
 /* any of the macros below in one place, or pass them with -D. Each default   */
-/* is given with its range; impossible values stop the build in ges_job.c.    */
+/* is given with its range; impossible values stop the build in ges_job.c     */
+/* (section 1, "Configuration checks"), as do 0/1 switches set to anything    */
+/* else and an mbedTLS configuration that lacks a module the client needs     */
+/* (see GES_CONFIG_NO_TLS). README.md, "Bounds", lists them all.              */
 /* Lengths are in bytes of UTF-8 and exclude the terminating NUL: a field     */
 /* declared with bound N is a char[N + 1].                                    */
 /* ------------------------------------------------------------------------- */
@@ -144,17 +147,25 @@
 #define GES_BODY_MAX (32UL * 1024UL * 1024UL)
 #endif
 /** Most bytes of status line plus headers accepted in one response (all 1xx
- *  answers included); more is GES_ERR_HTTP_HEADERS_TOO_LARGE. Range
+ *  answers included, and the trailer lines after a chunked body: they count
+ *  against the same budget); more is GES_ERR_HTTP_HEADERS_TOO_LARGE. Range
  *  256..1048576. Default 16 KiB. */
 #ifndef GES_HTTP_HEADERS_MAX
 #define GES_HTTP_HEADERS_MAX 16384UL
 #endif
-/** Longest token accepted (IAM tokens are several KiB). The token is streamed
- *  through the I/O buffer, so this does not size any buffer. Default 32 KiB. */
+/** Longest token accepted (IAM tokens are several KiB), and longest security
+ *  token of temporary AK/SK credentials; longer is GES_ERR_INVALID_ARG from
+ *  ges_client_init(). The token is streamed through the I/O buffer, so this
+ *  does not size any buffer of the library (the CLI keeps a copy of this
+ *  size). Range 64..1048576. Default 32 KiB. */
 #ifndef GES_TOKEN_MAX
 #define GES_TOKEN_MAX 32768UL
 #endif
-/** Longest access key (AK) and secret key (SK) accepted. Default 128. */
+/** Longest access key (AK) and secret key (SK) accepted; longer is
+ *  GES_ERR_INVALID_ARG from ges_client_init(). Sizes the Authorization
+ *  header built on the stack of a signed request (about 160 bytes plus
+ *  this). Huawei Cloud's AKs are 20 bytes, SKs 40. Range 16..1024.
+ *  Default 128. */
 #ifndef GES_AKSK_MAX
 #define GES_AKSK_MAX 128
 #endif
@@ -174,6 +185,14 @@
 #ifndef GES_IO_BUF_MIN
 #define GES_IO_BUF_MIN 128
 #endif
+/** Work buffer of ges_job_parse(), on its stack: the framing buffer it
+ *  gives its ges_parser_t (see ges_parser_init()'s `work`). Any size gives
+ *  the same results; the default lets a typical member or file entry reach
+ *  jsmn whole, a smaller one means more, smaller pieces. Range 1..65536.
+ *  Default 256. */
+#ifndef GES_PARSE_WORK
+#define GES_PARSE_WORK 256
+#endif
 /** Longest time, in ms, the client lets one port call wait (net_send,
  *  net_recv, sleep_ms, and net_connect_tick between two ticks) before it
  *  calls the progress hook (ges_client_config_t.on_progress) again: the
@@ -187,13 +206,23 @@
 #endif
 /** Set to 1 to build only the parser and HTTP reader, without mbedTLS and
  *  without the client API (for measuring, or for callers with their own
- *  transport feeding ges_parser_feed()). Default 0. */
+ *  transport feeding ges_parser_feed()). 0 or 1. Default 0.
+ *
+ *  With 0, mbedTLS (2.28 or 3.x) must be configured with the modules the
+ *  client uses, or the build stops with an #error naming the missing one:
+ *  MBEDTLS_SSL_TLS_C and MBEDTLS_SSL_CLI_C (a TLS client),
+ *  MBEDTLS_SSL_PROTO_TLS1_2 (or, with GES_CONFIG_TLS13=1,
+ *  MBEDTLS_SSL_PROTO_TLS1_3), MBEDTLS_SSL_SERVER_NAME_INDICATION (the
+ *  host name is sent and checked), MBEDTLS_X509_CRT_PARSE_C (the CA and
+ *  the server's certificate), MBEDTLS_CTR_DRBG_C (the random generator,
+ *  seeded from the port's entropy) and MBEDTLS_SHA256_C (AK/SK signing).
+ *  A PEM CA also needs MBEDTLS_PEM_PARSE_C (DER does not). */
 #ifndef GES_CONFIG_NO_TLS
 #define GES_CONFIG_NO_TLS 0
 #endif
 
 /** Set to 1 to let mbedTLS 3.x negotiate TLS 1.3 (when it was built with
- *  it). Default 0 caps at TLS 1.2, as with mbedTLS 2.28: a 3.x client that
+ *  it). 0 or 1. Default 0 caps at TLS 1.2, as with mbedTLS 2.28: a 3.x client that
  *  also offers TLS 1.3 advertises RSA-PSS, which mbedTLS cannot verify under
  *  TLS 1.2, so a TLS 1.2-only server with an RSA certificate would fail the
  *  handshake (-0x6600). With 1, session tickets of TLS 1.3 are kept for
@@ -201,6 +230,48 @@
 #ifndef GES_CONFIG_TLS13
 #define GES_CONFIG_TLS13 0
 #endif
+
+/** How ges_job.c includes jsmn, as an #include operand: <jsmn.h> (Debian's
+ *  libjsmn-dev, or any jsmn on the include path) by default; for example
+ *  "third_party/jsmn/jsmn.h" for a copy of your own. ges_job.c defines
+ *  JSMN_STATIC and JSMN_STRICT first, so jsmn stays private to ges_job.c
+ *  and cannot clash with the application's own jsmn. Only ges_job.c uses
+ *  it. Default <jsmn.h>. */
+#ifndef GES_JSMN_INCLUDE
+#define GES_JSMN_INCLUDE <jsmn.h>
+#endif
+
+/** GES_ASSERT(x): checks an internal invariant of ges_job.c (never input:
+ *  bad input is an error code). Define it as your platform's assert to
+ *  stop on a library bug, e.g. -D'GES_ASSERT(x)=assert(x)' with
+ *  <assert.h>, or configASSERT(x) on FreeRTOS. It must accept any scalar
+ *  expression; the library never relies on its side effects. Default: a
+ *  no-op that evaluates nothing and costs nothing. */
+#ifndef GES_ASSERT
+#define GES_ASSERT(x) ((void)sizeof(x))
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* Fixed limits                                                               */
+/*                                                                            */
+/* Not configuration: the library's code is written for these values. Each   */
+/* says what happens at the limit; none ever cuts anything silently.          */
+/* ------------------------------------------------------------------------- */
+/** Longest chunk-size line of a chunked answer (hex size, then optional
+ *  ";extensions"), CRLF excluded. A longer line is GES_ERR_HTTP_FRAMING
+ *  (extensions are not used by GES; a size needs at most 8 hex digits under
+ *  GES_BODY_MAX). The bytes of these lines count against GES_BODY_MAX's
+ *  framing budget, trailer lines against GES_HTTP_HEADERS_MAX. */
+#define GES_HTTP_CHUNK_LINE_MAX 49
+/** Most further headers ges_sign_request() signs (ges_sign_request_t.
+ *  n_headers), besides host and x-sdk-date; more is GES_ERR_INVALID_ARG. */
+#define GES_SIGN_HEADERS_MAX 8
+/** Most query parameters ges_sign_request() signs ("a=1&b" is two); more
+ *  is GES_ERR_INVALID_ARG. */
+#define GES_SIGN_QUERY_MAX 16
+/** Most path segments ges_sign_request() signs ("/v1.0/p/graphs/g" is
+ *  four); more is GES_ERR_INVALID_ARG. The job-status path has seven. */
+#define GES_SIGN_SEGMENTS_MAX 32
 
 #include <stddef.h>
 #include <stdint.h>
@@ -1150,7 +1221,8 @@ typedef struct {
                                  canonical URI needs is added here) */
     const char *query;      /**< query string without '?', or NULL */
     const char *sdk_date;   /**< X-Sdk-Date value, "YYYYMMDDTHHMMSSZ" */
-    const ges_sign_header_t *headers; /**< further signed headers (at most 8) */
+    const ges_sign_header_t *headers; /**< further signed headers (at most
+                                           GES_SIGN_HEADERS_MAX) */
     size_t n_headers;
     const unsigned char *body; /**< request body (NULL if body_len is 0) */
     size_t body_len;

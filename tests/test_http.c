@@ -1471,6 +1471,28 @@ static void test_err_chunks(void)
         for (i = 0; i < 2000; i++) r_s("0000000000");
         check_err("endless run of zeros as chunk size", rb, rn, GES_ERR_HTTP_FRAMING, 200);
     }
+    /* The longest chunk-size line accepted is GES_HTTP_CHUNK_LINE_MAX bytes
+     * (ges_job.h, "Fixed limits"); one more is a framing error. */
+    {
+        char cl[GES_HTTP_CHUNK_LINE_MAX + 2];
+        ges_job_status_t st;
+        size_t k;
+        for (k = 0; k < 2; k++) {
+            memset(cl, 'e', sizeof cl);
+            memcpy(cl, "2;e=", 4);
+            cl[GES_HTTP_CHUNK_LINE_MAX + k] = '\0';
+            r_start("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            r_s(cl);
+            r_s("\r\n{}\r\n0\r\n\r\n");
+            if (k == 0) {
+                CHECK_EQ(ges_job_parse_response(rb, rn, &st), GES_OK);
+                CHECK_EQ(st.http_status, 200);
+            } else {
+                check_err("chunk-size line one byte over GES_HTTP_CHUNK_LINE_MAX", rb, rn,
+                          GES_ERR_HTTP_FRAMING, 200);
+            }
+        }
+    }
 }
 
 static void test_err_syntax(void)

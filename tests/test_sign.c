@@ -205,6 +205,54 @@ static void test_errors(void)
     CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
 }
 
+/* The signer's fixed limits (ges_job.h, "Fixed limits"): the limit itself
+ * signs, one more is GES_ERR_INVALID_ARG with auth "". */
+static void test_limits(void)
+{
+    ges_sign_header_t hd[GES_SIGN_HEADERS_MAX + 1];
+    static char names[GES_SIGN_HEADERS_MAX + 1][8];
+    char query[(GES_SIGN_QUERY_MAX + 1) * 6 + 1];
+    char path[(GES_SIGN_SEGMENTS_MAX + 1) * 2 + 1];
+    char auth[1024];
+    ges_sign_request_t r;
+    size_t i, k;
+    memset(&r, 0, sizeof r);
+    r.method = "GET";
+    r.path = "/p";
+    r.sdk_date = "20060102T150405Z";
+    r.ak = "AccessKey";
+    r.sk = "SecretKey";
+    for (i = 0; i <= GES_SIGN_HEADERS_MAX; i++) {
+        sprintf(names[i], "x-h%u", (unsigned)i);
+        hd[i].name = names[i];
+        hd[i].value = "v";
+    }
+    r.headers = hd;
+    for (k = 0; k < 2; k++) {
+        r.n_headers = GES_SIGN_HEADERS_MAX + k;
+        CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), k ? GES_ERR_INVALID_ARG : GES_OK);
+        CHECK(k ? auth[0] == '\0' : strstr(auth, "x-h7;x-sdk-date") != NULL);
+    }
+    r.n_headers = 0;
+    for (k = 0; k < 2; k++) {
+        query[0] = '\0';
+        for (i = 0; i < GES_SIGN_QUERY_MAX + k; i++) {
+            sprintf(query + strlen(query), "%sq%02u=1", i ? "&" : "", (unsigned)i);
+        }
+        r.query = query;
+        CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), k ? GES_ERR_INVALID_ARG : GES_OK);
+        CHECK(k ? auth[0] == '\0' : strncmp(auth, "SDK-HMAC-SHA256 ", 16) == 0);
+    }
+    r.query = NULL;
+    for (k = 0; k < 2; k++) {
+        for (i = 0; i < GES_SIGN_SEGMENTS_MAX + k; i++) memcpy(path + 2 * i, "/s", 2);
+        path[2 * i] = '\0';
+        r.path = path;
+        CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), k ? GES_ERR_INVALID_ARG : GES_OK);
+        CHECK(k ? auth[0] == '\0' : strncmp(auth, "SDK-HMAC-SHA256 ", 16) == 0);
+    }
+}
+
 /* X-Sdk-Content-Sha256 given by the caller is the payload hash, as the Go,
  * Python and Node SDKs and the gateway take it (Go test2 with the header
  * UNSIGNED-PAYLOAD; the expected values were computed independently with
@@ -385,6 +433,7 @@ int main(void)
     RUN(test_query_vector);
     RUN(test_encoding_edges);
     RUN(test_errors);
+    RUN(test_limits);
     RUN(test_content_sha256_header);
     RUN(test_hmac_rfc4231);
     RUN(test_sdk_date);

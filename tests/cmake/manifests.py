@@ -29,7 +29,7 @@ def read(rel):
 header = read("ges_job.h")
 version = re.search(r'#define GES_VERSION_STRING "([^"]+)"', header).group(1)
 defaults = {m.group(1): eval(re.sub(r"(\d)UL", r"\1", m.group(2)))
-            for m in re.finditer(r"#ifndef (GES_\w+)\n#define \1 (.+)\n", header)}
+            for m in re.finditer(r"#ifndef (GES_\w+)\n#define \1 ([0-9(].*)\n", header)}
 
 try:
     lib = json.loads(read("library.json"))
