@@ -293,77 +293,143 @@ extern "C" {
 /**
  * One error type for the whole library. 0 is success; errors are negative
  * and grouped by the stage that failed. The CLI's exit code for each is in
- * brackets.
+ * brackets. Each value lists the public functions that return it ("Returned
+ * by"); each function's @return lists the values it returns
+ * (tests/doc_reference.py checks that the two lists agree). The parser's
+ * errors are sticky: ges_parser_feed() and ges_parser_finish() repeat the
+ * first error on every later call.
  */
 typedef enum {
+    /** Success. Returned by every function that returns ges_err_t. */
     GES_OK = 0,
 
     /* Arguments and buffers [2] */
-    GES_ERR_INVALID_ARG = -1,   /**< NULL, empty, too long, or unsafe argument
-                                     (ID ".", "..", token with CR/LF...). */
-    GES_ERR_BUFFER_TOO_SMALL = -2, /**< I/O buffer under GES_IO_BUF_MIN. */
+    /** NULL, empty, too long, or unsafe argument (ID ".", "..", token with
+     *  CR/LF...); nothing was sent. Returned by: ges_client_init(),
+     *  ges_job_get_status(), ges_job_wait(), ges_parser_feed(),
+     *  ges_parser_finish(), ges_job_parse(), ges_job_parse_response(),
+     *  ges_parse_time(), ges_sign_request(), ges_sdk_date(). */
+    GES_ERR_INVALID_ARG = -1,
+    /** A caller's buffer is too small: the I/O buffer under GES_IO_BUF_MIN
+     *  (ges_client_init()), or the Authorization buffer for the signature
+     *  (ges_sign_request()). Returned by: ges_client_init(),
+     *  ges_sign_request(). */
+    GES_ERR_BUFFER_TOO_SMALL = -2,
 
     /* Network [4], timeout [5] */
-    GES_ERR_NET_CONNECT = -10,  /**< name resolution or connect failed. */
-    GES_ERR_NET_SEND = -11,     /**< sending failed. */
-    GES_ERR_NET_RECV = -12,     /**< receiving failed (reset...). */
-    GES_ERR_NET_CLOSED = -13,   /**< peer closed before the answer ended. */
-    GES_ERR_TIMEOUT = -14,      /**< the request's deadline passed. */
+    /** Name resolution or connect failed. Returned by:
+     *  ges_job_get_status() (ges_job_wait() retries it until its
+     *  deadline, then returns GES_ERR_TIMEOUT). */
+    GES_ERR_NET_CONNECT = -10,
+    /** Sending failed. Returned by: ges_job_get_status() (retried by
+     *  ges_job_wait()). */
+    GES_ERR_NET_SEND = -11,
+    /** Receiving failed (reset...). Returned by: ges_job_get_status()
+     *  (retried by ges_job_wait()). */
+    GES_ERR_NET_RECV = -12,
+    /** The peer closed before the answer ended, or a response given whole
+     *  was cut short. Returned by: ges_job_get_status() (retried by
+     *  ges_job_wait()), ges_job_parse_response(). */
+    GES_ERR_NET_CLOSED = -13,
+    /** The request's deadline (ges_client_config_t.timeout_ms) or the
+     *  wait's (ges_wait_config_t.deadline_ms) passed. Returned by:
+     *  ges_job_get_status(), ges_job_wait(). */
+    GES_ERR_TIMEOUT = -14,
 
     /* TLS [4] */
-    GES_ERR_TLS = -20,          /**< TLS setup, handshake or record error;
-                                     ges_client_tls_error() has mbedTLS's code. */
-    GES_ERR_TLS_CERT = -21,     /**< the server's certificate failed
-                                     verification (CA, name or dates);
-                                     ges_client_cert_flags() has the flags. */
+    /** TLS setup, handshake or record error; ges_client_tls_error() has
+     *  mbedTLS's code. At init: the CA did not parse, the random generator
+     *  could not be seeded, or mbedTLS's setup failed. Returned by:
+     *  ges_client_init(), ges_job_get_status(), ges_job_wait(). */
+    GES_ERR_TLS = -20,
+    /** The server's certificate failed verification (CA, name or dates);
+     *  ges_client_cert_flags() has the flags. Returned by:
+     *  ges_job_get_status(), ges_job_wait(). */
+    GES_ERR_TLS_CERT = -21,
 
     /* HTTP framing [6] */
-    GES_ERR_HTTP = -30,         /**< malformed status line or header. */
-    GES_ERR_HTTP_HEADERS_TOO_LARGE = -31, /**< over GES_HTTP_HEADERS_MAX. */
-    GES_ERR_HTTP_BODY_TOO_LARGE = -32,    /**< over GES_BODY_MAX. */
-    GES_ERR_HTTP_FRAMING = -33, /**< invalid or conflicting Content-Length,
-                                     bad chunk size or chunk framing. */
-    GES_ERR_HTTP_ENCODING = -34, /**< a 2xx answer with a Content-Encoding
-                                      other than identity (gzip...): the
-                                      client asks for identity and does not
-                                      decompress; ges_client_content_coding()
-                                      names it. */
+    /** Malformed status line or header, or bytes after a whole response.
+     *  Returned by: ges_job_get_status(), ges_job_wait(),
+     *  ges_job_parse_response(). */
+    GES_ERR_HTTP = -30,
+    /** Status line and headers (1xx answers and trailers included) over
+     *  GES_HTTP_HEADERS_MAX. Returned by: ges_job_get_status(),
+     *  ges_job_wait(), ges_job_parse_response(). */
+    GES_ERR_HTTP_HEADERS_TOO_LARGE = -31,
+    /** Body (or chunk framing) over GES_BODY_MAX; the bytes up to the
+     *  bound were parsed first. Returned by: ges_job_get_status(),
+     *  ges_job_wait(), ges_job_parse_response(), ges_job_parse(),
+     *  ges_parser_feed(), ges_parser_finish() (repeated: sticky). */
+    GES_ERR_HTTP_BODY_TOO_LARGE = -32,
+    /** Invalid or conflicting Content-Length, bad chunk size or chunk
+     *  framing (a chunk-size line over GES_HTTP_CHUNK_LINE_MAX included).
+     *  Returned by: ges_job_get_status(), ges_job_wait(),
+     *  ges_job_parse_response(). */
+    GES_ERR_HTTP_FRAMING = -33,
+    /** A 2xx answer with a Content-Encoding other than identity (gzip...):
+     *  the client asks for identity and does not decompress;
+     *  ges_client_content_coding() names it. Returned by:
+     *  ges_job_get_status(), ges_job_wait(), ges_job_parse_response(). */
+    GES_ERR_HTTP_ENCODING = -34,
 
     /* Service [3] */
-    GES_ERR_SERVICE = -40,      /**< non-2xx answer (redirects included), or a
-                                     2xx whose errorCode is not empty; the
-                                     error fields are filled when the body had
-                                     them. */
+    /** Non-2xx answer (redirects included), or a 2xx whose errorCode is
+     *  not empty; the error fields are filled when the body had them.
+     *  Returned by: ges_job_get_status(), ges_job_wait() (which retries
+     *  408, 429, 500, 502, 503, 504 and the retry-later codes),
+     *  ges_job_parse_response(). */
+    GES_ERR_SERVICE = -40,
 
-    /* JSON [6] */
-    GES_ERR_JSON_SYNTAX = -50,  /**< not JSON (grammar, literals, commas...). */
-    GES_ERR_JSON_ESCAPE = -51,  /**< invalid escape, or a \u escape that is
-                                     not a valid code point (lone surrogate). */
-    GES_ERR_JSON_UTF8 = -52,    /**< invalid UTF-8 in a string. */
-    GES_ERR_JSON_INCOMPLETE = -53, /**< the document ended early, or a
-                                        bracket closes the wrong kind of
-                                        container (unbalanced). */
-    GES_ERR_JSON_NOT_OBJECT = -54, /**< the top level is not an object. */
-    GES_ERR_JSON_TOKENS = -55,  /**< jsmn ran out of tokens for one piece
-                                     (cannot happen with the framer's
-                                     budget; kept as a defensive check). */
-    GES_ERR_JSON_NUMBER = -56,  /**< a number is not valid for its field: a
-                                     line count that is not an integer (1.5;
-                                     but 1e6 and 25.0 are integers) or
-                                     outside int64, a progress above the
-                                     largest double (underflow rounds, to 0
-                                     or a subnormal). */
-    GES_ERR_JSON_TYPE = -57,    /**< a known field has the wrong JSON type. */
-    GES_ERR_JSON_DEPTH = -58,   /**< nesting deeper than GES_JSON_MAX_DEPTH. */
-    GES_ERR_JSON_TRAILING = -59, /**< non-space bytes after the document. */
+    /* JSON [6]: each returned by ges_job_get_status(), ges_job_wait(),
+     * ges_job_parse_response(), ges_job_parse() and ges_parser_feed(), and
+     * repeated by ges_parser_finish() (sticky); GES_ERR_JSON_INCOMPLETE is
+     * also ges_parser_finish()'s own. */
+    /** Not JSON (grammar, literals, commas...). Returned by: see above. */
+    GES_ERR_JSON_SYNTAX = -50,
+    /** Invalid escape, or a \u escape that is not a valid code point (lone
+     *  surrogate). Returned by: see above. */
+    GES_ERR_JSON_ESCAPE = -51,
+    /** Invalid UTF-8 in a string. Returned by: see above. */
+    GES_ERR_JSON_UTF8 = -52,
+    /** The document ended early, or a bracket closes the wrong kind of
+     *  container (unbalanced). Returned by: see above. */
+    GES_ERR_JSON_INCOMPLETE = -53,
+    /** The top level is not an object. Returned by: see above. */
+    GES_ERR_JSON_NOT_OBJECT = -54,
+    /** jsmn ran out of tokens for one piece: cannot happen with the
+     *  framer's budget, kept as a defensive check. Returned by: see above
+     *  (never expected). */
+    GES_ERR_JSON_TOKENS = -55,
+    /** A number is not valid for its field: a line count that is not an
+     *  integer (1.5; but 1e6 and 25.0 are integers) or outside int64, a
+     *  progress above the largest double (underflow rounds, to 0 or a
+     *  subnormal). Returned by: see above. */
+    GES_ERR_JSON_NUMBER = -56,
+    /** A known field has the wrong JSON type. Returned by: see above. */
+    GES_ERR_JSON_TYPE = -57,
+    /** Nesting deeper than GES_JSON_MAX_DEPTH. Returned by: see above. */
+    GES_ERR_JSON_DEPTH = -58,
+    /** Non-space bytes after the document. Returned by: see above. */
+    GES_ERR_JSON_TRAILING = -59,
 
     /* Other */
-    GES_ERR_CANCELLED = -70,    /**< ges_client_cancel() was called, or a
-                                     wait callback asked to stop. */
-    GES_ERR_STATE = -71         /**< call out of order (feed after finish...). */
+    /** ges_client_cancel() was called, or ges_wait_config_t.on_poll asked
+     *  to stop; the connection is closed. Returned by:
+     *  ges_job_get_status(), ges_job_wait(). */
+    GES_ERR_CANCELLED = -70,
+    /** Call out of order: ges_parser_feed() or ges_parser_finish() after a
+     *  successful ges_parser_finish(). Returned by: ges_parser_feed(),
+     *  ges_parser_finish(). */
+    GES_ERR_STATE = -71
 } ges_err_t;
 
-/** Static English text for an error code; never NULL, never request data. */
+/**
+ * Static English text for an error code, for logs and people.
+ * @param[in] err any value; one that is not a ges_err_t gives
+ *                "unknown error".
+ * @return a static NUL-terminated string; never NULL, never request data
+ *         or secrets.
+ */
 const char *ges_strerror(ges_err_t err);
 
 /* ------------------------------------------------------------------------- */
@@ -379,8 +445,13 @@ typedef enum {
     GES_JOB_PARTIALLY_FAILED  /**< "partiallyFailed". Terminal. */
 } ges_job_state_t;
 
-/** 1 when no further change is expected (success, failed, partiallyFailed),
- *  0 otherwise, unknown included: a poller keeps polling an unknown value. */
+/**
+ * Whether a job state is final.
+ * @param[in] s a job state (ges_job_status_t.job_state).
+ * @return 1 when no further change is expected (success, failed,
+ *         partiallyFailed), 0 otherwise, unknown included: a poller keeps
+ *         polling an unknown value.
+ */
 int ges_job_status_is_terminal(ges_job_state_t s);
 
 /** Status of one imported file. Note the spelling: files say "partFailed". */
@@ -629,11 +700,18 @@ typedef struct {
                               its epoch is not set. */
 } ges_job_status_t;
 
-/** Reset `st` to "nothing known": all zero, job_state GES_JOB_UNKNOWN. */
+/**
+ * Reset a result to "nothing known": all zero, job_state GES_JOB_UNKNOWN.
+ * @param[out] st the result; NULL is ignored.
+ */
 void ges_job_status_init(ges_job_status_t *st);
 
-/** 1 when any string in `st` was cut or any set kept fewer entries than the
- *  answer held, else 0. */
+/**
+ * Whether anything in a result was cut to fit.
+ * @param[in] st a result; NULL gives 0.
+ * @return 1 when any string in `st` was cut or any set kept fewer entries
+ *         than the answer held, else 0.
+ */
 int ges_job_truncated(const ges_job_status_t *st);
 
 /* ------------------------------------------------------------------------- */
@@ -733,38 +811,69 @@ typedef struct {
 } ges_parser_t;
 
 /**
- * Start parsing into `out` (reset with ges_job_status_init()).
- * @param[out] p        parser state, owned by the caller.
- * @param[out] out      result; written as the body arrives.
- * @param[in]  work     framing buffer for jsmn pieces (may be NULL if
- *                      work_len is 0); must stay valid until finish.
+ * Start parsing a body into `out` (reset with ges_job_status_init()).
+ * Never fails by itself: with `out` NULL, the first ges_parser_feed() or
+ * ges_parser_finish() returns GES_ERR_INVALID_ARG.
+ * @param[out] p        parser state, owned by the caller (NULL: nothing
+ *                      happens).
+ * @param[out] out      result; written as the body arrives; must stay
+ *                      valid until ges_parser_finish().
+ * @param[in]  work     framing buffer for jsmn pieces (may be NULL, then
+ *                      work_len is taken as 0); must stay valid until
+ *                      ges_parser_finish(). Any size gives the same result;
+ *                      a larger one means fewer, larger pieces.
+ * @param[in]  work_len bytes of `work` (over INT_MAX: taken as 0).
  */
 void ges_parser_init(ges_parser_t *p, ges_job_status_t *out, char *work,
                      size_t work_len);
 
 /**
- * Feed the next `len` bytes of the body. Errors are sticky: after one, every
- * later call returns the same error.
- * @return GES_OK, GES_ERR_HTTP_BODY_TOO_LARGE (more than GES_BODY_MAX bytes
- *         fed in all; those up to the bound are parsed first), or a
- *         GES_ERR_JSON_* code (out is then reset).
+ * Feed the next `len` bytes of the body, split anywhere. Errors are sticky:
+ * after one, every later call returns the same error.
+ * @param[in,out] p    a parser from ges_parser_init().
+ * @param[in]     data the bytes (may be NULL when len is 0); not kept.
+ * @param[in]     len  number of bytes.
+ * @return GES_OK;
+ *         GES_ERR_INVALID_ARG (p NULL, data NULL with len > 0, or
+ *         ges_parser_init() was given no `out`);
+ *         GES_ERR_HTTP_BODY_TOO_LARGE (more than GES_BODY_MAX bytes fed in
+ *         all; those up to the bound are parsed first);
+ *         GES_ERR_STATE (after a successful ges_parser_finish());
+ *         GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8,
+ *         GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_NOT_OBJECT,
+ *         GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
+ *         GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING (out is then reset).
  */
 ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len);
 
 /**
- * The body has ended. Checks the document is complete. Afterwards feed and
+ * The body has ended: checks the document is complete. Afterwards feed and
  * finish return GES_ERR_STATE (or the error the parse ended with).
- * @return GES_OK, or a GES_ERR_JSON_* code (out is then reset).
+ * @param[in,out] p a parser from ges_parser_init().
+ * @return GES_OK;
+ *         GES_ERR_INVALID_ARG (p NULL, or no `out` at init);
+ *         GES_ERR_JSON_INCOMPLETE (the document is not complete; out is
+ *         then reset);
+ *         GES_ERR_STATE (called again after GES_OK);
+ *         or the error an earlier ges_parser_feed() returned (sticky):
+ *         GES_ERR_HTTP_BODY_TOO_LARGE, GES_ERR_JSON_SYNTAX,
+ *         GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8, GES_ERR_JSON_NOT_OBJECT,
+ *         GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
+ *         GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING.
  */
 ges_err_t ges_parser_finish(ges_parser_t *p);
 
-/** Byte offset in the body where the parser stopped on error. */
+/**
+ * Where the parser stopped on error, for messages.
+ * @param[in] p a parser; NULL gives 0.
+ * @return the byte offset in the body (bytes consumed so far).
+ */
 unsigned long long ges_parser_offset(const ges_parser_t *p);
 
 /**
  * Parse a complete job-status body (200 answer or error answer) into `out`.
- * Pure: no heap, no I/O, bounded stack, reentrant. Same parser as
- * ges_parser_feed().
+ * Pure: no heap, no I/O, bounded stack (GES_PARSE_WORK bytes of it a work
+ * buffer), reentrant. Same parser as ges_parser_feed().
  *
  * JSON rules: the document must be one object; anything jsmn would let
  * through but JSON forbids is an error (`[tru]`, `01`, trailing commas,
@@ -775,10 +884,18 @@ unsigned long long ges_parser_offset(const ges_parser_t *p);
  * pairs included); \u0000 is stored as a NUL byte inside the field: the
  * field's entry in `len` (not strlen) gives its whole length.
  *
- * @return GES_OK (truncation is flagged, not an error), GES_ERR_INVALID_ARG,
+ * @param[in]  body the body (need not be NUL-terminated); not kept.
+ * @param[in]  len  its length in bytes.
+ * @param[out] out  the result (http_status stays 0).
+ * @return GES_OK (truncation is flagged, not an error);
+ *         GES_ERR_INVALID_ARG (body or out NULL);
  *         GES_ERR_HTTP_BODY_TOO_LARGE (len over GES_BODY_MAX, once the bytes
- *         up to it parsed cleanly), or a GES_ERR_JSON_* code; on error `out`
- *         is reset.
+ *         up to it parsed cleanly);
+ *         GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8,
+ *         GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_NOT_OBJECT,
+ *         GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
+ *         GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING.
+ *         On error `out` is reset.
  */
 ges_err_t ges_job_parse(const char *body, size_t len, ges_job_status_t *out);
 
@@ -787,9 +904,25 @@ ges_err_t ges_job_parse(const char *body, size_t len, ges_job_status_t *out);
  * Content-Length, chunked or the end of `resp`) and its JSON body. Pure,
  * like ges_job_parse(): the same HTTP reader the client uses, for callers
  * with their own transport, tests and fuzzers.
- * @return as ges_job_get_status() for what follows the send: GES_OK,
- *         GES_ERR_SERVICE (non-2xx, or a 2xx errorCode), GES_ERR_HTTP*,
- *         GES_ERR_NET_CLOSED (the answer is cut short), GES_ERR_JSON_*.
+ * @param[in]  resp the response, exactly one (bytes after it are
+ *                  GES_ERR_HTTP); not kept.
+ * @param[in]  len  its length in bytes.
+ * @param[out] out  the result; http_status is set whenever a status line
+ *                  was read.
+ * @return as ges_job_get_status() for what follows the send:
+ *         GES_OK;
+ *         GES_ERR_INVALID_ARG (resp or out NULL);
+ *         GES_ERR_SERVICE (non-2xx, or a 2xx errorCode; error fields kept);
+ *         GES_ERR_NET_CLOSED (the answer is cut short);
+ *         GES_ERR_HTTP, GES_ERR_HTTP_HEADERS_TOO_LARGE,
+ *         GES_ERR_HTTP_BODY_TOO_LARGE, GES_ERR_HTTP_FRAMING,
+ *         GES_ERR_HTTP_ENCODING;
+ *         GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8,
+ *         GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_NOT_OBJECT,
+ *         GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
+ *         GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING.
+ *         On an error other than GES_ERR_SERVICE `out` is reset (but for
+ *         http_status).
  */
 ges_err_t ges_job_parse_response(const char *resp, size_t len,
                                  ges_job_status_t *out);
@@ -798,7 +931,12 @@ ges_err_t ges_job_parse_response(const char *resp, size_t len,
  * Parse "yyyy-MM-ddTHH:mm:ss" or "yyyy-MM-dd HH:mm:ss" (optionally ending in
  * 'Z'), as UTC, into seconds since 1970 (proleptic Gregorian, years
  * 0000..9999). No timegm/mktime, no locale.
- * @return GES_OK, or GES_ERR_INVALID_ARG for anything else.
+ * @param[in]  s     the text (need not be NUL-terminated).
+ * @param[in]  len   its length in bytes.
+ * @param[out] epoch the seconds (negative before 1970); unchanged on error.
+ * @return GES_OK;
+ *         GES_ERR_INVALID_ARG (s or epoch NULL, or anything but those
+ *         forms with a valid date and time).
  */
 ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch);
 
@@ -1006,8 +1144,11 @@ typedef struct {
     void *progress_ctx;
 } ges_client_config_t;
 
-/** Defaults: port 443, timeout 15000 ms, api_version GES_API_V1,
- *  everything else 0/NULL. */
+/**
+ * Fill a configuration with the defaults: port 443, timeout 15000 ms,
+ * api_version GES_API_V1, everything else 0/NULL.
+ * @param[out] cfg the configuration; NULL is ignored.
+ */
 void ges_client_config_init(ges_client_config_t *cfg);
 
 /** A connection to GES. Fully declared so it can be static or on the stack;
@@ -1054,12 +1195,22 @@ typedef struct {
 /**
  * Set up a client: checks the config, parses the CA, seeds the random
  * generator from platform->entropy, prepares TLS. Does not connect.
- * @return GES_OK; GES_ERR_INVALID_ARG (missing or unsafe field: host that
- *         is neither a name of [A-Za-z0-9._-], a dotted quad nor an IPv6
- *         address, token with bytes outside 0x21..0x7E, ...);
- *         GES_ERR_BUFFER_TOO_SMALL;
- *         GES_ERR_TLS (CA unparsable, RNG seeding failed). On error nothing
- *         needs freeing (ges_client_free() is still safe).
+ * @param[out] c   the client, owned by the caller; not to be moved or
+ *                 copied afterwards.
+ * @param[in]  cfg the configuration, copied (the strings, CA, port and I/O
+ *                 buffer it points to are not: see each field for how long
+ *                 they must live).
+ * @return GES_OK;
+ *         GES_ERR_INVALID_ARG (c or cfg NULL, or a missing or unsafe field:
+ *         host that is neither a name of [A-Za-z0-9._-], a dotted quad nor
+ *         an IPv6 address, token with bytes outside 0x21..0x7E or longer
+ *         than GES_TOKEN_MAX, both or neither of token and ak/sk, a
+ *         required port function NULL, port 0, timeout_ms 0 or over
+ *         2^31 - 1, an unknown api_version, ...);
+ *         GES_ERR_BUFFER_TOO_SMALL (io_buf_len under GES_IO_BUF_MIN);
+ *         GES_ERR_TLS (CA unparsable, RNG seeding or mbedTLS setup failed;
+ *         ges_client_tls_error() has the code). On error nothing needs
+ *         freeing (ges_client_free() is still safe).
  */
 ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg);
 
@@ -1092,12 +1243,15 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg);
  * at once, before anything is sent. Each call that returns
  * GES_ERR_CANCELLED clears it. ges_client_init() clears it too (it resets
  * the whole struct): cancel only an initialised client.
- * @param c the client; NULL is ignored.
+ * @param[in,out] c the client; NULL is ignored.
  */
 void ges_client_cancel(ges_client_t *c);
 
-/** Close the connection and wipe the I/O buffer, the TLS state and the
- *  client struct. Safe on a client whose init failed, and twice. */
+/**
+ * Close the connection and wipe the I/O buffer, the TLS state and the
+ * client struct. Safe on a client whose init failed, and twice.
+ * @param[in,out] c the client; NULL is ignored.
+ */
 void ges_client_free(ges_client_t *c);
 
 /**
@@ -1131,12 +1285,30 @@ void ges_client_free(ges_client_t *c);
  * encoded path segments differently, so a signature could not be trusted
  * to match the gateway's. Real GES IDs (hex, UUIDs) are unreserved.
  *
+ * @param[in,out] c          an initialised client.
+ * @param[in]     project_id the project ID, NUL-terminated.
+ * @param[in]     graph_id   the graph ID, NUL-terminated.
+ * @param[in]     job_id     the job ID, NUL-terminated.
+ * @param[out]    out        the answer; reset first. After an error it is
+ *                           as ges_job_status_init() leaves it but for
+ *                           http_status (set whenever a status line was
+ *                           read), except after GES_ERR_SERVICE, which
+ *                           keeps the error fields the body had.
  * @return GES_OK (2xx, errorCode empty or absent);
+ *         GES_ERR_INVALID_ARG (c not initialised, out NULL, or an ID
+ *         refused as above; nothing sent);
+ *         GES_ERR_CANCELLED (ges_client_cancel(); out is then reset);
+ *         GES_ERR_NET_CONNECT, GES_ERR_NET_SEND, GES_ERR_NET_RECV,
+ *         GES_ERR_NET_CLOSED; GES_ERR_TIMEOUT (cfg.timeout_ms);
+ *         GES_ERR_TLS, GES_ERR_TLS_CERT;
+ *         GES_ERR_HTTP, GES_ERR_HTTP_HEADERS_TOO_LARGE,
+ *         GES_ERR_HTTP_BODY_TOO_LARGE, GES_ERR_HTTP_FRAMING,
+ *         GES_ERR_HTTP_ENCODING;
  *         GES_ERR_SERVICE (non-2xx incl. redirects, or a 2xx errorCode);
- *         GES_ERR_CANCELLED (ges_client_cancel(), out is then reset);
- *         GES_ERR_INVALID_ARG; GES_ERR_NET_*; GES_ERR_TIMEOUT;
- *         GES_ERR_TLS / GES_ERR_TLS_CERT; GES_ERR_HTTP*; GES_ERR_JSON_*.
- *         out->http_status is set whenever a status line was read.
+ *         GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8,
+ *         GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_NOT_OBJECT,
+ *         GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
+ *         GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING.
  */
 ges_err_t ges_job_get_status(ges_client_t *c, const char *project_id,
                              const char *graph_id, const char *job_id,
@@ -1168,13 +1340,22 @@ typedef struct {
     void *ctx;
 } ges_wait_config_t;
 
-/** 1 if ges_job_wait() retries a poll that ended with `err` and left `st`:
- *  network errors, a poll's timeout, HTTP 408/429/500/502/503/504, and the
- *  retry-later codes GES.7005, GES.7006, GES.8302; else 0. For on_poll
- *  callbacks that want to say "retrying" or "stopped". */
+/**
+ * Whether ges_job_wait() retries a poll that ended with `err` and left
+ * `st`: network errors, a poll's timeout, HTTP 408/429/500/502/503/504, and
+ * the retry-later codes GES.7005, GES.7006, GES.8302. For on_poll
+ * callbacks that want to say "retrying" or "stopped".
+ * @param[in] err the poll's result.
+ * @param[in] st  what the poll read (NULL: only `err` is judged).
+ * @return 1 if retried, else 0.
+ */
 int ges_job_retryable(ges_err_t err, const ges_job_status_t *st);
 
-/** Defaults: 30 min deadline, 1 s first interval, x2, 30 s cap, 20% jitter. */
+/**
+ * Fill a wait schedule with the defaults: 30 min deadline, 1 s first
+ * interval, x2, 30 s cap, 20% jitter, no on_poll.
+ * @param[out] wc the schedule; NULL is ignored.
+ */
 void ges_wait_config_init(ges_wait_config_t *wc);
 
 /**
@@ -1189,13 +1370,31 @@ void ges_wait_config_init(ges_wait_config_t *wc);
  * sleep. Anything else ends the wait at once with its error (401, 403, 404,
  * GES.7007 "job not found", malformed answers, certificate errors...).
  *
- * @param wc  schedule, or NULL for the defaults.
- * @param out what the last poll read (on GES_ERR_TIMEOUT that may be a
- *            non-terminal status or a retried error answer).
+ * @param[in,out] c          an initialised client.
+ * @param[in]     project_id the project ID, NUL-terminated.
+ * @param[in]     graph_id   the graph ID, NUL-terminated.
+ * @param[in]     job_id     the job ID, NUL-terminated.
+ * @param[in]     wc         schedule, or NULL for the defaults; read
+ *                           during the call only.
+ * @param[out]    out        what the last poll read (on GES_ERR_TIMEOUT
+ *                           that may be a non-terminal status or a retried
+ *                           error answer).
  * @return GES_OK with a terminal status in `out` (check job_state: failed
- *         is a successful wait); GES_ERR_TIMEOUT; GES_ERR_CANCELLED
- *         (ges_client_cancel(), or on_poll asked to stop);
- *         GES_ERR_INVALID_ARG; or the non-retryable error that ended it.
+ *         is a successful wait);
+ *         GES_ERR_TIMEOUT (deadline_ms passed; network errors and poll
+ *         timeouts are retried until then, so they end here);
+ *         GES_ERR_CANCELLED (ges_client_cancel(), or on_poll asked to
+ *         stop);
+ *         GES_ERR_INVALID_ARG (as ges_job_get_status(), or wc with
+ *         deadline_ms 0 or over 2^31 - 1, or backoff_percent under 100);
+ *         or the non-retryable error that ended it: GES_ERR_SERVICE,
+ *         GES_ERR_TLS, GES_ERR_TLS_CERT, GES_ERR_HTTP,
+ *         GES_ERR_HTTP_HEADERS_TOO_LARGE, GES_ERR_HTTP_BODY_TOO_LARGE,
+ *         GES_ERR_HTTP_FRAMING, GES_ERR_HTTP_ENCODING,
+ *         GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8,
+ *         GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_NOT_OBJECT,
+ *         GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
+ *         GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING.
  */
 ges_err_t ges_job_wait(ges_client_t *c, const char *project_id,
                        const char *graph_id, const char *job_id,
@@ -1234,27 +1433,57 @@ typedef struct {
  * Compute the Authorization header value
  * "SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=hex"
  * for `r`, into `auth` (NUL-terminated). Allocates nothing: the canonical
- * request is hashed as it is produced. Query: at most 16 parameters, sorted
- * by key then value; path: at most 32 segments.
- * @return GES_OK; GES_ERR_INVALID_ARG; GES_ERR_BUFFER_TOO_SMALL (auth is
- *         then "").
+ * request is hashed as it is produced. Query: at most GES_SIGN_QUERY_MAX
+ * parameters, sorted by key then value; path: at most
+ * GES_SIGN_SEGMENTS_MAX segments; at most GES_SIGN_HEADERS_MAX further
+ * headers.
+ * @param[in]  r        the request; read during the call only.
+ * @param[out] auth     where the value goes, NUL-terminated; "" on error.
+ * @param[in]  cap      bytes of `auth`, the NUL included.
+ * @param[out] auth_len the value's length without the NUL (NULL: not
+ *                      wanted).
+ * @return GES_OK;
+ *         GES_ERR_INVALID_ARG (r or auth NULL, a required field NULL, a
+ *         path not starting with '/', sdk_date not 16 characters, a
+ *         header's name or value NULL, body NULL with body_len > 0, or
+ *         over a GES_SIGN_* limit);
+ *         GES_ERR_BUFFER_TOO_SMALL (`cap` too small for the value).
  */
 ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
                            size_t *auth_len);
 
-/** Format UTC seconds (1970..9999) as X-Sdk-Date, "YYYYMMDDTHHMMSSZ". */
+/**
+ * Format UTC seconds as an X-Sdk-Date value, "YYYYMMDDTHHMMSSZ".
+ * @param[in]  utc_seconds seconds since 1970-01-01T00:00:00Z, years
+ *                         1970..9999.
+ * @param[out] out         17 bytes: the 16 characters and a NUL.
+ * @return GES_OK;
+ *         GES_ERR_INVALID_ARG (out NULL, or a time outside 1970..9999).
+ */
 ges_err_t ges_sdk_date(int64_t utc_seconds, char out[17]);
 
-/** mbedTLS error code of the last TLS failure (negative), 0 if none. */
+/**
+ * The mbedTLS error code behind the last GES_ERR_TLS (or other TLS failure).
+ * @param[in] c the client; NULL gives 0.
+ * @return mbedTLS's (negative) code, 0 if none.
+ */
 int ges_client_tls_error(const ges_client_t *c);
 
-/** mbedTLS X.509 verification flags (MBEDTLS_X509_BADCERT_*) of the last
- *  handshake, 0 if it verified. */
+/**
+ * Why the server's certificate was refused, after GES_ERR_TLS_CERT.
+ * @param[in] c the client; NULL gives 0.
+ * @return mbedTLS X.509 verification flags (MBEDTLS_X509_BADCERT_*) of the
+ *         last handshake, 0 if it verified.
+ */
 uint32_t ges_client_cert_flags(const ges_client_t *c);
 
-/** The Content-Encoding of the last answer when the call failed with
- *  GES_ERR_HTTP_ENCODING ("gzip"; at most GES_CODING_MAX bytes, a longer
- *  name ends in "..."), else "". Never NULL. */
+/**
+ * The Content-Encoding of the last answer when the call failed with
+ * GES_ERR_HTTP_ENCODING.
+ * @param[in] c the client; NULL gives "".
+ * @return its name ("gzip"; at most GES_CODING_MAX bytes, a longer name
+ *         ends in "..."), else ""; never NULL.
+ */
 const char *ges_client_content_coding(const ges_client_t *c);
 #endif /* !GES_CONFIG_NO_TLS */
 

@@ -22,6 +22,7 @@ hard_run "integration (CLI + library + TLS simulator)" "$PY" tests/integration.p
 hard_run "integration: waiting (CLI --wait + simulator)" "$PY" tests/integration_wait.py "$B/ges_job_status"
 hard_run "integration: AK/SK signing (CLI + simulator's own verifier)" "$PY" tests/integration_aksk.py "$B/ges_job_status"
 hard_run "configuration checks: ranges, 0/1 switches, mbedTLS modules (tests/config_check.py)" "$PY" tests/config_check.py
+hard_run "reference: @param/@return on every public function, \"Returned by\" on every error, the two agree (tests/doc_reference.py)" "$PY" tests/doc_reference.py
 hard_run "examples: every C block of ges_job.h and the READMEs compiles (tests/doc_examples.py)" "$PY" tests/doc_examples.py "$B"
 hard_run "examples: the check above refuses a broken block (the old quick start)" "$PY" tests/doc_examples.py --self-test
 hard_run "examples: examples/minimal.c against the simulator" "$PY" tests/example_minimal.py "$B/minimal"
