@@ -20,6 +20,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CC = os.environ.get("CC", "cc")
 
@@ -40,16 +43,8 @@ MODULES = ["MBEDTLS_SSL_TLS_C", "MBEDTLS_SSL_CLI_C", "MBEDTLS_SSL_PROTO_TLS1_2",
            "MBEDTLS_SSL_SERVER_NAME_INDICATION", "MBEDTLS_X509_CRT_PARSE_C",
            "MBEDTLS_CTR_DRBG_C", "MBEDTLS_SHA256_C"]
 
-passed = failed = 0
-
-
-def expect(ok, what, detail=""):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what + ("" if ok or not detail else "\n" + detail))
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+checks = Checks()
+expect = checks.expect
 
 
 def compile_c(defs, extra=()):
@@ -122,9 +117,8 @@ def main():
                 mine = re.search(r"#error \"ges_job needs mbedTLS with [^\n]*%s" % m, out)
                 expect(rc != 0 and mine is not None,
                        "%s without %s: the build stops, naming it" % (label, m), out[-2000:])
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    checks.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

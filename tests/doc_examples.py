@@ -43,6 +43,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = "ges_job.h"
 MARKDOWN = ["README.md", "examples/README.md", "port/README.md"]
@@ -283,40 +286,26 @@ def read(path):
 
 def main():
     args = sys.argv[1:]
-    passed = failed = 0
+    checks = Checks()
     with tempfile.TemporaryDirectory(prefix="ges_doc_") as tmp:
         if args[:1] == ["--self-test"]:
             old = read(HEADER).replace("st.job_state", "st.job_status")
             blocks, _ = collect([(HEADER, old)])
             errs = [check(b, tmp, "build") for b in blocks]
             bad = [b for b, e in zip(blocks, errs) if e and "%s:" % HEADER in e and "job_status" in e]
-            if bad:
-                print("ok   the quick start with st.job_status is refused at %s" % bad[0].where())
-                passed += 1
-            else:
-                print("FAIL the quick start with st.job_status compiled (or no block found)")
-                failed += 1
+            checks.expect(bool(bad), "the quick start with st.job_status is refused%s" % (
+                " at " + bad[0].where() if bad else " (it compiled, or no block was found)"))
         else:
             build = args[0] if args else "build"
             blocks, problems = collect([(p, read(p)) for p in [HEADER] + MARKDOWN])
-            for p in problems:
-                print("FAIL " + p)
-                failed += 1
-            if not problems:
-                print("ok   %d blocks found, as many as markers (%s)" % (
-                    len(blocks), ", ".join([HEADER] + MARKDOWN)))
-                passed += 1
+            checks.expect(not problems, "%d blocks found, as many as markers (%s)" % (
+                len(blocks), ", ".join([HEADER] + MARKDOWN)), "; ".join(problems))
             for b in blocks:
                 err = check(b, tmp, build)
-                if err is None:
-                    print("ok   %s compiles (%s)" % (b.where(), ", ".join(compilers())))
-                    passed += 1
-                else:
-                    print("FAIL %s does not compile with %s" % (b.where(), err))
-                    failed += 1
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+                checks.expect(err is None, "%s compiles (%s)" % (b.where(), ", ".join(compilers())),
+                              "\n" + (err or ""))
+    checks.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

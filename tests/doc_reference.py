@@ -21,17 +21,12 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-passed = failed = 0
-
-
-def expect(ok, what, detail=""):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what + ("" if ok or not detail else ": " + detail))
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+checks = Checks()
+expect = checks.expect
 
 
 def read(rel):
@@ -147,5 +142,4 @@ for n in sorted(err_funcs):
     expect(direct <= listed[n], "%s: every code its body returns is in its @return" % n,
            "not listed: %s" % sorted(direct - listed[n]))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+checks.finish()

@@ -11,19 +11,12 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import Checks  # noqa: E402
 from simlib import Sim  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else "build/minimal"
-passed = failed = 0
-
-
-def expect(ok, what):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what)
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+checks = Checks()
+expect = checks.expect
 
 
 def run(args, env):
@@ -65,5 +58,4 @@ with tempfile.TemporaryDirectory(prefix="ges_minimal_") as tmp:
     finally:
         sim.stop()
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+checks.finish()
