@@ -40,7 +40,7 @@ static size_t read_ca(const char *path)
         if (n == sizeof ca || ferror(f)) {
             n = 0;
         }
-        fclose(f);
+        (void)fclose(f); /* read only: nothing to flush */
     }
     if (n > 0) {
         ca[n++] = '\0';
