@@ -222,11 +222,12 @@
 #endif
 
 /** Set to 1 to let mbedTLS 3.x negotiate TLS 1.3 (when it was built with
- *  it). 0 or 1. Default 0 caps at TLS 1.2, as with mbedTLS 2.28: a 3.x client that
- *  also offers TLS 1.3 advertises RSA-PSS, which mbedTLS cannot verify under
- *  TLS 1.2, so a TLS 1.2-only server with an RSA certificate would fail the
- *  handshake (-0x6600). With 1, session tickets of TLS 1.3 are kept for
- *  resumption. No effect with mbedTLS 2.x. */
+ *  it). 0 or 1. Default 0 caps at TLS 1.2, as with mbedTLS 2.28: a 3.x
+ *  client that also offers TLS 1.3 advertises RSA-PSS, which mbedTLS
+ *  cannot verify under TLS 1.2, so a TLS 1.2-only server with an RSA
+ *  certificate would fail the handshake (-0x6600). With 1, session
+ *  tickets of TLS 1.3 are kept for resumption. No effect with mbedTLS
+ *  2.x. */
 #ifndef GES_CONFIG_TLS13
 #define GES_CONFIG_TLS13 0
 #endif
@@ -243,10 +244,11 @@
 
 /** GES_ASSERT(x): checks an internal invariant of ges_job.c (never input:
  *  bad input is an error code). Define it as your platform's assert to
- *  stop on a library bug, e.g. -D'GES_ASSERT(x)=assert(x)' with
- *  <assert.h>, or configASSERT(x) on FreeRTOS. It must accept any scalar
- *  expression; the library never relies on its side effects. Default: a
- *  no-op that evaluates nothing and costs nothing. */
+ *  stop on a library bug, e.g. in your GES_CONFIG_FILE
+ *  `#include <assert.h>` and `#define GES_ASSERT(x) assert(x)`, or
+ *  configASSERT(x) on FreeRTOS. It must accept any scalar expression; the
+ *  library never relies on its side effects. Default: a no-op that
+ *  evaluates nothing and costs nothing. */
 #ifndef GES_ASSERT
 #define GES_ASSERT(x) ((void)sizeof(x))
 #endif

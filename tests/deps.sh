@@ -8,7 +8,9 @@
 # armhf) makes it exit 100 while the install itself still works; it is
 # tried twice, then the install is attempted and its own failure stops us.
 set -eu
-pkgs=${*:-"build-essential pkg-config libjsmn-dev libmbedtls-dev python3 openssl ca-certificates"}
+# liblwip-dev: lwIP's headers, for the port/README.md examples that
+# tests/doc_examples.py compiles.
+pkgs=${*:-"build-essential pkg-config libjsmn-dev libmbedtls-dev python3 openssl ca-certificates liblwip-dev"}
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

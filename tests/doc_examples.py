@@ -235,8 +235,10 @@ def flags_for(block, stubdir):
     w = block.options["with"]
     if w in ("lwip", "lwip_raw"):
         f.append("-D_POSIX_C_SOURCE=200809L")
-        f += subprocess.run(["pkg-config", "--cflags", "lwip"], capture_output=True,
-                            text=True, check=True).stdout.split()
+        r = subprocess.run(["pkg-config", "--cflags", "lwip"], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("pkg-config finds no lwip: install liblwip-dev (make deps does)")
+        f += r.stdout.split()
     if w == "lwip":
         f.append("-I" + os.path.join(ROOT, "port", "lwip"))
     return f
@@ -248,17 +250,21 @@ def check(block, tmp, build):
     os.makedirs(stubdir, exist_ok=True)
     for s in block.options["stub"]:
         open(os.path.join(stubdir, s), "w").close()
+    try:
+        flags = flags_for(block, stubdir)
+    except RuntimeError as e:
+        return str(e)
     tu, program = translation_unit(block)
     src = os.path.join(tmp, "example.c")
     with open(src, "w") as f:
         f.write(tu)
     for cc in compilers():
         if program:
-            cmd = [cc] + flags_for(block, stubdir) + [src, os.path.join(build, "libges_job.a"),
+            cmd = [cc] + flags + [src, os.path.join(build, "libges_job.a"),
                                                      "-lmbedtls", "-lmbedx509", "-lmbedcrypto",
                                                      "-o", os.path.join(tmp, "example")]
         else:
-            cmd = [cc] + flags_for(block, stubdir) + ["-c", src, "-o",
+            cmd = [cc] + flags + ["-c", src, "-o",
                                                      os.path.join(tmp, "example.o")]
         r = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
         if r.returncode != 0:
