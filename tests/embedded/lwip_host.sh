@@ -3,8 +3,11 @@
 # the host compiler against Debian's liblwip-dev (pkg-config lwip), under
 # the library's strict warnings, then tests/embedded/test_port_lwip.c run
 # against Debian's whole lwIP stack (liblwip.so) in-process: connect,
-# refused, timeouts, data both ways, FIN and RST, TCP_NODELAY; then again
-# with the port built for LWIP_DNS 1 and a fake resolver in the test.
+# refused, timeouts, data both ways, FIN and RST, TCP_NODELAY,
+# net_connect_tick and ges_client_cancel() (the test links the library,
+# ges_job.c with Debian's mbedTLS, and gets a throw-away CA made by
+# openssl); then again with the port built for LWIP_DNS 1 and a fake
+# resolver in the test.
 #
 #   sh tests/embedded/lwip_host.sh [BUILD_DIR]
 #
@@ -28,6 +31,7 @@ WARN=${WARN:--Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wvla
 STRICT=${STRICT:--Wconversion -Wcast-qual}
 LWIP_CFLAGS=$(pkg-config --cflags lwip) || exit 2
 LWIP_LIBS=$(pkg-config --libs lwip) || exit 2
+LDLIBS=${LDLIBS:--lmbedtls -lmbedx509 -lmbedcrypto}
 
 D=$B/embedded/lwip-host
 mkdir -p "$D"
@@ -41,9 +45,13 @@ if $CC $F $STRICT $LWIP_CFLAGS -c port/lwip/ges_port_lwip.c -o "$D/ges_port_lwip
     $CC $F $STRICT $LWIP_CFLAGS -DGES_CONFIG_NO_TLS=1 -c port/lwip/ges_port_lwip.c \
         -o "$D/ges_port_lwip-notls.o" &&
     $CC $F $STRICT $LWIP_CFLAGS -DLWIP_DNS=1 -c port/lwip/ges_port_lwip.c \
-        -o "$D/ges_port_lwip-dns.o"; then
+        -o "$D/ges_port_lwip-dns.o" &&
+    $CC $F $STRICT -c ges_job.c -o "$D/ges_job.o" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$D/ca.key" -out "$D/ca.pem" -subj /CN=lwip-test-ca -days 2 \
+        2>/dev/null; then
     passed=$((passed + 1))
-    echo "ok   compile port/lwip (TLS, GES_CONFIG_NO_TLS=1, LWIP_DNS=1; strict warnings)"
+    echo "ok   compile port/lwip (TLS, GES_CONFIG_NO_TLS=1, LWIP_DNS=1; strict warnings), ges_job.c, test CA"
 else
     failed=$((failed + 1))
     echo "FAIL compile port/lwip"
@@ -57,12 +65,12 @@ run() {
     echo "== tests/embedded/test_port_lwip.c: $name"
     # shellcheck disable=SC2086
     if ! $CC $F $extra -Itests $LWIP_CFLAGS tests/embedded/test_port_lwip.c \
-        "$obj" $LWIP_LIBS -lpthread -o "$bin"; then
+        "$obj" "$D/ges_job.o" $LWIP_LIBS $LDLIBS -lpthread -o "$bin"; then
         echo "FAIL compile test_port_lwip $name"
         failed=$((failed + 1))
         return
     fi
-    out=$(timeout 120 "$bin" 2>&1)
+    out=$(timeout 120 "$bin" "$D/ca.pem" 2>&1)
     rc=$?
     echo "$out" | sed 's/^/     /'
     line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)

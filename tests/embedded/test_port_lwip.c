@@ -16,10 +16,16 @@
  * lwip_freeaddrinfo() below, shaped like lwIP 2.1's (one address,
  * ai_addrlen = sizeof(struct sockaddr_storage)), to test the port's
  * resolver path: names, failures, a resolver that eats the timeout, frees.
+ *
+ * net_connect_tick and ges_client_cancel() through this port: the cases of
+ * tests/lwip/port_cases.h (shared with port/lwip_raw's tests), the cancel
+ * coming from another thread. Argument: the CA (PEM) for the client cases.
  */
 #include "harness.h"
 #include "port/lwip/ges_port_lwip.h" /* by path: see ges_port_lwip.h */
+#include "../lwip/port_cases.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "lwip/def.h"
@@ -236,6 +242,7 @@ static void test_init(void)
     ges_port_lwip_init(&p);
     CHECK(p.ctx == NULL);
     CHECK(p.net_connect != NULL && p.net_send != NULL);
+    CHECK(p.net_connect_tick != NULL);
     CHECK(p.net_recv != NULL && p.net_close != NULL);
     CHECK(p.now_ms != NULL && p.sleep_ms != NULL);
     CHECK(p.entropy == ges_port_lwip_entropy);
@@ -563,7 +570,85 @@ static void test_send_timeout(void)
     port.net_close(port.ctx, c);
 }
 
-int main(void)
+/* ------------------------------------------------------------------------- */
+/* net_connect_tick and ges_client_cancel(): tests/lwip/port_cases.h         */
+/* ------------------------------------------------------------------------- */
+
+static int live_listener = -1; /* non-blocking; backlog accepts in-stack */
+static int marked_free;
+static pthread_t canceller;
+static int canceller_started;
+static struct {
+    ges_client_t *c;
+    uint32_t ms;
+} cancel_arg;
+
+static void *cancel_thread(void *arg)
+{
+    (void)arg;
+    sys_msleep(cancel_arg.ms);
+    ges_client_cancel(cancel_arg.c); /* from another thread, as allowed */
+    return NULL;
+}
+
+static void lc_cancel_later(ges_client_t *c, uint32_t ms)
+{
+    cancel_arg.c = c;
+    cancel_arg.ms = ms;
+    canceller_started = pthread_create(&canceller, NULL, cancel_thread,
+                                       NULL) == 0;
+    CHECK(canceller_started);
+}
+
+static void lc_cancel_join(void)
+{
+    if (canceller_started)
+        (void)pthread_join(canceller, NULL);
+    canceller_started = 0;
+}
+
+static void lc_mark(void)
+{
+    marked_free = lowest_free_socket();
+}
+
+static int lc_leaks(void)
+{
+    int s;
+
+    while ((s = lwip_accept(live_listener, NULL, NULL)) >= 0)
+        (void)lwip_close(s);
+    return lowest_free_socket() != marked_free;
+}
+
+#if LWIP_DNS
+/* lwip_getaddrinfo() cannot be interrupted (the documented exception): a
+ * tick before it, none during it; a stop there skips it. */
+static void test_tick_resolver(void)
+{
+    ges_sock_t s = 777;
+    uint32_t d;
+
+    lc_mark();
+    dns_calls = 0;
+    CHECK_EQ(lc_connect("ges.test", lc_env.live_port, 1000, 1, &s, &d),
+             GES_PORT_CANCELLED);
+    CHECK_EQ(dns_calls, 0);
+    /* A slow resolver delays the next tick by its own time. */
+    dns_delay_ms = 200;
+    CHECK_EQ(lc_connect("ges.test", lc_env.live_port, 2000, 0, &s, &d), 0);
+    dns_delay_ms = 0;
+    CHECK_EQ(dns_calls, 1);
+    CHECK_EQ(dns_outstanding, 0);
+    CHECK_EQ(lc_tk.resolving, 1);
+    CHECK(lc_tk.max_gap >= 200);
+    if (s != 777)
+        port.net_close(port.ctx, s);
+    CHECK_EQ(lc_leaks(), 0);
+}
+#endif
+
+int main(int argc, char **argv)
 {
     if (stack_up() != 0) {
         fprintf(stderr, "cannot start lwIP\n");
@@ -585,5 +670,17 @@ int main(void)
     RUN(test_reset);
     RUN(test_bulk);
     RUN(test_send_timeout);
+    lc_env.port = &port;
+    lc_env.dead = DEAD_ADDR;
+    lc_env.live = HOST_ADDR;
+    live_listener = listener(&lc_env.live_port);
+    if (live_listener < 0 ||
+        lwip_fcntl(live_listener, F_SETFL, O_NONBLOCK) != 0)
+        fprintf(stderr, "no listener for the tick cases\n");
+    lc_env.slack = 250; /* a loaded host's scheduler */
+#if LWIP_DNS
+    RUN(test_tick_resolver);
+#endif
+    lc_run(argc > 1 ? argv[1] : NULL);
     return harness_done();
 }

@@ -4,7 +4,9 @@
 # 2.1.3's core (built here from Debian's source package, fetched by
 # tests/lwip/fetch.sh, NO_SYS 1, configured by tests/lwip/lwipopts.h), and
 # tests/lwip/test_port_lwip_raw.c run on that stack in-process (loopback
-# netif only: nothing leaves the process). Two configurations:
+# netif only: nothing leaves the process), linked with the library
+# (ges_job.c, Debian's mbedTLS) for the ges_client_cancel() cases, with a
+# throw-away CA made by openssl. Two configurations:
 #   ipv4      IPv4 only, LWIP_DNS 0: literals only
 #   v6-dns    IPv4 + IPv6 (::1) and LWIP_DNS 1 with a DNS server in the test
 #
@@ -45,6 +47,22 @@ CORE="init def dns inet_chksum ip mem memp netif pbuf raw stats sys tcp tcp_in t
 CORE4="icmp ip4 ip4_addr"
 CORE6="icmp6 inet6 ip6 ip6_addr nd6"
 INC="-Itests/lwip -I$LWIP/src/include"
+LDLIBS=${LDLIBS:--lmbedtls -lmbedx509 -lmbedcrypto}
+
+# The library and a CA certificate for the client cases (any valid one:
+# the connections never get past the handshake).
+mkdir -p "$B/lwip-raw-host"
+# shellcheck disable=SC2086
+if $CC $CSTD $WARN $STRICT -O2 -g -I. -c ges_job.c -o "$B/lwip-raw-host/ges_job.o" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+        -keyout "$B/lwip-raw-host/ca.key" -out "$B/lwip-raw-host/ca.pem" \
+        -subj /CN=lwip-test-ca -days 2 2>/dev/null; then
+    ok "compile ges_job.c, make a test CA"
+else
+    bad "compile ges_job.c, make a test CA"
+    echo "$passed passed, $failed failed"
+    exit 1
+fi
 
 # config NAME DEFINES: build lwIP, the port and the test for one
 # configuration and run it.
@@ -81,11 +99,11 @@ config() {
     # shellcheck disable=SC2086
     if ! $CC $CSTD $WARN -O2 -g $defs -I. -Itests $INC \
         tests/lwip/test_port_lwip_raw.c "$D/ges_port_lwip_raw.o" $objs \
-        -o "$D/test_port_lwip_raw"; then
+        "$B/lwip-raw-host/ges_job.o" $LDLIBS -o "$D/test_port_lwip_raw"; then
         bad "compile test_port_lwip_raw ($name)"
         return
     fi
-    out=$(timeout 60 "$D/test_port_lwip_raw" 2>&1)
+    out=$(timeout 60 "$D/test_port_lwip_raw" "$B/lwip-raw-host/ca.pem" 2>&1)
     rc=$?
     echo "$out" | sed 's/^/     /'
     line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)

@@ -20,9 +20,14 @@
  * Leak checks compare every lwIP pool's and the heap's `used` counter
  * (LWIP_STATS) with their values when the stack came up, after waiting out
  * TIME_WAIT (TCP_MSL is 1 s in tests/lwip/lwipopts.h).
+ *
+ * net_connect_tick and ges_client_cancel() through this port: the cases of
+ * tests/lwip/port_cases.h (shared with port/lwip's tests), plus a stop while
+ * a DNS query goes unanswered. Argument: the CA (PEM) for the client cases.
  */
 #include "harness.h"
 #include "port/lwip_raw/ges_port_lwip_raw.h"
+#include "port_cases.h"
 
 #include <stdlib.h>
 
@@ -1105,7 +1110,84 @@ static void test_dns(void)
 }
 #endif
 
-int main(void)
+/* ------------------------------------------------------------------------- */
+/* net_connect_tick and ges_client_cancel(): tests/lwip/port_cases.h         */
+/* ------------------------------------------------------------------------- */
+
+/* The superloop's poll cancels: what an interrupt or the loop itself may
+ * do (ges_client_cancel() only stores a flag). */
+static ges_client_t *cancel_target;
+static uint32_t cancel_t0, cancel_ms;
+
+static void cancel_hook(void)
+{
+    if (cancel_target != NULL && since(cancel_t0) >= cancel_ms) {
+        ges_client_cancel(cancel_target);
+        cancel_target = NULL;
+    }
+}
+
+static void lc_cancel_later(ges_client_t *c, uint32_t ms)
+{
+    cancel_target = c;
+    cancel_t0 = sys_now();
+    cancel_ms = ms;
+    app_a.hook = cancel_hook;
+}
+
+static void lc_cancel_join(void)
+{
+    app_a.hook = NULL;
+    cancel_target = NULL;
+}
+
+static void lc_mark(void)
+{
+    /* the baseline is the stack's at start-up */
+}
+
+static int lc_leaks(void)
+{
+    srv_reset();
+    return stats_leaks();
+}
+
+
+#if LWIP_DNS
+/* A DNS query that is never answered: RESOLVING ticks every slice, a stop
+ * ends the wait, and lwIP's own give-up callback, long after, touches
+ * nothing (the instance connects fine before and after it). */
+static void test_tick_dns(void)
+{
+    ges_port_t *pt = &net_a.port;
+    ges_sock_t s = 777;
+    uint32_t d;
+
+    CHECK_EQ(lc_connect("slow.test", srv_port, 300, 0, &s, &d),
+             GES_PORT_TIMEOUT);
+    CHECK_EQ(d, 300);
+    CHECK_EQ(lc_tk.connecting, 0);
+    CHECK_EQ(lc_tk.resolving, 300 / GES_WAIT_SLICE_MS); /* at 0, 50 .. 250 */
+    CHECK_EQ(lc_tk.max_gap, GES_WAIT_SLICE_MS);
+    /* Stopped at the 4th tick, 150 ms in. */
+    CHECK_EQ(lc_connect("slow.test", srv_port, 20000, 4, &s, &d),
+             GES_PORT_CANCELLED);
+    CHECK_EQ(d, 3 * GES_WAIT_SLICE_MS);
+    CHECK_EQ(lc_tk.resolving, 4);
+    CHECK_EQ(s, 777);
+    /* Usable at once, by name. */
+    CHECK_EQ(lc_connect("ges.test", srv_port, 1000, 0, &s, &d), 0);
+    pt->net_close(pt->ctx, s);
+    /* lwIP gives up on slow.test and calls back with no address: ignored. */
+    advance(15000);
+    CHECK_EQ(net_a.conn.flags, 0);
+    CHECK_EQ(pt->net_connect(pt->ctx, "ges.test", srv_port, 1000, &s), 0);
+    pt->net_close(pt->ctx, s);
+    CHECK_EQ(lc_leaks(), 0);
+}
+#endif
+
+int main(int argc, char **argv)
 {
     ip4_addr_t ip, mask, gw;
 
@@ -1161,5 +1243,14 @@ int main(void)
 #if LWIP_DNS
     RUN(test_dns);
 #endif
+    lc_env.port = &net_a.port;
+    lc_env.dead = DEAD_ADDR;
+    lc_env.live = "127.0.0.1";
+    lc_env.live_port = srv_port;
+    lc_env.slack = 0; /* the fake clock: every time is exact */
+#if LWIP_DNS
+    RUN(test_tick_dns);
+#endif
+    lc_run(argc > 1 ? argv[1] : NULL);
     return harness_done();
 }
