@@ -33,7 +33,9 @@
  *    an lwIP callback, never from an interrupt. The port runs lwIP's raw API
  *    and calls `poll`, which must not happen inside the stack.
  *  - `poll` must never call back into the client or this port (a nested
- *    call on the same instance returns GES_PORT_ERROR).
+ *    call on the same instance returns GES_PORT_ERROR), except
+ *    ges_client_cancel(), which only stores a flag: the call in progress
+ *    then returns GES_ERR_CANCELLED within a slice (GES_WAIT_SLICE_MS).
  *  - sys_now() (which NO_SYS lwIP needs anyway) is the port's clock: now_ms
  *    returns it, and every timeout is counted with it.
  *  - Needs NO_SYS 1, LWIP_TCP 1, LWIP_CALLBACK_API 1; TCP_SND_BUF and
