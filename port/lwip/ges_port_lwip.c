@@ -66,45 +66,59 @@ static int ges_lwip__would_block(int e)
  * error, or `timeout` ms from `start` have passed. A wake-up before the
  * deadline with nothing ready (lwIP rounds its semaphore waits to the OS
  * tick) waits again for the time that is left, so a timeout is never
- * reported early. Returns 1 ready, 0 timed out, -1 error.
+ * reported early. With a `tick` (net_connect_tick) the wait is cut in
+ * slices of at most GES_WAIT_SLICE_MS, and tick(arg, GES_PHASE_CONNECTING)
+ * is called after each slice that ends with nothing ready. Returns 1 ready,
+ * 0 timed out, GES_PORT_ERROR, or GES_PORT_CANCELLED when the tick said
+ * stop.
  */
 static int ges_lwip__wait(int s, int for_write, uint32_t start,
-                          uint32_t timeout)
+                          uint32_t timeout, ges_tick_fn tick, void *arg)
 {
     for (;;) {
         uint32_t left = ges_lwip__left(start, timeout);
         int r;
+
+        if (tick != NULL && left > (uint32_t)GES_WAIT_SLICE_MS)
+            left = (uint32_t)GES_WAIT_SLICE_MS;
 #if LWIP_SOCKET_POLL
-        struct pollfd p;
+        {
+            struct pollfd p;
 
-        p.fd = s;
-        p.events = for_write ? POLLOUT : POLLIN;
-        p.revents = 0;
-        r = lwip_poll(&p, 1, left > (uint32_t)INT_MAX ? INT_MAX : (int)left);
-        if (r > 0)
-            return (p.revents & POLLNVAL) ? -1 : 1;
+            p.fd = s;
+            p.events = for_write ? POLLOUT : POLLIN;
+            p.revents = 0;
+            r = lwip_poll(&p, 1,
+                          left > (uint32_t)INT_MAX ? INT_MAX : (int)left);
+            if (r > 0)
+                return (p.revents & POLLNVAL) ? GES_PORT_ERROR : 1;
+        }
 #else
-        fd_set set, errset;
-        struct timeval tv;
+        {
+            fd_set set, errset;
+            struct timeval tv;
 
-        if (s >= FD_SETSIZE)
-            return -1;
-        FD_ZERO(&set);
-        FD_SET(s, &set);
-        errset = set;
-        /* No time_t spelled out: its width differs between C libraries,
-         * and lwIP's private struct timeval uses long. */
-        tv.tv_sec = (int)(left / 1000u);
-        tv.tv_usec = (int)(left % 1000u) * 1000;
-        r = lwip_select(s + 1, for_write ? NULL : &set, for_write ? &set : NULL,
-                        &errset, &tv);
-        if (r > 0)
-            return 1;
+            if (s >= FD_SETSIZE)
+                return GES_PORT_ERROR;
+            FD_ZERO(&set);
+            FD_SET(s, &set);
+            errset = set;
+            /* No time_t spelled out: its width differs between C
+             * libraries, and lwIP's private struct timeval uses long. */
+            tv.tv_sec = (int)(left / 1000u);
+            tv.tv_usec = (int)(left % 1000u) * 1000;
+            r = lwip_select(s + 1, for_write ? NULL : &set,
+                            for_write ? &set : NULL, &errset, &tv);
+            if (r > 0)
+                return 1;
+        }
 #endif
         if (r < 0)
-            return -1;
+            return GES_PORT_ERROR;
         if (ges_lwip__left(start, timeout) == 0)
             return 0;
+        if (tick != NULL && tick(arg, GES_PHASE_CONNECTING) != 0)
+            return GES_PORT_CANCELLED;
     }
 }
 
@@ -133,14 +147,18 @@ typedef union {
 
 /*
  * Connect a new non-blocking socket to `addr` within the time left.
- * Returns 0 and sets *out, or GES_PORT_TIMEOUT / GES_PORT_ERROR with
- * nothing left open.
+ * Returns 0 and sets *out, or GES_PORT_TIMEOUT / GES_PORT_ERROR (or, with
+ * a tick, GES_PORT_CANCELLED) with nothing left open. A tick comes before
+ * the attempt and after every slice of the wait (ges_lwip__wait).
  */
 static int ges_lwip__connect_one(const ges_lwip__addr_t *addr, socklen_t len,
-                                 uint32_t start, uint32_t timeout, int *out)
+                                 uint32_t start, uint32_t timeout, int *out,
+                                 ges_tick_fn tick, void *arg)
 {
     int s, r, one = 1;
 
+    if (tick != NULL && tick(arg, GES_PHASE_CONNECTING) != 0)
+        return GES_PORT_CANCELLED;
     s = lwip_socket(addr->sa.sa_family, SOCK_STREAM, IPPROTO_TCP);
     if (s < 0)
         return GES_PORT_ERROR;
@@ -159,10 +177,10 @@ static int ges_lwip__connect_one(const ges_lwip__addr_t *addr, socklen_t len,
             (void)lwip_close(s);
             return GES_PORT_ERROR;
         }
-        r = ges_lwip__wait(s, 1, start, timeout);
-        if (r <= 0) {
+        r = ges_lwip__wait(s, 1, start, timeout, tick, arg);
+        if (r <= 0) { /* a SYN_SENT socket: closing it sends nothing */
             (void)lwip_close(s);
-            return r == 0 ? GES_PORT_TIMEOUT : GES_PORT_ERROR;
+            return r == 0 ? GES_PORT_TIMEOUT : r;
         }
         /* Writable, or an error event (refused: RST, ...): SO_ERROR says. */
         if (lwip_getsockopt(s, SOL_SOCKET, SO_ERROR, &err, &errlen) != 0 ||
@@ -179,18 +197,26 @@ static int ges_lwip__connect_one(const ges_lwip__addr_t *addr, socklen_t len,
     return 0;
 }
 
-static int ges_lwip_net_connect(void *ctx, const char *host, uint16_t port,
-                                uint32_t timeout_ms, ges_sock_t *sock)
+/*
+ * net_connect and, with a tick, net_connect_tick: a tick before resolving
+ * (lwip_getaddrinfo() blocks until lwIP's DNS answers or gives up, and
+ * nothing can interrupt it), then before each attempt and every slice of
+ * its wait.
+ */
+static int ges_lwip__connect(const char *host, uint16_t port,
+                             uint32_t timeout_ms, ges_sock_t *sock,
+                             ges_tick_fn tick, void *arg)
 {
     uint32_t start = sys_now();
     ges_lwip__addr_t addr;
     int s = -1;
     int result = GES_PORT_ERROR;
 
-    (void)ctx;
     if (host == NULL || host[0] == '\0' || port == 0 || sock == NULL)
         return GES_PORT_ERROR;
     memset(&addr, 0, sizeof addr);
+    if (tick != NULL && tick(arg, GES_PHASE_RESOLVING) != 0)
+        return GES_PORT_CANCELLED;
 
 #if LWIP_DNS
     {
@@ -236,11 +262,11 @@ static int ges_lwip_net_connect(void *ctx, const char *host, uint16_t port,
             } else
 #endif
                 continue;
-            r = ges_lwip__connect_one(&addr, slen, start, timeout_ms, &s);
-            if (r == 0 || r == GES_PORT_TIMEOUT) {
-                result = r; /* connected, or no time left for the others */
-                break;
-            }
+            r = ges_lwip__connect_one(&addr, slen, start, timeout_ms, &s,
+                                      tick, arg);
+            result = r;
+            if (r == 0 || r == GES_PORT_TIMEOUT || r == GES_PORT_CANCELLED)
+                break; /* connected, no time left for the others, stopped */
         }
         lwip_freeaddrinfo(res);
     }
@@ -259,12 +285,28 @@ static int ges_lwip_net_connect(void *ctx, const char *host, uint16_t port,
         addr.in4.sin_len = (u8_t)sizeof addr.in4; /* lwIP's own sockaddr_in */
 #endif
         result = ges_lwip__connect_one(&addr, (socklen_t)sizeof addr.in4,
-                                       start, timeout_ms, &s);
+                                       start, timeout_ms, &s, tick, arg);
     }
 #endif
     if (result == 0)
         *sock = (ges_sock_t)s;
     return result;
+}
+
+static int ges_lwip_net_connect(void *ctx, const char *host, uint16_t port,
+                                uint32_t timeout_ms, ges_sock_t *sock)
+{
+    (void)ctx;
+    return ges_lwip__connect(host, port, timeout_ms, sock, NULL, NULL);
+}
+
+static int ges_lwip_net_connect_tick(void *ctx, const char *host,
+                                     uint16_t port, uint32_t timeout_ms,
+                                     ges_sock_t *sock, ges_tick_fn tick,
+                                     void *arg)
+{
+    (void)ctx;
+    return ges_lwip__connect(host, port, timeout_ms, sock, tick, arg);
 }
 
 static int ges_lwip_net_send(void *ctx, ges_sock_t sock,
@@ -289,7 +331,7 @@ static int ges_lwip_net_send(void *ctx, ges_sock_t sock,
             return (int)n;
         if (n == 0 || !ges_lwip__would_block(errno))
             return GES_PORT_ERROR; /* reset, not connected, ... */
-        r = ges_lwip__wait(s, 1, start, timeout_ms);
+        r = ges_lwip__wait(s, 1, start, timeout_ms, NULL, NULL);
         if (r == 0)
             return GES_PORT_TIMEOUT;
         if (r < 0)
@@ -317,7 +359,7 @@ static int ges_lwip_net_recv(void *ctx, ges_sock_t sock, unsigned char *buf,
             return (int)n; /* 0: the peer's FIN, after all its data */
         if (!ges_lwip__would_block(errno))
             return GES_PORT_ERROR; /* ECONNRESET, ENOTCONN, ... */
-        r = ges_lwip__wait(s, 0, start, timeout_ms);
+        r = ges_lwip__wait(s, 0, start, timeout_ms, NULL, NULL);
         if (r == 0)
             return GES_PORT_TIMEOUT;
         if (r < 0)
@@ -364,6 +406,7 @@ void ges_port_lwip_init(ges_port_t *port)
     memset(port, 0, sizeof *port);
     port->ctx = NULL;
     port->net_connect = ges_lwip_net_connect;
+    port->net_connect_tick = ges_lwip_net_connect_tick;
     port->net_send = ges_lwip_net_send;
     port->net_recv = ges_lwip_net_recv;
     port->net_close = ges_lwip_net_close;

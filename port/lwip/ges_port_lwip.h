@@ -39,9 +39,14 @@
  *    lwip_poll() (else lwip_select()) for the time left, measured with
  *    sys_now(), so a timeout is never reported early and never overrun by
  *    more than one wake-up. TCP_NODELAY is set on every connection.
+ *  - net_connect_tick is set: while it waits for a connection the port
+ *    ticks every GES_WAIT_SLICE_MS (the client's progress hook, and
+ *    ges_client_cancel(): a stop closes the socket and returns
+ *    GES_PORT_CANCELLED), at the cost of one wake-up per slice.
  *  - Name resolution (LWIP_DNS 1) blocks for the DNS module's own retries
  *    (DNS_MAX_RETRIES, DNS_TMR_INTERVAL): that time counts against
- *    net_connect's timeout_ms but cannot be cut short by it. lwIP 2.1
+ *    net_connect's timeout_ms but cannot be cut short by it, and no tick
+ *    comes during it (the documented exception to cancelling). lwIP 2.1
  *    returns one address, so "every address" is one.
  *  - sleep_ms is sys_msleep(), or GES_PORT_LWIP_SLEEP_MS(ms) when you define
  *    that macro while compiling ges_port_lwip.c (e.g. to vTaskDelay with
@@ -79,10 +84,10 @@ extern "C" {
 int ges_port_lwip_entropy(void *ctx, unsigned char *buf, size_t len);
 
 /**
- * Fill `*port` with the lwIP functions: ctx NULL, entropy =
- * ges_port_lwip_entropy, wall_clock NULL, tls_calloc/tls_free NULL (see
- * port/README.md, "Memory"). Does nothing when `port` is NULL. `*port` must
- * outlive every client that uses it.
+ * Fill `*port` with the lwIP functions (net_connect_tick included): ctx
+ * NULL, entropy = ges_port_lwip_entropy, wall_clock NULL,
+ * tls_calloc/tls_free NULL (see port/README.md, "Memory"). Does nothing
+ * when `port` is NULL. `*port` must outlive every client that uses it.
  */
 void ges_port_lwip_init(ges_port_t *port);
 

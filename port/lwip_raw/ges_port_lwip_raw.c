@@ -55,6 +55,26 @@ static void ges_lwip_raw__poll(const ges_port_lwip_raw_t *p)
     p->app.poll(p->app.ctx);
 }
 
+/* net_connect_tick's tick, called at most once per GES_WAIT_SLICE_MS of
+ * sys_now() time while the connect polls (a poll is far shorter than a
+ * slice: one tick per poll would cost more than the poll). */
+typedef struct {
+    ges_tick_fn fn; /* NULL: net_connect, nothing to call */
+    void *arg;
+    uint32_t last;  /* sys_now() of the last call */
+} ges_lwip_raw__ticker_t;
+
+/* Call the tick now (`force`) or when a slice has passed since the last
+ * call; 1 when it says stop. */
+static int ges_lwip_raw__tick(ges_lwip_raw__ticker_t *t, int phase, int force)
+{
+    if (t->fn == NULL ||
+        (!force && !ges_lwip_raw__expired(t->last, GES_WAIT_SLICE_MS)))
+        return 0;
+    t->last = sys_now();
+    return t->fn(t->arg, phase) != 0;
+}
+
 /* The instance behind `ctx` if it may serve a call: not NULL, and not
  * already inside one (poll re-entering the port). Marks it busy. */
 static ges_port_lwip_raw_t *ges_lwip_raw__enter(void *ctx)
@@ -197,12 +217,14 @@ static void ges_lwip_raw__reset(ges_port_lwip_raw_conn_t *c, int abort)
 
 /* `host` as an address: a literal (dotted IPv4; IPv6 too with LWIP_IPV6),
  * else a name through dns_gethostbyname() (LWIP_DNS), polling for the
- * answer within the time left. Returns 0, GES_PORT_TIMEOUT or
- * GES_PORT_ERROR. */
+ * answer within the time left, with a tick every slice. Returns 0,
+ * GES_PORT_TIMEOUT, GES_PORT_ERROR or GES_PORT_CANCELLED. */
 static int ges_lwip_raw__resolve(ges_port_lwip_raw_t *p, const char *host,
                                  uint32_t start, uint32_t timeout,
-                                 ip_addr_t *out)
+                                 ip_addr_t *out, ges_lwip_raw__ticker_t *t)
 {
+    if (ges_lwip_raw__tick(t, GES_PHASE_RESOLVING, 1))
+        return GES_PORT_CANCELLED;
     if (ipaddr_aton(host, out))
         return 0;
 #if LWIP_DNS
@@ -229,11 +251,18 @@ static int ges_lwip_raw__resolve(ges_port_lwip_raw_t *p, const char *host,
                     r = GES_PORT_TIMEOUT;
                     break;
                 }
+                if (ges_lwip_raw__tick(t, GES_PHASE_RESOLVING, 0)) {
+                    r = GES_PORT_CANCELLED;
+                    break;
+                }
                 ges_lwip_raw__poll(p);
                 polled = 1;
             }
         }
-        c->dns_name = NULL; /* a late answer is ignored from now on */
+        /* A late answer (lwIP cannot withdraw the query; it gives up after
+         * DNS_MAX_RETRIES) is ignored from now on: the callback only reads
+         * this instance's dns_name, and fills nothing while it is NULL. */
+        c->dns_name = NULL;
         return r;
     }
 #else
@@ -244,11 +273,14 @@ static int ges_lwip_raw__resolve(ges_port_lwip_raw_t *p, const char *host,
 #endif
 }
 
-static int ges_lwip_raw_net_connect(void *ctx, const char *host,
-                                    uint16_t port, uint32_t timeout_ms,
-                                    ges_sock_t *sock)
+/* net_connect and, with a tick, net_connect_tick: resolving and the wait
+ * for the SYN-ACK both tick every slice and stop when told. */
+static int ges_lwip_raw__connect(void *ctx, const char *host, uint16_t port,
+                                 uint32_t timeout_ms, ges_sock_t *sock,
+                                 ges_tick_fn tick, void *arg)
 {
     uint32_t start = sys_now();
+    ges_lwip_raw__ticker_t t;
     ges_port_lwip_raw_t *p;
     ges_port_lwip_raw_conn_t *c;
     ip_addr_t addr;
@@ -266,9 +298,14 @@ static int ges_lwip_raw_net_connect(void *ctx, const char *host,
     }
     ges_lwip_raw__reset(c, 1);
     c->flags = GES_LWIP_RAW__F_OPEN; /* the slot is ours while we work */
+    t.fn = tick;
+    t.arg = arg;
+    t.last = start;
 
     ip_addr_set_zero(&addr);
-    r = ges_lwip_raw__resolve(p, host, start, timeout_ms, &addr);
+    r = ges_lwip_raw__resolve(p, host, start, timeout_ms, &addr, &t);
+    if (r == 0 && ges_lwip_raw__tick(&t, GES_PHASE_CONNECTING, 1))
+        r = GES_PORT_CANCELLED;
     if (r == 0) {
         c->pcb = tcp_new_ip_type(IP_GET_TYPE(&addr));
         if (c->pcb == NULL) {
@@ -293,6 +330,8 @@ static int ges_lwip_raw_net_connect(void *ctx, const char *host,
                 r = GES_PORT_ERROR; /* refused (RST) or given up by lwIP */
             else if (polled && ges_lwip_raw__expired(start, timeout_ms))
                 r = GES_PORT_TIMEOUT;
+            else if (ges_lwip_raw__tick(&t, GES_PHASE_CONNECTING, 0))
+                r = GES_PORT_CANCELLED;
             else
                 ges_lwip_raw__poll(p);
             polled = 1;
@@ -303,12 +342,30 @@ static int ges_lwip_raw_net_connect(void *ctx, const char *host,
     if (r != 0) {
         signed char err = c->err; /* kept for the curious: ERR_RST, ... */
 
-        ges_lwip_raw__reset(c, 1); /* a SYN_SENT pcb: abort, no FIN */
+        /* A SYN_SENT pcb: callbacks detached, then aborted, so nothing of
+         * this attempt reaches *p again. */
+        ges_lwip_raw__reset(c, 1);
         c->err = err;
     } else
         *sock = (ges_sock_t)(intptr_t)c;
     p->busy = 0;
     return r;
+}
+
+static int ges_lwip_raw_net_connect(void *ctx, const char *host,
+                                    uint16_t port, uint32_t timeout_ms,
+                                    ges_sock_t *sock)
+{
+    return ges_lwip_raw__connect(ctx, host, port, timeout_ms, sock, NULL,
+                                 NULL);
+}
+
+static int ges_lwip_raw_net_connect_tick(void *ctx, const char *host,
+                                         uint16_t port, uint32_t timeout_ms,
+                                         ges_sock_t *sock, ges_tick_fn tick,
+                                         void *arg)
+{
+    return ges_lwip_raw__connect(ctx, host, port, timeout_ms, sock, tick, arg);
 }
 
 static int ges_lwip_raw_net_send(void *ctx, ges_sock_t sock,
@@ -493,6 +550,7 @@ int ges_port_lwip_raw_init(ges_port_lwip_raw_t *p,
     p->app = *app;
     p->port.ctx = p;
     p->port.net_connect = ges_lwip_raw_net_connect;
+    p->port.net_connect_tick = ges_lwip_raw_net_connect_tick;
     p->port.net_send = ges_lwip_raw_net_send;
     p->port.net_recv = ges_lwip_raw_net_recv;
     p->port.net_close = ges_lwip_raw_net_close;

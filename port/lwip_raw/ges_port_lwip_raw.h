@@ -13,6 +13,11 @@
  * the caller-owned ges_port_lwip_raw_t; the port has no static mutable state,
  * so two instances carry two connections side by side.
  *
+ * net_connect_tick is set: while it resolves (LWIP_DNS) and while it waits
+ * for the SYN-ACK, the port calls the client's tick at most every
+ * GES_WAIT_SLICE_MS of sys_now() time, and a stop (ges_client_cancel())
+ * aborts the connecting pcb or forgets the DNS query at once.
+ *
  *   static ges_port_lwip_raw_t net;              // must outlive the client
  *   static const ges_port_lwip_raw_app_t app = {
  *       .poll = my_poll,         // ethernetif_input(&netif); sys_check_timeouts();
@@ -28,7 +33,9 @@
  *    an lwIP callback, never from an interrupt. The port runs lwIP's raw API
  *    and calls `poll`, which must not happen inside the stack.
  *  - `poll` must never call back into the client or this port (a nested
- *    call on the same instance returns GES_PORT_ERROR).
+ *    call on the same instance returns GES_PORT_ERROR), except
+ *    ges_client_cancel(), which only stores a flag: the call in progress
+ *    then returns GES_ERR_CANCELLED within a slice (GES_WAIT_SLICE_MS).
  *  - sys_now() (which NO_SYS lwIP needs anyway) is the port's clock: now_ms
  *    returns it, and every timeout is counted with it.
  *  - Needs NO_SYS 1, LWIP_TCP 1, LWIP_CALLBACK_API 1; TCP_SND_BUF and
@@ -92,10 +99,10 @@ typedef struct ges_port_lwip_raw {
 } ges_port_lwip_raw_t;
 
 /**
- * Fill *p: port.ctx = p, the net_* functions of this port, now_ms =
- * sys_now(), sleep_ms = poll until the time has passed, entropy and
- * wall_clock calling the application's (wall_clock NULL when app's is),
- * tls_calloc/tls_free NULL. No connection is open afterwards.
+ * Fill *p: port.ctx = p, the net_* functions of this port (net_connect_tick
+ * included), now_ms = sys_now(), sleep_ms = poll until the time has passed,
+ * entropy and wall_clock calling the application's (wall_clock NULL when
+ * app's is), tls_calloc/tls_free NULL. No connection is open afterwards.
  *
  * @return 0, or -1 when `p` or `app` is NULL or app->poll or app->entropy is
  *         missing (then *p is left alone).

@@ -5,7 +5,8 @@
 #   tests/embedded/deps.sh [cortex-m] [lwip] [armhf] [host]
 #
 # With no argument, everything. Groups:
-#   host      libjsmn-dev libmbedtls-dev pkg-config build-essential
+#   host      libjsmn-dev libmbedtls-dev pkg-config build-essential openssl
+#             (the lwIP port tests make a throw-away CA with it)
 #   cortex-m  gcc-arm-none-eabi libnewlib-arm-none-eabi (newlib, nano.specs)
 #   lwip      liblwip-dev (headers only are used; 2.1.3 in Debian 12)
 #   armhf     gcc-arm-linux-gnueabihf qemu-user libc6-dev-armhf-cross and
@@ -19,7 +20,7 @@ groups=${*:-"host cortex-m lwip armhf"}
 pkgs=""
 for g in $groups; do
     case "$g" in
-    host) pkgs="$pkgs build-essential pkg-config libjsmn-dev libmbedtls-dev" ;;
+    host) pkgs="$pkgs build-essential pkg-config libjsmn-dev libmbedtls-dev openssl" ;;
     cortex-m) pkgs="$pkgs gcc-arm-none-eabi binutils-arm-none-eabi libnewlib-arm-none-eabi" ;;
     lwip) pkgs="$pkgs pkg-config liblwip-dev" ;;
     armhf)

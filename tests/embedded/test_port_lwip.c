@@ -16,10 +16,16 @@
  * lwip_freeaddrinfo() below, shaped like lwIP 2.1's (one address,
  * ai_addrlen = sizeof(struct sockaddr_storage)), to test the port's
  * resolver path: names, failures, a resolver that eats the timeout, frees.
+ *
+ * net_connect_tick and ges_client_cancel() through this port: the cases of
+ * tests/lwip/port_cases.h (shared with port/lwip_raw's tests), the cancel
+ * coming from another thread. Argument: the CA (PEM) for the client cases.
  */
 #include "harness.h"
 #include "port/lwip/ges_port_lwip.h" /* by path: see ges_port_lwip.h */
+#include "../lwip/port_cases.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "lwip/def.h"
@@ -111,23 +117,6 @@ void lwip_freeaddrinfo(struct addrinfo *ai)
 /* The stack                                                                 */
 /* ------------------------------------------------------------------------- */
 
-static err_t nif_output(struct netif *n, struct pbuf *p, const ip4_addr_t *to)
-{
-    (void)n;
-    (void)p;
-    (void)to;
-    return ERR_OK; /* the wire: nobody there */
-}
-
-static err_t nif_init(struct netif *n)
-{
-    n->name[0] = 't';
-    n->name[1] = 'e';
-    n->mtu = 1500;
-    n->output = nif_output;
-    return ERR_OK;
-}
-
 static void stack_ready(void *arg)
 {
     sys_sem_signal((sys_sem_t *)arg);
@@ -148,7 +137,7 @@ static int stack_up(void)
         !ip4addr_aton("0.0.0.0", &gw))
         return -1;
     LOCK_TCPIP_CORE();
-    if (netif_add(&nif, &ip, &mask, &gw, NULL, nif_init, tcpip_input) == NULL) {
+    if (netif_add(&nif, &ip, &mask, &gw, NULL, lc_drop_init, tcpip_input) == NULL) {
         UNLOCK_TCPIP_CORE();
         return -1;
     }
@@ -195,11 +184,6 @@ static int lowest_free_socket(void)
     return s;
 }
 
-static uint32_t since(uint32_t t0)
-{
-    return (uint32_t)(sys_now() - t0);
-}
-
 /* A connected pair: *c is the port's socket, *srv the accepted one. */
 static int pair(ges_sock_t *c, int *srv)
 {
@@ -236,6 +220,7 @@ static void test_init(void)
     ges_port_lwip_init(&p);
     CHECK(p.ctx == NULL);
     CHECK(p.net_connect != NULL && p.net_send != NULL);
+    CHECK(p.net_connect_tick != NULL);
     CHECK(p.net_recv != NULL && p.net_close != NULL);
     CHECK(p.now_ms != NULL && p.sleep_ms != NULL);
     CHECK(p.entropy == ges_port_lwip_entropy);
@@ -297,7 +282,7 @@ static void test_names_without_dns(void)
              GES_PORT_ERROR);
     CHECK_EQ(port.net_connect(port.ctx, "256.1.1.1", 443, 1000, &s),
              GES_PORT_ERROR);
-    CHECK(since(t0) < 500);
+    CHECK(lc_since(t0) < 500);
     CHECK_EQ(s, 777);
     CHECK_EQ(lowest_free_socket(), before);
 }
@@ -342,14 +327,14 @@ static void test_names_with_dns(void)
     CHECK_EQ(port.net_connect(port.ctx, "ges.test", pn, 200, &s),
              GES_PORT_TIMEOUT);
     dns_delay_ms = 0;
-    CHECK(since(t0) >= 300);
+    CHECK(lc_since(t0) >= 300);
     /* The time left after resolving bounds the connect. */
     dns_delay_ms = 100;
     t0 = sys_now();
     CHECK_EQ(port.net_connect(port.ctx, "dead.test", 443, 400, &s),
              GES_PORT_TIMEOUT);
     dns_delay_ms = 0;
-    d = since(t0);
+    d = lc_since(t0);
     CHECK(d >= 400 && d < 1500);
     CHECK_EQ(s, 777);
     CHECK_EQ(dns_outstanding, 0);
@@ -370,7 +355,7 @@ static void test_connect_refused(void)
     t0 = sys_now();
     CHECK_EQ(port.net_connect(port.ctx, HOST_ADDR, pn, 2000, &s),
              GES_PORT_ERROR);
-    CHECK(since(t0) < 1000);
+    CHECK(lc_since(t0) < 1000);
     CHECK_EQ(s, 777);
     CHECK_EQ(lowest_free_socket(), before);
 }
@@ -383,7 +368,7 @@ static void test_connect_timeout(void)
 
     CHECK_EQ(port.net_connect(port.ctx, DEAD_ADDR, 443, 300, &s),
              GES_PORT_TIMEOUT);
-    d = since(t0);
+    d = lc_since(t0);
     CHECK(d >= 300 && d < 1500);
     CHECK_EQ(s, 777);
     CHECK_EQ(lowest_free_socket(), before);
@@ -391,7 +376,7 @@ static void test_connect_timeout(void)
     t0 = sys_now(); /* timeout 0: one look, no wait */
     CHECK_EQ(port.net_connect(port.ctx, DEAD_ADDR, 443, 0, &s),
              GES_PORT_TIMEOUT);
-    CHECK(since(t0) < 200);
+    CHECK(lc_since(t0) < 200);
     CHECK_EQ(lowest_free_socket(), before);
 }
 
@@ -421,11 +406,11 @@ static void test_exchange_and_close(void)
     /* Nothing to read: a timeout, neither early nor much late. */
     t0 = sys_now();
     CHECK_EQ(port.net_recv(port.ctx, c, b, sizeof b, 250), GES_PORT_TIMEOUT);
-    d = since(t0);
+    d = lc_since(t0);
     CHECK(d >= 250 && d < 1000);
     t0 = sys_now();
     CHECK_EQ(port.net_recv(port.ctx, c, b, sizeof b, 0), GES_PORT_TIMEOUT);
-    CHECK(since(t0) < 100);
+    CHECK(lc_since(t0) < 100);
 
     /* Data, then the peer's FIN: the data first, then 0 (again and again). */
     CHECK_EQ(lwip_send(srv, "world", 5, 0), 5);
@@ -479,7 +464,7 @@ static void test_bulk(void)
         return;
     }
     CHECK_EQ(lwip_fcntl(srv, F_SETFL, O_NONBLOCK), 0);
-    while ((got < TOTAL || back_got < TOTAL) && since(t0) < 20000) {
+    while ((got < TOTAL || back_got < TOTAL) && lc_since(t0) < 20000) {
         int r;
         ssize_t n;
 
@@ -551,7 +536,7 @@ static void test_send_timeout(void)
     while (total < (64u << 20)) {
         t0 = sys_now();
         r = port.net_send(port.ctx, c, out, sizeof out, 150);
-        d = since(t0);
+        d = lc_since(t0);
         if (r <= 0)
             break;
         total += (size_t)r;
@@ -563,7 +548,85 @@ static void test_send_timeout(void)
     port.net_close(port.ctx, c);
 }
 
-int main(void)
+/* ------------------------------------------------------------------------- */
+/* net_connect_tick and ges_client_cancel(): tests/lwip/port_cases.h         */
+/* ------------------------------------------------------------------------- */
+
+static int live_listener = -1; /* non-blocking; backlog accepts in-stack */
+static int marked_free;
+static pthread_t canceller;
+static int canceller_started;
+static struct {
+    ges_client_t *c;
+    uint32_t ms;
+} cancel_arg;
+
+static void *cancel_thread(void *arg)
+{
+    (void)arg;
+    sys_msleep(cancel_arg.ms);
+    ges_client_cancel(cancel_arg.c); /* from another thread, as allowed */
+    return NULL;
+}
+
+static void lc_cancel_later(ges_client_t *c, uint32_t ms)
+{
+    cancel_arg.c = c;
+    cancel_arg.ms = ms;
+    canceller_started = pthread_create(&canceller, NULL, cancel_thread,
+                                       NULL) == 0;
+    CHECK(canceller_started);
+}
+
+static void lc_cancel_join(void)
+{
+    if (canceller_started)
+        (void)pthread_join(canceller, NULL);
+    canceller_started = 0;
+}
+
+static void lc_mark(void)
+{
+    marked_free = lowest_free_socket();
+}
+
+static int lc_leaks(void)
+{
+    int s;
+
+    while ((s = lwip_accept(live_listener, NULL, NULL)) >= 0)
+        (void)lwip_close(s);
+    return lowest_free_socket() != marked_free;
+}
+
+#if LWIP_DNS
+/* lwip_getaddrinfo() cannot be interrupted (the documented exception): a
+ * tick before it, none during it; a stop there skips it. */
+static void test_tick_resolver(void)
+{
+    ges_sock_t s = 777;
+    uint32_t d;
+
+    lc_mark();
+    dns_calls = 0;
+    CHECK_EQ(lc_connect("ges.test", lc_env.live_port, 1000, 1, &s, &d),
+             GES_PORT_CANCELLED);
+    CHECK_EQ(dns_calls, 0);
+    /* A slow resolver delays the next tick by its own time. */
+    dns_delay_ms = 200;
+    CHECK_EQ(lc_connect("ges.test", lc_env.live_port, 2000, 0, &s, &d), 0);
+    dns_delay_ms = 0;
+    CHECK_EQ(dns_calls, 1);
+    CHECK_EQ(dns_outstanding, 0);
+    CHECK_EQ(lc_tk.resolving, 1);
+    CHECK(lc_tk.max_gap >= 200);
+    if (s != 777)
+        port.net_close(port.ctx, s);
+    CHECK_EQ(lc_leaks(), 0);
+}
+#endif
+
+int main(int argc, char **argv)
 {
     if (stack_up() != 0) {
         fprintf(stderr, "cannot start lwIP\n");
@@ -585,5 +648,17 @@ int main(void)
     RUN(test_reset);
     RUN(test_bulk);
     RUN(test_send_timeout);
+    lc_env.port = &port;
+    lc_env.dead = DEAD_ADDR;
+    lc_env.live = HOST_ADDR;
+    live_listener = listener(&lc_env.live_port);
+    if (live_listener < 0 ||
+        lwip_fcntl(live_listener, F_SETFL, O_NONBLOCK) != 0)
+        fprintf(stderr, "no listener for the tick cases\n");
+    lc_env.slack = 250; /* a loaded host's scheduler */
+#if LWIP_DNS
+    RUN(test_tick_resolver);
+#endif
+    lc_run(argc > 1 ? argv[1] : NULL);
     return harness_done();
 }

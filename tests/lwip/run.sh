@@ -4,7 +4,9 @@
 # 2.1.3's core (built here from Debian's source package, fetched by
 # tests/lwip/fetch.sh, NO_SYS 1, configured by tests/lwip/lwipopts.h), and
 # tests/lwip/test_port_lwip_raw.c run on that stack in-process (loopback
-# netif only: nothing leaves the process). Two configurations:
+# netif only: nothing leaves the process), linked with the library
+# (ges_job.c, Debian's mbedTLS) for the ges_client_cancel() cases, with a
+# throw-away CA made by openssl. Two configurations:
 #   ipv4      IPv4 only, LWIP_DNS 0: literals only
 #   v6-dns    IPv4 + IPv6 (::1) and LWIP_DNS 1 with a DNS server in the test
 #
@@ -16,27 +18,20 @@
 # IGMP, ARP, fragments) and, for v6-dns, core/ipv6 (no DHCPv6, MLD, ethip6,
 # fragments).
 #
-# Last line: "N passed, N failed" (each compile is one, plus every test).
-# Environment: CC, CSTD, WARN, STRICT (from the Makefile).
-set -u
-
+# Last line: "N passed, N failed" (each compile is one, plus every test;
+# tests/count.sh). Environment: CC, CSTD, WARN, STRICT, LDLIBS (from the
+# Makefile; tests/lwip/common.sh).
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 2
-CC=${CC:-cc}
-CSTD=${CSTD:--std=c99}
-WARN=${WARN:--Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wvla}
-STRICT=${STRICT:--Wconversion -Wcast-qual}
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. tests/lwip/common.sh
+ok() { hard_check "$*" 0; }
+bad() { hard_check "$*" 1; }
 
 LWIP=$(sh tests/lwip/fetch.sh "$B" | tail -n 1)
 if [ -z "$LWIP" ] || [ ! -f "$LWIP/src/core/tcp.c" ]; then
     bad "fetch lwIP sources (tests/lwip/fetch.sh)"
-    echo "$passed passed, $failed failed"
+    hard_total
     exit 1
 fi
 echo "== lwIP sources: $LWIP"
@@ -45,6 +40,13 @@ CORE="init def dns inet_chksum ip mem memp netif pbuf raw stats sys tcp tcp_in t
 CORE4="icmp ip4 ip4_addr"
 CORE6="icmp6 inet6 ip6 ip6_addr nd6"
 INC="-Itests/lwip -I$LWIP/src/include"
+C=$B/lwip-raw-host
+if ! lwip_client_parts "$C"; then
+    bad "compile ges_job.c, make a test CA"
+    hard_total
+    exit 1
+fi
+ok "compile ges_job.c, make a test CA"
 
 # config NAME DEFINES: build lwIP, the port and the test for one
 # configuration and run it.
@@ -81,28 +83,15 @@ config() {
     # shellcheck disable=SC2086
     if ! $CC $CSTD $WARN -O2 -g $defs -I. -Itests $INC \
         tests/lwip/test_port_lwip_raw.c "$D/ges_port_lwip_raw.o" $objs \
-        -o "$D/test_port_lwip_raw"; then
+        "$C/ges_job.o" $LDLIBS -o "$D/test_port_lwip_raw"; then
         bad "compile test_port_lwip_raw ($name)"
         return
     fi
-    out=$(timeout 60 "$D/test_port_lwip_raw" 2>&1)
-    rc=$?
-    echo "$out" | sed 's/^/     /'
-    line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-    if [ -z "$line" ]; then
-        bad "test_port_lwip_raw $name: no result line (exit $rc)"
-        return
-    fi
-    p=${line%% passed*}
-    f=${line#* passed, }
-    f=${f%% failed*}
-    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
-    passed=$((passed + p))
-    failed=$((failed + f))
+    hard_run "tests/lwip/test_port_lwip_raw.c ($name)" \
+        timeout 60 "$D/test_port_lwip_raw" "$C/ca.pem"
 }
 
 config ipv4 "-DLWIP_IPV6=0 -DLWIP_DNS=0"
 config v6-dns "-DLWIP_IPV6=1 -DLWIP_DNS=1"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+hard_total

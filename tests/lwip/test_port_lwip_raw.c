@@ -20,9 +20,14 @@
  * Leak checks compare every lwIP pool's and the heap's `used` counter
  * (LWIP_STATS) with their values when the stack came up, after waiting out
  * TIME_WAIT (TCP_MSL is 1 s in tests/lwip/lwipopts.h).
+ *
+ * net_connect_tick and ges_client_cancel() through this port: the cases of
+ * tests/lwip/port_cases.h (shared with port/lwip's tests), plus a stop while
+ * a DNS query goes unanswered. Argument: the CA (PEM) for the client cases.
  */
 #include "harness.h"
 #include "port/lwip_raw/ges_port_lwip_raw.h"
+#include "port_cases.h"
 
 #include <stdlib.h>
 
@@ -55,26 +60,6 @@ u32_t sys_now(void)
 }
 
 static struct netif drop_nif;
-static unsigned long dropped_frames;
-
-static err_t drop_output(struct netif *n, struct pbuf *p, const ip4_addr_t *to)
-{
-    (void)n;
-    (void)p;
-    (void)to;
-    dropped_frames++;
-    return ERR_OK; /* the wire: nobody there */
-}
-
-static err_t drop_init(struct netif *n)
-{
-    n->name[0] = 'd';
-    n->name[1] = 'r';
-    n->mtu = 1500;
-    n->output = drop_output;
-    return ERR_OK;
-}
-
 /* One poll of the stack, as firmware does it, with the clock moving. */
 static void stack_poll(void)
 {
@@ -89,11 +74,6 @@ static void advance(uint32_t ms)
     uint32_t t0 = sys_now();
     while ((uint32_t)(sys_now() - t0) < ms)
         stack_poll();
-}
-
-static uint32_t since(uint32_t t0)
-{
-    return (uint32_t)(sys_now() - t0);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -404,7 +384,7 @@ static void dns_srv_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 /* Poll hook: the late answer, when its time has come. */
 static void dns_late_hook(void)
 {
-    if (dns_late.pending && since(dns_late.first) >= dns_late_delay) {
+    if (dns_late.pending && lc_since(dns_late.first) >= dns_late_delay) {
         dns_late.pending = 0;
         dns_answer(dns_srv_pcb, dns_late.q, dns_late.len, 1, &dns_late.addr,
                    dns_late.port);
@@ -469,6 +449,8 @@ static int64_t app_rtc(void *ctx)
 
 static app_ctx_t app_a, app_b;
 static ges_port_lwip_raw_t net_a, net_b;
+/* Instance A's port, which most tests use. */
+static ges_port_t *const pt = &net_a.port;
 
 static void instance(ges_port_lwip_raw_t *p, app_ctx_t *a)
 {
@@ -484,20 +466,40 @@ static void instance(ges_port_lwip_raw_t *p, app_ctx_t *a)
         abort();
 }
 
-/* Connect instance `p` to the server; the accepted side in *s. */
+/* Connect instance `p` to the server; the accepted side in *s (NULL on
+ * failure, with a failed CHECK). */
 static int pair(ges_port_lwip_raw_t *p, ges_sock_t *c, srv_conn_t **s)
 {
     int before = srv_accepted;
 
-    if (p->port.net_connect(p->port.ctx, "127.0.0.1", srv_port, 2000, c) != 0)
+    *s = NULL;
+    if (p->port.net_connect(p->port.ctx, "127.0.0.1", srv_port, 2000, c) != 0) {
+        CHECK(!"pair: connect");
         return -1;
+    }
     advance(2); /* the final ACK reaches the listener: accepted */
     if (srv_accepted != before + 1) {
         p->port.net_close(p->port.ctx, *c);
+        CHECK(!"pair: accept");
         return -1;
     }
     *s = &srv[before];
     return 0;
+}
+
+/* Forget the server side; then nothing may be left in lwIP's pools once
+ * TIME_WAIT is over: 0, else the number of counters that differ. */
+static int lc_leaks(void)
+{
+    srv_reset();
+    return stats_leaks();
+}
+
+/* The end of a test on instance A: close `c`, and nothing left behind. */
+static void close_a(ges_sock_t c)
+{
+    net_a.port.net_close(net_a.port.ctx, c);
+    CHECK_EQ(lc_leaks(), 0);
 }
 
 static void fill(unsigned char *b, size_t n, unsigned seed)
@@ -517,17 +519,17 @@ static unsigned char big[64 * 1024], got[64 * 1024];
  * spans it, exact to the tick. */
 static void test_timeout_across_wrap(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     unsigned char b[8];
     uint32_t t0;
 
     CHECK(sys_now() > 0xFFF00000u); /* still before the wrap */
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
+    if (pair(&net_a, &c, &s) != 0)
+        return;
     t0 = sys_now();
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 5000), GES_PORT_TIMEOUT);
-    CHECK_EQ(since(t0), 5000);
+    CHECK_EQ(lc_since(t0), 5000);
     CHECK(sys_now() < 0x10000u); /* crossed it */
     pt->net_close(pt->ctx, c);
     srv_reset();
@@ -575,7 +577,6 @@ static void test_init(void)
 
 static void test_bad_args(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t s = 12345;
     unsigned char b[4] = {0};
 
@@ -603,13 +604,12 @@ static void test_bad_args(void)
 
 static void test_connect_refused(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t s = 777;
     uint32_t t0 = sys_now();
 
     CHECK_EQ(pt->net_connect(pt->ctx, "127.0.0.1", closed_port, 5000, &s),
              GES_PORT_ERROR);
-    CHECK(since(t0) < 10); /* the RST, not the timeout */
+    CHECK(lc_since(t0) < 10); /* the RST, not the timeout */
     CHECK_EQ(s, 777);
     CHECK_EQ(net_a.conn.err, ERR_RST);
     CHECK_EQ(stats_leaks(), 0);
@@ -617,15 +617,14 @@ static void test_connect_refused(void)
 
 static void test_connect_timeout(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t s = 777;
-    unsigned long before = dropped_frames;
+    unsigned long before = lc_dropped_frames;
     uint32_t t0 = sys_now();
 
     CHECK_EQ(pt->net_connect(pt->ctx, DEAD_ADDR, 443, 700, &s),
              GES_PORT_TIMEOUT);
-    CHECK_EQ(since(t0), 700); /* exact in sys_now() time, never early */
-    CHECK(dropped_frames > before); /* the SYN went out and vanished */
+    CHECK_EQ(lc_since(t0), 700); /* exact in sys_now() time, never early */
+    CHECK(lc_dropped_frames > before); /* the SYN went out and vanished */
     CHECK_EQ(s, 777);
     /* timeout 0: one poll, then the verdict. */
     app_a.polls = 0;
@@ -639,20 +638,17 @@ static void test_connect_timeout(void)
     CHECK_EQ(pt->net_connect(pt->ctx, "127.0.0.1", srv_port, 1000, &s), 0);
     pt->net_close(pt->ctx, s);
     advance(5);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    CHECK_EQ(lc_leaks(), 0);
 }
 
 static void test_exchange(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c, c2;
     srv_conn_t *s;
     size_t n = 0, sent = 0;
     int r;
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     /* A busy instance refuses a second connection. */
     CHECK_EQ(pt->net_connect(pt->ctx, "127.0.0.1", srv_port, 100, &c2),
@@ -690,13 +686,11 @@ static void test_exchange(void)
     advance(10);
     CHECK(s->fin); /* an orderly close: the server saw our FIN */
     CHECK_EQ(s->err, 0);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    CHECK_EQ(lc_leaks(), 0);
 }
 
 static void test_backpressure(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     size_t total = 3 * TCP_SND_BUF + TCP_WND, sent = 0;
@@ -704,8 +698,7 @@ static void test_backpressure(void)
     uint32_t t0;
 
     srv_slow_next = 1;
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     fill(big, total, 3);
     /* The first send takes at most what fits the send buffer. */
@@ -718,7 +711,7 @@ static void test_backpressure(void)
         t0 = sys_now();
         r = pt->net_send(pt->ctx, c, big + sent, total - sent, 200);
         if (r == GES_PORT_TIMEOUT) {
-            CHECK_EQ(since(t0), 200);
+            CHECK_EQ(lc_since(t0), 200);
             timeouts++;
             break;
         }
@@ -751,20 +744,16 @@ static void test_backpressure(void)
     }
     CHECK_EQ(s->rx_len, total);
     CHECK(memcmp(s->rx, big, total) == 0);
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    close_a(c);
 }
 
 static void test_fin(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     unsigned char b[16];
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     CHECK_EQ(srv_write(s, (const unsigned char *)"hello", 5), 5);
     srv_close(s);
@@ -772,21 +761,17 @@ static void test_fin(void)
     CHECK(memcmp(b, "hello", 5) == 0);
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 1000), 0);
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 0), 0); /* again */
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    close_a(c);
 }
 
 static void test_reset_mid_data(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     unsigned char b[100];
     uint32_t t0;
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     fill(big, 3000, 4);
     CHECK_EQ(srv_write(s, big, 3000), 3000);
@@ -795,57 +780,49 @@ static void test_reset_mid_data(void)
     srv_abort(s); /* the rest of the answer never comes: an RST */
     t0 = sys_now();
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 10000), GES_PORT_ERROR);
-    CHECK(since(t0) <= 2); /* at once, not at the timeout */
+    CHECK(lc_since(t0) <= 2); /* at once, not at the timeout */
     CHECK_EQ(net_a.conn.err, ERR_RST);
     CHECK(net_a.conn.pcb == NULL); /* lwIP freed it */
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 0), GES_PORT_ERROR);
     CHECK_EQ(pt->net_send(pt->ctx, c, b, sizeof b, 1000), GES_PORT_ERROR);
-    CHECK(since(t0) <= 2);
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    CHECK(lc_since(t0) <= 2);
+    close_a(c);
 }
 
 static void test_recv_timeout(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     unsigned char b[8];
     uint32_t t0;
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     t0 = sys_now();
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 250), GES_PORT_TIMEOUT);
-    CHECK_EQ(since(t0), 250);
+    CHECK_EQ(lc_since(t0), 250);
     /* A coarse clock (7 ms per poll): still never early. */
     tick_ms = 7;
     t0 = sys_now();
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 100), GES_PORT_TIMEOUT);
-    CHECK(since(t0) >= 100 && since(t0) < 107);
+    CHECK(lc_since(t0) >= 100 && lc_since(t0) < 107);
     tick_ms = 1;
     /* Data arriving within the timeout ends the wait at once. */
     app_a.hook = NULL;
     CHECK_EQ(srv_write(s, (const unsigned char *)"x", 1), 1);
     t0 = sys_now();
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 5000), 1);
-    CHECK(since(t0) <= 2);
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    CHECK(lc_since(t0) <= 2);
+    close_a(c);
 }
 
 static void test_timeout_zero(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     unsigned char b[8];
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     /* Idle: TIMEOUT, after exactly one poll. */
     app_a.polls = 0;
@@ -871,14 +848,11 @@ static void test_timeout_zero(void)
     srv_reset();
 
     /* An RST waiting in the loopback queue: ERROR. */
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     srv_abort(s);
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 0), GES_PORT_ERROR);
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    close_a(c);
 }
 
 static void test_two_instances(void)
@@ -888,9 +862,7 @@ static void test_two_instances(void)
     srv_conn_t *sa, *sb;
     unsigned char b[32];
 
-    CHECK_EQ(pair(&net_a, &ca, &sa), 0);
-    CHECK_EQ(pair(&net_b, &cb, &sb), 0);
-    if (sa == NULL || sb == NULL)
+    if (pair(&net_a, &ca, &sa) != 0 || pair(&net_b, &cb, &sb) != 0)
         return;
     CHECK(ca != cb);
     /* A socket of one instance is refused by the other. */
@@ -920,19 +892,16 @@ static void test_two_instances(void)
     pb->net_close(pb->ctx, cb);
     advance(5);
     CHECK_EQ(sb->rx_len, 4);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    CHECK_EQ(lc_leaks(), 0);
 }
 
 static void test_close_with_data_queued(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     int base = pbufs_in_use();
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     fill(big, 8000, 5);
     CHECK_EQ(srv_write(s, big, 8000), 8000);
@@ -946,19 +915,16 @@ static void test_close_with_data_queued(void)
     advance(5);
     /* Unread data: lwIP's tcp_close() resets instead of FIN. */
     CHECK_EQ(s->err, 1 + ERR_RST);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    CHECK_EQ(lc_leaks(), 0);
 }
 
 static void test_abort(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c, c2;
     srv_conn_t *s;
     unsigned char b[8];
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     CHECK_EQ(srv_write(s, (const unsigned char *)"data", 4), 4);
     advance(3);
@@ -972,10 +938,8 @@ static void test_abort(void)
     advance(3);
     CHECK_EQ(s->err, 1 + ERR_RST);
     pt->net_close(pt->ctx, c);
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    if (pair(&net_a, &c, &s) == 0)
+        close_a(c);
 }
 
 static void late_data_hook(void)
@@ -986,7 +950,6 @@ static void late_data_hook(void)
 
 static void test_sleep(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     unsigned char b[8];
@@ -995,15 +958,14 @@ static void test_sleep(void)
     t0 = sys_now();
     app_a.polls = 0;
     pt->sleep_ms(pt->ctx, 100);
-    CHECK_EQ(since(t0), 100);
+    CHECK_EQ(lc_since(t0), 100);
     CHECK_EQ(app_a.polls, 100);
     app_a.polls = 0;
     pt->sleep_ms(pt->ctx, 0);
     CHECK_EQ(app_a.polls, 1);
     /* The stack keeps running while sleeping: data sent mid-sleep is queued
      * by the time it ends. */
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     app_a.polls = 0;
     app_a.hook = late_data_hook;
@@ -1011,20 +973,16 @@ static void test_sleep(void)
     app_a.hook = NULL;
     CHECK(net_a.conn.rx != NULL);
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 0), 4);
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    close_a(c);
 }
 
 static void test_reentry_refused(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     srv_conn_t *s;
     unsigned char b[8];
 
-    CHECK_EQ(pair(&net_a, &c, &s), 0);
-    if (s == NULL)
+    if (pair(&net_a, &c, &s) != 0)
         return;
     app_a.sock = c;
     app_a.reenter = 1;
@@ -1032,15 +990,12 @@ static void test_reentry_refused(void)
     CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 3), GES_PORT_TIMEOUT);
     app_a.reenter = 0;
     CHECK_EQ(app_a.reenter_result, GES_PORT_ERROR);
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    close_a(c);
 }
 
 #if LWIP_IPV6
 static void test_ipv6_literal(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c;
     unsigned char b[8];
 
@@ -1052,16 +1007,13 @@ static void test_ipv6_literal(void)
         CHECK_EQ(srv_write(&srv[0], (const unsigned char *)"six", 3), 3);
         CHECK_EQ(pt->net_recv(pt->ctx, c, b, sizeof b, 100), 3);
     }
-    pt->net_close(pt->ctx, c);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    close_a(c);
 }
 #endif
 
 #if LWIP_DNS
 static void test_dns(void)
 {
-    ges_port_t *pt = &net_a.port;
     ges_sock_t c = 777;
     uint32_t t0;
 
@@ -1079,12 +1031,12 @@ static void test_dns(void)
     t0 = sys_now();
     CHECK_EQ(pt->net_connect(pt->ctx, "nx.test", srv_port, 1000, &c),
              GES_PORT_ERROR);
-    CHECK(since(t0) < 10);
+    CHECK(lc_since(t0) < 10);
     /* No answer: a timeout at the deadline. */
     t0 = sys_now();
     CHECK_EQ(pt->net_connect(pt->ctx, "slow.test", srv_port, 300, &c),
              GES_PORT_TIMEOUT);
-    CHECK_EQ(since(t0), 300);
+    CHECK_EQ(lc_since(t0), 300);
     CHECK_EQ(c, 777);
     /* lwIP cannot cancel that query: it retries slow.test, then gives up
      * and calls back with no address, about 7 s after it began. Meanwhile
@@ -1096,16 +1048,85 @@ static void test_dns(void)
     t0 = sys_now();
     CHECK_EQ(pt->net_connect(pt->ctx, "late.test", srv_port, 20000, &c), 0);
     app_a.hook = NULL;
-    CHECK(since(t0) >= 4500 && since(t0) < 4600);
+    CHECK(lc_since(t0) >= 4500 && lc_since(t0) < 4600);
     CHECK_EQ(dns_slow_queries, DNS_MAX_RETRIES); /* it did give up by now */
     pt->net_close(pt->ctx, c);
     advance(10000);
-    srv_reset();
-    CHECK_EQ(stats_leaks(), 0);
+    CHECK_EQ(lc_leaks(), 0);
 }
 #endif
 
-int main(void)
+/* ------------------------------------------------------------------------- */
+/* net_connect_tick and ges_client_cancel(): tests/lwip/port_cases.h         */
+/* ------------------------------------------------------------------------- */
+
+/* The superloop's poll cancels: what an interrupt or the loop itself may
+ * do (ges_client_cancel() only stores a flag). */
+static ges_client_t *cancel_target;
+static uint32_t cancel_t0, cancel_ms;
+
+static void cancel_hook(void)
+{
+    if (cancel_target != NULL && lc_since(cancel_t0) >= cancel_ms) {
+        ges_client_cancel(cancel_target);
+        cancel_target = NULL;
+    }
+}
+
+static void lc_cancel_later(ges_client_t *c, uint32_t ms)
+{
+    cancel_target = c;
+    cancel_t0 = sys_now();
+    cancel_ms = ms;
+    app_a.hook = cancel_hook;
+}
+
+static void lc_cancel_join(void)
+{
+    app_a.hook = NULL;
+    cancel_target = NULL;
+}
+
+static void lc_mark(void)
+{
+    /* the baseline is the stack's at start-up */
+}
+
+
+#if LWIP_DNS
+/* A DNS query that is never answered: RESOLVING ticks every slice, a stop
+ * ends the wait, and lwIP's own give-up callback, long after, touches
+ * nothing (the instance connects fine before and after it). */
+static void test_tick_dns(void)
+{
+    ges_sock_t s = 777;
+    uint32_t d;
+
+    CHECK_EQ(lc_connect("slow.test", srv_port, 300, 0, &s, &d),
+             GES_PORT_TIMEOUT);
+    CHECK_EQ(d, 300);
+    CHECK_EQ(lc_tk.connecting, 0);
+    CHECK_EQ(lc_tk.resolving, 300 / GES_WAIT_SLICE_MS); /* at 0, 50 .. 250 */
+    CHECK_EQ(lc_tk.max_gap, GES_WAIT_SLICE_MS);
+    /* Stopped at the 4th tick, 150 ms in. */
+    CHECK_EQ(lc_connect("slow.test", srv_port, 20000, 4, &s, &d),
+             GES_PORT_CANCELLED);
+    CHECK_EQ(d, 3 * GES_WAIT_SLICE_MS);
+    CHECK_EQ(lc_tk.resolving, 4);
+    CHECK_EQ(s, 777);
+    /* Usable at once, by name. */
+    CHECK_EQ(lc_connect("ges.test", srv_port, 1000, 0, &s, &d), 0);
+    pt->net_close(pt->ctx, s);
+    /* lwIP gives up on slow.test and calls back with no address: ignored. */
+    advance(15000);
+    CHECK_EQ(net_a.conn.flags, 0);
+    CHECK_EQ(pt->net_connect(pt->ctx, "ges.test", srv_port, 1000, &s), 0);
+    pt->net_close(pt->ctx, s);
+    CHECK_EQ(lc_leaks(), 0);
+}
+#endif
+
+int main(int argc, char **argv)
 {
     ip4_addr_t ip, mask, gw;
 
@@ -1113,7 +1134,7 @@ int main(void)
     IP4_ADDR(&ip, 10, 0, 0, 1);
     IP4_ADDR(&mask, 255, 255, 255, 0);
     IP4_ADDR(&gw, 0, 0, 0, 0);
-    if (netif_add(&drop_nif, &ip, &mask, &gw, NULL, drop_init, ip_input) ==
+    if (netif_add(&drop_nif, &ip, &mask, &gw, NULL, lc_drop_init, ip_input) ==
         NULL) {
         fprintf(stderr, "netif_add failed\n");
         return 2;
@@ -1161,5 +1182,14 @@ int main(void)
 #if LWIP_DNS
     RUN(test_dns);
 #endif
+    lc_env.port = &net_a.port;
+    lc_env.dead = DEAD_ADDR;
+    lc_env.live = "127.0.0.1";
+    lc_env.live_port = srv_port;
+    lc_env.slack = 0; /* the fake clock: every time is exact */
+#if LWIP_DNS
+    RUN(test_tick_dns);
+#endif
+    lc_run(argc > 1 ? argv[1] : NULL);
     return harness_done();
 }
