@@ -7,6 +7,8 @@
 #                      which is not in the tree.
 #   clang-tidy (14)    the checked-in .clang-tidy, every warning an error; also the
 #                      GES_CONFIG_NO_TLS=1 library.
+#   clang-format (14)  the checked-in .clang-format: no file of tests/hardening/format.sh's
+#                      list would change (`make format` applies it).
 #   gcc and clang      -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual
 #                      -Wstrict-prototypes -Wvla -Werror at -O2 (for the flow-based warnings).
 # Suppressions: inline only (cppcheck-suppress ID / NOLINT(check)), each with its reason, or
@@ -42,6 +44,9 @@ step "clang-tidy $(clang-tidy --version 2>/dev/null | sed -n 's/.*LLVM version /
 # shellcheck disable=SC2086
 step "clang-tidy, GES_CONFIG_NO_TLS=1" \
     clang-tidy --quiet --warnings-as-errors='*' ges_job.c -- -std=c99 $INC -DGES_CONFIG_NO_TLS=1
+
+step "clang-format $(clang-format --version 2>/dev/null | sed -n 's/.*version //p')" \
+    sh tests/hardening/format.sh --check
 
 for cc in gcc clang; do
     ok=0

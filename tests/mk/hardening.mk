@@ -1,7 +1,9 @@
 # Hardening targets (included by the Makefile). Each ends with one "N passed, N failed" line.
 #   make test-asan      every suite on an ASan+UBSan build (clang) in build-asan/
 #   make test-valgrind  unit suites + tests/integration.py (CLI, test_client) under valgrind
-#   make analyze        cppcheck, clang-tidy (.clang-tidy) and the strict -Werror builds
+#   make analyze        cppcheck, clang-tidy (.clang-tidy), the strict -Werror builds and
+#                       clang-format --dry-run (.clang-format)
+#   make format         applies .clang-format (tests/hardening/format.sh has the file list)
 #   make coverage       whole suite on a gcov build in build-cov/, gcovr line/branch coverage
 #                       of ges_job.c against tests/hardening/coverage-floor.txt
 #   make stack          worst-case stack depth per public function (gcc -fcallgraph-info),
@@ -20,7 +22,7 @@ STACK_B   ?= build-stack
 
 HARDENING_SH = $(if $(PYTHON),PYTHON='$(PYTHON)') sh
 
-.PHONY: hardening-build hardening-deps test-asan test-valgrind analyze coverage stack ci-hardening
+.PHONY: hardening-build hardening-deps test-asan test-valgrind analyze format coverage stack ci-hardening
 
 # Everything `make test` builds, in $(B): the sub-makes below call it with their own B.
 hardening-build: all $(TESTS) $(FUZZ_REPLAYS)
@@ -39,8 +41,12 @@ test-valgrind: deps
 	@$(HARDENING_SH) tests/hardening/valgrind.sh $(VG_B)
 
 analyze: deps
-	@sh tests/hardening/deps.sh cppcheck clang-tidy clang
+	@sh tests/hardening/deps.sh cppcheck clang-tidy clang clang-format
 	@$(HARDENING_SH) tests/hardening/analyze.sh
+
+format:
+	@sh tests/hardening/deps.sh clang-format
+	@sh tests/hardening/format.sh
 
 # Stale counters would mix runs: the .gcda files go before every run.
 coverage: deps
