@@ -139,7 +139,7 @@ typedef union {
 static int ges_lwip__connect_one(const ges_lwip__addr_t *addr, socklen_t len,
                                  uint32_t start, uint32_t timeout, int *out)
 {
-    int s, r, one = 1;
+    int s, one = 1;
 
     s = lwip_socket(addr->sa.sa_family, SOCK_STREAM, IPPROTO_TCP);
     if (s < 0)
@@ -152,7 +152,7 @@ static int ges_lwip__connect_one(const ges_lwip__addr_t *addr, socklen_t len,
         return GES_PORT_ERROR;
     }
     if (lwip_connect(s, &addr->sa, len) != 0) {
-        int err = 0;
+        int err = 0, r;
         socklen_t errlen = (socklen_t)sizeof err;
 
         if (errno != EINPROGRESS) { /* no route, no memory, ... */

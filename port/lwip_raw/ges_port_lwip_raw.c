@@ -252,7 +252,7 @@ static int ges_lwip_raw_net_connect(void *ctx, const char *host,
     ges_port_lwip_raw_t *p;
     ges_port_lwip_raw_conn_t *c;
     ip_addr_t addr;
-    int polled = 0, r;
+    int r;
 
     if (host == NULL || host[0] == '\0' || port == 0 || sock == NULL)
         return GES_PORT_ERROR;
@@ -270,6 +270,8 @@ static int ges_lwip_raw_net_connect(void *ctx, const char *host,
     ip_addr_set_zero(&addr);
     r = ges_lwip_raw__resolve(p, host, start, timeout_ms, &addr);
     if (r == 0) {
+        int polled = 0;
+
         c->pcb = tcp_new_ip_type(IP_GET_TYPE(&addr));
         if (c->pcb == NULL) {
             r = GES_PORT_ERROR; /* MEMP_NUM_TCP_PCB exhausted */

@@ -1,6 +1,6 @@
 #!/bin/sh
-# make analyze: static analysis and the strict warning build of the library, the POSIX port
-# and the CLI. Each step counts as one test; ends with one "N passed, N failed" line.
+# make analyze: static analysis and the strict warning build of the library, the POSIX and
+# lwIP ports and the CLI. Each step counts as one test; ends with one "N passed, N failed" line.
 #   cppcheck (2.10)    --enable=warning,style,performance,portability, every preprocessor
 #                      configuration it finds, then the GES_CONFIG_NO_TLS=1 library alone.
 #                      -UGES_CONFIG_FILE: that macro names the user's own config header,
@@ -11,6 +11,9 @@
 #                      list would change (`make format` applies it).
 #   gcc and clang      -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual
 #                      -Wstrict-prototypes -Wvla -Werror at -O2 (for the flow-based warnings).
+# The lwIP ports (port/lwip: sockets, port/lwip_raw: raw API, NO_SYS with tests/lwip's
+# lwipopts.h) are analysed against Debian's liblwip-dev headers (pkg-config lwip), with
+# _POSIX_C_SOURCE for the sockets port as in tests/embedded/lwip_host.sh.
 # Suppressions: inline only (cppcheck-suppress ID / NOLINT(check)), each with its reason, or
 # in tests/cppcheck.supp (if present) with a reason beside each line.
 set -u
@@ -23,6 +26,10 @@ INC="-I. -Iport/posix"
 STRICT_WARN="-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual -Wstrict-prototypes -Wvla -Werror"
 CPPCHECK_OPTS="--enable=warning,style,performance,portability --std=c99 --inline-suppr --error-exitcode=1 --quiet -UGES_CONFIG_FILE"
 [ -f tests/cppcheck.supp ] && CPPCHECK_OPTS="$CPPCHECK_OPTS --suppressions-list=tests/cppcheck.supp"
+LWIP_INC=$(pkg-config --cflags lwip 2>/dev/null || echo -I/usr/include/lwip)
+# Each lwIP port: its source, then its flags.
+LWIP_SOCK="port/lwip/ges_port_lwip.c -D_POSIX_C_SOURCE=200809L -I. $LWIP_INC"
+LWIP_RAW="port/lwip_raw/ges_port_lwip_raw.c -I. -Itests/lwip $LWIP_INC"
 
 step() {   # step NAME COMMAND...: one test, passed iff COMMAND exits 0
     name=$1; shift
@@ -39,11 +46,21 @@ step "cppcheck $(cppcheck --version 2>/dev/null | sed 's/Cppcheck //')" \
 step "cppcheck, GES_CONFIG_NO_TLS=1" \
     cppcheck $CPPCHECK_OPTS $INC -DGES_CONFIG_NO_TLS=1 ges_job.c
 # shellcheck disable=SC2086
+step "cppcheck, port/lwip (lwIP sockets)" cppcheck $CPPCHECK_OPTS $LWIP_SOCK
+# shellcheck disable=SC2086
+step "cppcheck, port/lwip_raw (lwIP raw API)" cppcheck $CPPCHECK_OPTS $LWIP_RAW
+# shellcheck disable=SC2086
 step "clang-tidy $(clang-tidy --version 2>/dev/null | sed -n 's/.*LLVM version //p')" \
     clang-tidy --quiet --warnings-as-errors='*' $SRC -- -std=c99 $INC
 # shellcheck disable=SC2086
 step "clang-tidy, GES_CONFIG_NO_TLS=1" \
     clang-tidy --quiet --warnings-as-errors='*' ges_job.c -- -std=c99 $INC -DGES_CONFIG_NO_TLS=1
+for port in "$LWIP_SOCK" "$LWIP_RAW"; do
+    # shellcheck disable=SC2086
+    set -- $port
+    f=$1; shift
+    step "clang-tidy, $(dirname "$f")" clang-tidy --quiet --warnings-as-errors='*' "$f" -- -std=c99 "$@"
+done
 
 step "clang-format $(clang-format --version 2>/dev/null | sed -n 's/.*version //p')" \
     sh tests/hardening/format.sh --check
@@ -51,13 +68,17 @@ step "clang-format $(clang-format --version 2>/dev/null | sed -n 's/.*version //
 for cc in gcc clang; do
     ok=0
     echo "== $cc strict warnings"
-    echo "\$ $cc -std=c99 $STRICT_WARN -O2 $INC -c FILE -o /dev/null"
+    echo "\$ $cc -std=c99 $STRICT_WARN -O2 $INC -c FILE -o /dev/null (and the lwIP ports)"
     for f in $SRC; do
         # shellcheck disable=SC2086
         $cc -std=c99 $STRICT_WARN -O2 $INC -c "$f" -o /dev/null || ok=1
     done
     # shellcheck disable=SC2086
     $cc -std=c99 $STRICT_WARN -O2 $INC -DGES_CONFIG_NO_TLS=1 -c ges_job.c -o /dev/null || ok=1
+    for port in "$LWIP_SOCK" "$LWIP_SOCK -DLWIP_DNS=1" "$LWIP_SOCK -DGES_CONFIG_NO_TLS=1" "$LWIP_RAW"; do
+        # shellcheck disable=SC2086
+        $cc -std=c99 $STRICT_WARN -O2 -c $port -o /dev/null || ok=1
+    done
     hard_check "$cc: warning-free with $STRICT_WARN" $ok
 done
 

@@ -41,7 +41,7 @@ test-valgrind: deps
 	@$(HARDENING_SH) tests/hardening/valgrind.sh $(VG_B)
 
 analyze: deps
-	@sh tests/hardening/deps.sh cppcheck clang-tidy clang clang-format
+	@sh tests/hardening/deps.sh cppcheck clang-tidy clang clang-format liblwip-dev pkg-config
 	@$(HARDENING_SH) tests/hardening/analyze.sh
 
 format:
