@@ -7,6 +7,7 @@
 The simulator is started as tests/integration.py starts it (a temporary --dir and
 --state-file); in CMD's arguments {port} {ca} {token} {expired} {wrongname} are
 replaced by the simulator's state. Exits with CMD's status (124 on a 120 s timeout,
+times GES_TEST_TIMEOUT_SCALE,
 and "0 passed, 1 failed" is printed when the server does not start).
 
 --rsa-tls12 starts `openssl s_server -WWW -tls1_2` instead, with an RSA chain made
@@ -27,6 +28,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SIM = os.path.join(HERE, "..", "sim", "ges_sim.py")
+# GES_TEST_TIMEOUT_SCALE (as tests/integration.py): valgrind's runs take longer.
+TIMEOUT = 120 * int(os.environ.get("GES_TEST_TIMEOUT_SCALE", "1"))
 
 
 def free_port():
@@ -145,9 +148,9 @@ def run_cmd(cmd, subst, server, err):
     """Run cmd with the placeholders filled, then stop the server."""
     real = [a.format(**subst) if "{" in a else a for a in cmd]
     try:
-        rc = subprocess.run(real, stdin=subprocess.DEVNULL, timeout=120).returncode
+        rc = subprocess.run(real, stdin=subprocess.DEVNULL, timeout=TIMEOUT).returncode
     except subprocess.TimeoutExpired:
-        print("%s timed out after 120 s" % os.path.basename(real[0]))
+        print("%s timed out after %d s" % (os.path.basename(real[0]), TIMEOUT))
         rc = 124
     finally:
         server.send_signal(signal.SIGTERM)
