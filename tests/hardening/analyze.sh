@@ -9,6 +9,8 @@
 #                      GES_CONFIG_NO_TLS=1 library.
 #   clang-format (14)  the checked-in .clang-format: no file of tests/hardening/format.sh's
 #                      list would change (`make format` applies it).
+#   config ranges      each size macro one past its documented range stops the build with
+#                      its #error ("X must be in lo..hi"); the range's ends build.
 #   gcc and clang      -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wcast-qual
 #                      -Wstrict-prototypes -Wvla -Werror at -O2 (for the flow-based warnings).
 # The lwIP ports (port/lwip: sockets, port/lwip_raw: raw API, NO_SYS with tests/lwip's
@@ -64,6 +66,26 @@ done
 
 step "clang-format $(clang-format --version 2>/dev/null | sed -n 's/.*version //p')" \
     sh tests/hardening/format.sh --check
+
+ok=0
+for r in GES_ID_MAX:8:1024 GES_STATUS_MAX:16:256 GES_NAME_MAX:8:4096 GES_TIME_MAX:19:64 \
+    GES_CODE_MAX:8:256 GES_TEXT_MAX:8:65535 GES_PATH_MAX:8:65535 GES_CAUSE_MAX:8:65535 \
+    GES_PATHS_MAX:0:1024 GES_JSON_MAX_TOKENS:3:1024 GES_JSON_MAX_DEPTH:4:64 \
+    GES_IO_BUF_MIN:64:65536 GES_HTTP_HEADERS_MAX:256:1048576 GES_BODY_MAX:1024:2147483647 \
+    GES_CODING_MAX:8:64 GES_HOST_MAX:16:253 GES_WAIT_SLICE_MS:1:1000; do
+    m=${r%%:*} lo=${r#*:} hi=${r##*:}
+    lo=${lo%%:*}
+    for v in $((lo - 1)) $((hi + 1)); do
+        # shellcheck disable=SC2086
+        cc -std=c99 $INC "-D$m=$v" -fsyntax-only ges_job.c 2>&1 | grep -Eq "${m}[^\"]*must be in" ||
+            { echo "FAIL $m=$v: the build did not stop with its #error"; ok=1; }
+    done
+    for v in "$lo" "$hi"; do
+        # shellcheck disable=SC2086
+        cc -std=c99 $INC "-D$m=$v" -fsyntax-only ges_job.c || { echo "FAIL $m=$v: the build stopped"; ok=1; }
+    done
+done
+hard_check "config ranges: one past each end stops the build, the ends build" $ok
 
 for cc in gcc clang; do
     ok=0
