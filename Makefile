@@ -14,7 +14,7 @@ PYTHON  ?= python3
 
 LIB_OBJS = $(B)/ges_job.o $(B)/ges_port_posix.o
 TESTS    = $(B)/test_parse $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive \
-           $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema
+           $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema $(B)/test_cxx98 $(B)/test_cxx11
 
 .PHONY: all deps test demo clean
 all: $(B)/libges_job.a $(B)/ges_job_status $(B)/minimal
@@ -62,6 +62,12 @@ $(B)/test_schema: tests/test_schema.c tests/schema_extra_config.h tests/harness.
 
 $(B)/test_client: tests/test_client.c tests/harness.h $(B)/libges_job.a
 	$(CC) $(ALL_CFLAGS) tests/test_client.c $(B)/libges_job.a $(LDLIBS) -lpthread -o $@
+
+# The public headers from C++ (C++98 and C++11), linked against the C library.
+# C++98 has no long long (ges_parser_offset's type): -Wno-long-long there.
+TEST_CXX ?= $(if $(findstring clang,$(CC)),clang++,g++)
+$(B)/test_cxx98 $(B)/test_cxx11: $(B)/test_cxx%: tests/test_cxx.cpp tests/harness.h ges_job.h port/posix/ges_port_posix.h port/lwip/ges_port_lwip.h $(B)/libges_job.a
+	$(TEST_CXX) -std=c++$* -Wall -Wextra -Wpedantic -Werror $(if $(filter 98,$*),$(if $(findstring clang,$(TEST_CXX)),-Wno-c++11-long-long,-Wno-long-long)) $(CFLAGS) -I. -Iport/posix -Iport/lwip -Itests tests/test_cxx.cpp $(B)/libges_job.a $(LDLIBS) -o $@
 
 deps:
 	@sh tests/deps.sh

@@ -1,7 +1,9 @@
-# Sourced by tests/run_all.sh, .ci/run and tests/hardening/*: run a step, read its "N passed, N failed" line,
-# keep the totals. Same rules as tests/run_all.sh: a step that prints no such line counts
+# shellcheck shell=sh
+# The one pass/fail aggregator, sourced by tests/run_all.sh, .ci/run, tests/hardening/*,
+# tests/embedded/ci.sh, tests/fuzz/ci.sh and tests/mbedtls/run_tests.sh: run a step, read
+# its "N passed, N failed" line, keep the totals. A step that prints no such line counts
 # as one failure, and a non-zero exit with "0 failed" counts as one failure.
-#   hard_run NAME COMMAND...   run one step (its output is shown)
+#   hard_run NAME COMMAND...   run one step (its output is shown, then its time)
 #   hard_check NAME OK         count a check of the script itself (OK: 0 = passed)
 #   hard_total                 print the closing "N passed, N failed"; returns 0 iff none failed
 hard_p=0
@@ -12,9 +14,11 @@ hard_cleanup() { rm -f "$hard_log"; }
 hard_run() {
     hard_name=$1; shift
     echo "== $hard_name"
+    hard_t0=$(date +%s)
     "$@" >"$hard_log" 2>&1
     hard_rc=$?
     cat "$hard_log"
+    echo "($hard_name: $(( $(date +%s) - hard_t0 )) s)"
     hard_line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$hard_log" | tail -n 1)
     if [ -z "$hard_line" ]; then
         echo "$hard_name: no result line (exit $hard_rc)"

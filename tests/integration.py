@@ -7,9 +7,9 @@ Starts tests/sim/ges_sim.py once (certificates in a temporary directory), runs e
 against it over TLS on loopback, stops it, prints each failure with its details, and ends
 with exactly one line "N passed, N failed"; the exit status is 0 iff nothing failed.
 
-build/test_client (next to the CLI) is run as a sub-suite: its own "N passed, N failed" line
-is added to the totals, and two of its phases are run here so that the simulator's
-/_sim/stats can be checked around them (connections, handshakes, resumed sessions).
+Three phases of build/test_client (next to the CLI) are run here so that the simulator's
+/_sim/stats can be checked around them (connections, handshakes, resumed sessions); its own
+suite is run by tests/run_all.sh (tests/mbedtls/with_sim.py starts a simulator for it).
 
 Standard library only (Python 3.11). Every child process has a timeout; nothing here uses a
 fixed path in /tmp.
@@ -47,8 +47,7 @@ PROJECT, GRAPH = "test-project", "test-graph"
 #                            limits and tight upper time bounds are not checked (exit statuses,
 #                            output and lower time bounds still are).
 #   GES_TEST_WRAPPER="valgrind ..."  prefixed to every CLI and test_client run.
-#   GES_TEST_CASES=regex     run only the cases whose name matches (the test_client sub-suite
-#                            always runs).
+#   GES_TEST_CASES=regex     run only the cases whose name matches.
 #   GES_TEST_TIMEOUT_SCALE=N multiplies every child process timeout.
 INSTRUMENTED = os.environ.get("GES_TEST_INSTRUMENTED", "") not in ("", "0")
 WRAPPER = shlex.split(os.environ.get("GES_TEST_WRAPPER", ""))
@@ -1033,7 +1032,7 @@ def test_client_argv(c, *phase):
 
 
 def have_test_client(t):
-    # A missing binary is counted once, by the sub-suite below.
+    # A missing binary is counted once, by tests/run_all.sh's test_client suite.
     if not os.access(t.ctx.test_client, os.X_OK):
         raise CaseSkipped("%s is missing" % t.ctx.test_client)
     return True
@@ -1083,32 +1082,6 @@ def _(t):
              % st["resumed"])
     t.ctx.timings.append("keepalive5 stats %s" % json.dumps(
         {k: st[k] for k in ("connections", "handshakes", "resumed", "tls_versions")}))
-
-
-SUB_SUITE = "library: build/test_client (sub-suite)"
-
-
-def run_test_client_suite(c):
-    """Run test_client's own suite; returns (passed, failed, problems, result or None)."""
-    if not os.access(c.test_client, os.X_OK):
-        return 0, 1, ["%s is missing (build it: make build/test_client)" % c.test_client], None
-    r = run_cmd(test_client_argv(c), env=clean_env(), timeout=60)
-    m = None
-    for line in r.out.decode(errors="replace").splitlines():
-        mm = re.fullmatch(r"(\d+) passed, (\d+) failed", line.strip())
-        if mm:
-            m = mm
-    if m is None:
-        return 0, 1, ["no 'N passed, N failed' line (exit %s%s)"
-                      % (r.rc, ", timed out" if r.timed_out else "")], r
-    p, f = int(m.group(1)), int(m.group(2))
-    problems = []
-    if r.rc != 0 and f == 0:
-        f = 1
-        problems.append("exit status %s with no failure counted" % r.rc)
-    if f:
-        problems.append("%d failed" % f)
-    return p, f, problems, r
 
 
 # --------------------------------------------------------------------------------------------
@@ -1171,16 +1144,6 @@ def main(argv):
                     if os.environ.get("VERBOSE"):
                         print("ok   %s" % name)
 
-            t0 = time.monotonic()
-            p, f, problems, r = run_test_client_suite(ctx)
-            passed += p
-            failed += f
-            print("%s %s: %d passed, %d failed (%.1f s)" % ("FAIL" if f else "ok  ", SUB_SUITE,
-                                                           p, f, time.monotonic() - t0))
-            for pr in problems:
-                print("    - " + pr)
-            if f and r is not None:
-                print(r.describe(redact=ctx.secrets))
             for job in ("job-big-body", "job-big-body-chunked", "job-many"):
                 if job in ctx.rss:
                     kib, secs = ctx.rss[job]

@@ -17,6 +17,10 @@ hard_run "keep-alive and IP literals (unit, in-process mbedTLS server)" "$B/test
 hard_run "port posix (unit)" "$B/test_port_posix"
 hard_run "CLI parsing and escaping (unit)" "$B/test_cli"
 hard_run "schema: a field added the documented way (unit)" "$B/test_schema"
+hard_run "the headers from C++98 (unit, tests/test_cxx.cpp)" "$B/test_cxx98"
+hard_run "the headers from C++11 (unit, tests/test_cxx.cpp)" "$B/test_cxx11"
+hard_run "library over TLS (test_client against the simulator)" \
+    "$PY" tests/mbedtls/with_sim.py -- "$B/test_client" '{port}' '{ca}' '{token}' '{expired}' '{wrongname}'
 hard_run "fuzz corpora and regressions replayed (standalone harnesses)" sh tests/fuzz/replay.sh "$B"
 hard_run "integration (CLI + library + TLS simulator)" "$PY" tests/integration.py "$B/ges_job_status"
 hard_run "integration: waiting (CLI --wait + simulator)" "$PY" tests/integration_wait.py "$B/ges_job_status"

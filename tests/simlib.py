@@ -15,21 +15,27 @@ SIM_START_TIMEOUT = 30.0
 
 
 class Sim:
-    """One simulator process; its state JSON once it is listening."""
+    """One simulator process; its state JSON once it is listening.
+    addr: where its control routes are reached (the simulator's --host);
+    log: keep its stderr in DIR/sim.log (self.log, open for the caller's
+    notes too) instead of dropping it."""
 
-    def __init__(self, tmp, name, extra=()):
+    def __init__(self, tmp, name, extra=(), addr="localhost", log=False):
         self.name = name
+        self.addr = addr
         self.dir = os.path.join(tmp, name)
         os.mkdir(self.dir)
         self.state_file = os.path.join(self.dir, "state.json")
+        self.log = open(os.path.join(self.dir, "sim.log"), "w") if log else None
         self.proc = subprocess.Popen(
             [sys.executable, SIM, "--dir", os.path.join(self.dir, "certs"),
              "--state-file", self.state_file] + list(extra),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self.log if log else subprocess.DEVNULL)
         self.state = None
 
-    def wait_ready(self):
-        end = time.monotonic() + SIM_START_TIMEOUT
+    def wait_ready(self, timeout=SIM_START_TIMEOUT):
+        end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.proc.poll() is not None:
                 raise RuntimeError("simulator %s exited with %s" % (self.name,
@@ -39,8 +45,7 @@ class Sim:
                     self.state = json.load(f)
                 return
             time.sleep(0.05)
-        raise RuntimeError("simulator %s did not start in %.0f s" % (self.name,
-                                                                     SIM_START_TIMEOUT))
+        raise RuntimeError("simulator %s did not start in %.0f s" % (self.name, timeout))
 
     @property
     def endpoint(self):
@@ -53,7 +58,7 @@ class Sim:
     def request(self, path, headers=None):
         """One raw GET on a connection of its own; returns (status, headers, body bytes)."""
         ctx = ssl.create_default_context(cafile=self.state["ca"])
-        conn = http.client.HTTPSConnection("localhost", self.state["port"], context=ctx,
+        conn = http.client.HTTPSConnection(self.addr, self.state["port"], context=ctx,
                                            timeout=10)
         try:
             conn.request("GET", path, headers=headers or {})
@@ -82,3 +87,5 @@ class Sim:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.log is not None:
+            self.log.close()

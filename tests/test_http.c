@@ -909,6 +909,42 @@ static void test_resp_content_length(void)
     CHECK_HTTP(x);
 }
 
+/* Retry-After after a 200 (issue 13): seconds or an HTTP-date, the date
+ * counted from the answer's Date (in either order) and 0 without one, above
+ * a day capped; the last of several counts. */
+static void check_retry_after(expect_t *x)
+{
+    static const struct { const char *name, *head; long retry; } cases[] = {
+        {"Retry-After: 3", "Retry-After: 3\r\n", 3},
+        {"Retry-After as a date, and no Date to measure it from",
+         "retry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n", 0},
+        {"Retry-After: 90000 is capped at a day", "Retry-After: 90000\r\n", 86400},
+        {"Retry-After: 10^23 is capped at a day",
+         "Retry-After: 100000000000000000000000\r\n", 86400},
+        {"Retry-After as a date, 59 s after Date",
+         "retry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\nDate: Fri, 31 Dec 1999 23:59:00 GMT\r\n", 59},
+        {"Retry-After as a date, 59 s after Date (Date first)",
+         "Date: Fri, 31 Dec 1999 23:59:00 GMT\r\nretry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n", 59},
+        {"Retry-After as a date before Date",
+         "Retry-After: Fri, 31 Dec 1999 23:59:59 GMT\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\n", 0},
+        {"Retry-After as a date years after Date is capped",
+         "Retry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\n", 86400},
+        {"Retry-After: seconds after a date: the last one counts",
+         "Retry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+         "Retry-After: 7\r\n", 7},
+    };
+    char head[256];
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        x->name = cases[i].name;
+        x->retry = cases[i].retry;
+        CHECK((size_t)snprintf(head, sizeof head, "HTTP/1.1 200 OK\r\n%s", cases[i].head) < sizeof head);
+        r_cl_body(head, SMALL);
+        check_http(x, rb, rn);
+    }
+    x->retry = 0;
+}
+
 static void test_resp_connection(void)
 {
     expect_t x = {"Connection: close", GES_OK, 200, 1, 0, 1, SMALL};
@@ -952,57 +988,11 @@ static void test_resp_connection(void)
     r_start("HTTP/1.0 200 OK\r\n\r\n");
     CHECK_HTTP(x);
 
-    x.name = "Retry-After: 3";
     x.err = GES_OK;
     x.close = 0;
-    x.retry = 3;
     x.done = 1;
     x.body = SMALL;
-    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: 3\r\n", SMALL);
-    CHECK_HTTP(x);
-
-    x.name = "Retry-After as a date, and no Date to measure it from";
-    x.retry = 0;
-    r_cl_body("HTTP/1.1 200 OK\r\nretry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n", SMALL);
-    CHECK_HTTP(x);
-
-    /* issue 13: above a day is capped, not ignored; the date form counts
-     * from the answer's Date, in whichever order they come */
-    x.name = "Retry-After: 90000 is capped at a day";
-    x.retry = 86400;
-    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: 90000\r\n", SMALL);
-    CHECK_HTTP(x);
-
-    x.name = "Retry-After: 10^23 is capped at a day";
-    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: 100000000000000000000000\r\n", SMALL);
-    CHECK_HTTP(x);
-
-    x.name = "Retry-After as a date, 59 s after Date";
-    x.retry = 59;
-    r_cl_body("HTTP/1.1 200 OK\r\nretry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n"
-              "Date: Fri, 31 Dec 1999 23:59:00 GMT\r\n", SMALL);
-    CHECK_HTTP(x);
-    r_cl_body("HTTP/1.1 200 OK\r\nDate: Fri, 31 Dec 1999 23:59:00 GMT\r\n"
-              "retry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n", SMALL);
-    CHECK_HTTP(x);
-
-    x.name = "Retry-After as a date before Date";
-    x.retry = 0;
-    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: Fri, 31 Dec 1999 23:59:59 GMT\r\n"
-              "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n", SMALL);
-    CHECK_HTTP(x);
-
-    x.name = "Retry-After as a date years after Date is capped";
-    x.retry = 86400;
-    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\n"
-              "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n", SMALL);
-    CHECK_HTTP(x);
-
-    x.name = "Retry-After: seconds after a date: the last one counts";
-    x.retry = 7;
-    r_cl_body("HTTP/1.1 200 OK\r\nRetry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\n"
-              "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\nRetry-After: 7\r\n", SMALL);
-    CHECK_HTTP(x);
+    check_retry_after(&x);
 
     x.name = "a 1xx's Retry-After does not carry into the answer";
     x.retry = 0;

@@ -381,6 +381,42 @@ static int fake_connect(void *ctx, const char *host, uint16_t port, uint32_t ms,
     return GES_PORT_ERROR;
 }
 
+/* ges_job_retryable(), the public form of the rule the two tests above
+ * check through the wait loop: the same list, answer by answer. */
+static void test_retryable_public(void)
+{
+    static const struct { ges_err_t err; int status; const char *code; int want; } c[] = {
+        {GES_ERR_NET_CONNECT, 0, NULL, 1}, {GES_ERR_NET_SEND, 0, NULL, 1},
+        {GES_ERR_NET_RECV, 0, NULL, 1}, {GES_ERR_NET_CLOSED, 0, NULL, 1},
+        {GES_ERR_TIMEOUT, 0, NULL, 1},
+        {GES_ERR_SERVICE, 408, NULL, 1}, {GES_ERR_SERVICE, 429, NULL, 1},
+        {GES_ERR_SERVICE, 500, NULL, 1}, {GES_ERR_SERVICE, 502, NULL, 1},
+        {GES_ERR_SERVICE, 503, NULL, 1}, {GES_ERR_SERVICE, 504, NULL, 1},
+        {GES_ERR_SERVICE, 400, "GES.7005", 1}, {GES_ERR_SERVICE, 400, "GES.7006", 1},
+        {GES_ERR_SERVICE, 200, "GES.8302", 1},
+        {GES_OK, 200, NULL, 0}, {GES_ERR_SERVICE, 401, "APIG.0301", 0},
+        {GES_ERR_SERVICE, 403, NULL, 0}, {GES_ERR_SERVICE, 404, NULL, 0},
+        {GES_ERR_SERVICE, 400, "GES.7007", 0}, {GES_ERR_SERVICE, 501, NULL, 0},
+        {GES_ERR_JSON_SYNTAX, 200, NULL, 0}, {GES_ERR_TLS_CERT, 0, NULL, 0},
+        {GES_ERR_HTTP_FRAMING, 200, NULL, 0}, {GES_ERR_CANCELLED, 0, NULL, 0},
+    };
+    size_t i;
+    for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+        ges_job_status_t r;
+        ges_job_status_init(&r);
+        r.http_status = c[i].status;
+        if (c[i].code != NULL) {
+            strcpy(r.error_code, c[i].code);
+            r.len[GES_FI_ERROR_CODE] = (uint16_t)strlen(c[i].code);
+            r.present |= GES_F_ERROR_CODE;
+        }
+        if (ges_job_retryable(c[i].err, &r) != c[i].want)
+            fprintf(stderr, "case %u: err %d status %d code %s\n", (unsigned)i, (int)c[i].err,
+                    c[i].status, c[i].code ? c[i].code : "-");
+        CHECK_EQ(ges_job_retryable(c[i].err, &r), c[i].want);
+    }
+}
+
 static void test_null_config_means_defaults(void)
 {
     static ges_port_t port;
@@ -483,6 +519,7 @@ int main(void)
     RUN(test_retry_after);
     RUN(test_retry_after_bounded_by_deadline);
     RUN(test_not_retried);
+    RUN(test_retryable_public);
     RUN(test_callback_and_cancel);
     RUN(test_null_config_means_defaults);
     RUN(test_bad_config);

@@ -122,7 +122,9 @@ static struct {
     size_t later_n[2];
     int later_close;          /* then close_notify and FIN */
     int later_racing;         /* held back until the client sends (it raced the idle check) */
-    int clock_frozen;         /* a receive that times out leaves now_ms where it was */
+    unsigned clock_frozen;    /* this many receives that time out leave now_ms where it
+                                 was; later ones move it again (a bound, so a client that
+                                 never counts the standing clock ends, late) */
     unsigned silent_recvs;    /* receives that timed out */
     uint32_t now;
     uint32_t rnd;
@@ -344,7 +346,8 @@ static int w_recv(void *ctx, ges_sock_t s, unsigned char *b, size_t n, uint32_t 
     if (s2c.n == 0 && !ka.later_racing) srv_release();
     if (s2c.n) return (int)q_take(&s2c, b, n);
     if (ka.fin) return 0;
-    if (!ka.clock_frozen) ka.now += t; /* nothing more will come: the wait runs out */
+    if (ka.clock_frozen) ka.clock_frozen--;
+    else ka.now += t; /* nothing more will come: the wait runs out */
     ka.silent_recvs++;
     return GES_PORT_TIMEOUT;
 }

@@ -155,7 +155,7 @@ static int ges_lwip__connect_one(const ges_lwip__addr_t *addr, socklen_t len,
                                  uint32_t start, uint32_t timeout, int *out,
                                  ges_tick_fn tick, void *arg)
 {
-    int s, r, one = 1;
+    int s, one = 1;
 
     if (tick != NULL && tick(arg, GES_PHASE_CONNECTING) != 0)
         return GES_PORT_CANCELLED;
@@ -170,7 +170,7 @@ static int ges_lwip__connect_one(const ges_lwip__addr_t *addr, socklen_t len,
         return GES_PORT_ERROR;
     }
     if (lwip_connect(s, &addr->sa, len) != 0) {
-        int err = 0;
+        int err = 0, r;
         socklen_t errlen = (socklen_t)sizeof err;
 
         if (errno != EINPROGRESS) { /* no route, no memory, ... */

@@ -284,7 +284,7 @@ static int ges_lwip_raw__connect(void *ctx, const char *host, uint16_t port,
     ges_port_lwip_raw_t *p;
     ges_port_lwip_raw_conn_t *c;
     ip_addr_t addr;
-    int polled = 0, r;
+    int r;
 
     if (host == NULL || host[0] == '\0' || port == 0 || sock == NULL)
         return GES_PORT_ERROR;
@@ -307,6 +307,8 @@ static int ges_lwip_raw__connect(void *ctx, const char *host, uint16_t port,
     if (r == 0 && ges_lwip_raw__tick(&t, GES_PHASE_CONNECTING, 1))
         r = GES_PORT_CANCELLED;
     if (r == 0) {
+        int polled = 0;
+
         c->pcb = tcp_new_ip_type(IP_GET_TYPE(&addr));
         if (c->pcb == NULL) {
             r = GES_PORT_ERROR; /* MEMP_NUM_TCP_PCB exhausted */

@@ -28,6 +28,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ges_amalgamation.XXXXXX") || exit 2
 trap 'rm -rf "$T"' EXIT
 cp "$ROOT/ges_job.c" "$ROOT/ges_job.h" "$T/"
 cp "$ROOT/tests/embedded/embedded_main.c" "$T/main.c"
+cp "$ROOT/tests/seed_bodies.h" "$T/" # the seed body main.c parses
 SEED=$ROOT/tests/data/seed-200.json
 
 passed=0

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/embedded/ci.sh - `make ci-embedded`: every embedded and portability
-# check in turn, then one line CI reads. Each check is one step (its own
-# "N passed, N failed" line is printed above it):
+# check in turn, then one line CI reads: the steps' own "N passed, N failed"
+# lines summed (tests/count.sh):
 #   cortex-m      ges_job.c, port/lwip, port/lwip_raw for Cortex-M4, sizes,
 #                 no .data/.bss
 #   lwip-host     port/lwip against Debian's lwIP, tests on its stack
@@ -10,46 +10,22 @@
 #   amalgamation  ges_job.c + ges_job.h alone in an empty folder
 #   test-armhf    parse/HTTP/wait/signing tests on 32-bit ARM (qemu-user)
 #
-#   sh tests/embedded/ci.sh [BUILD_DIR]     (dependencies: tests/embedded/deps.sh)
+#   sh tests/embedded/ci.sh [BUILD_DIR]     (dependencies: sh tests/deps.sh embedded)
 #
-# Last line: "N passed, N failed" over the five steps.
+# Last line: "N passed, N failed" over the five steps' checks.
 set -u
 
 B=${1:-build}
 HERE=$(cd "$(dirname "$0")" && pwd)
-log=$(mktemp "${TMPDIR:-/tmp}/ges_ci_embedded.XXXXXX") || exit 2
-trap 'rm -f "$log"' EXIT
-passed=0
-failed=0
-summary=""
+cd "$HERE/../.." || exit 2
+. tests/count.sh
 start=$(date +%s)
 
-run() {
-    name=$1 script=$2
-    t0=$(date +%s)
-    echo "######## $name"
-    sh "$HERE/$script" "$B" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-    secs=$(($(date +%s) - t0))
-    if [ "$rc" -eq 0 ] && [ -n "$line" ]; then
-        passed=$((passed + 1))
-        summary="$summary
-ok   $name ($line; ${secs}s)"
-    else
-        failed=$((failed + 1))
-        summary="$summary
-FAIL $name (${line:-no result line}; exit $rc; ${secs}s)"
-    fi
-}
+hard_run cortex-m sh tests/embedded/cortex_m.sh "$B"
+hard_run lwip-host sh tests/embedded/lwip_host.sh "$B"
+hard_run lwip-raw-host sh tests/lwip/run.sh "$B"
+hard_run amalgamation sh tests/embedded/amalgamation.sh "$B"
+hard_run test-armhf sh tests/embedded/armhf.sh "$B"
 
-run cortex-m cortex_m.sh
-run lwip-host lwip_host.sh
-run lwip-raw-host ../lwip/run.sh
-run amalgamation amalgamation.sh
-run test-armhf armhf.sh
-
-echo "######## ci-embedded ($(($(date +%s) - start))s)$summary"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+echo "== ci-embedded ($(($(date +%s) - start)) s)"
+hard_total

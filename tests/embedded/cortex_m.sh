@@ -143,7 +143,7 @@ for envf in $cross_env; do
         if compile "linked client program, mbedTLS $MBEDTLS_VERSION" "$elf" \
             -isystem "$D/inc-jsmn" -isystem "$MBEDTLS_INC" \
             -DMBEDTLS_CONFIG_FILE="\"$MBEDTLS_CONFIG\"" -DGES_EMB_NO_STDIO \
-            -I. ges_job.c tests/embedded/embedded_main.c $LINK_FLAGS \
+            -I. -Itests ges_job.c tests/embedded/embedded_main.c $LINK_FLAGS \
             "$MBEDTLS_LIB/libmbedtls.a" "$MBEDTLS_LIB/libmbedx509.a" \
             "$MBEDTLS_LIB/libmbedcrypto.a"; then
             "$ARM_SIZE" "$elf" | awk -v n="client program + mbedTLS $MBEDTLS_VERSION (linked)" \
@@ -158,7 +158,7 @@ done
 elf=$D/parse.elf
 if compile "linked parse-only program (newlib-nano, --gc-sections)" "$elf" \
     -isystem "$D/inc-jsmn" -I. -DGES_CONFIG_NO_TLS=1 -DGES_EMB_NO_STDIO \
-    ges_job.c tests/embedded/embedded_main.c $LINK_FLAGS; then
+    -Itests ges_job.c tests/embedded/embedded_main.c $LINK_FLAGS; then
     "$ARM_SIZE" "$elf" | awk -v n="parse-only program (linked, nano, gc)" \
         'NR == 2 { printf "%-46s %7s %6s %6s\n", n, $1, $2, $3 }' >>"$sizes"
 fi

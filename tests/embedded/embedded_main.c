@@ -1,22 +1,24 @@
 /*
  * A tiny program built from ges_job.c and ges_job.h and nothing else of
  * ours:
- *  - `make amalgamation` copies the three files alone into an empty folder
- *    and builds them with no -I at all (jsmn and mbedTLS from the system
- *    include path), with and without GES_CONFIG_NO_TLS, then runs them;
+ *  - `make amalgamation` copies the three files (and tests/seed_bodies.h,
+ *    the seed body) alone into an empty folder and builds them with no -I
+ *    at all (jsmn and mbedTLS from the system include path), with and
+ *    without GES_CONFIG_NO_TLS, then runs them;
  *  - `make cortex-m` links it for Cortex-M4 with newlib-nano
  *    (GES_EMB_NO_STDIO) to measure a linked parse-only program.
  *
- * It parses the seed body (tests/data/seed-200.json, copied below) and
- * checks its fields; with an argument it also parses that file. With TLS it
- * runs ges_client_init() up to mbedTLS's CA parser and the AK/SK signer
- * (mbedTLS's SHA-256), and takes the address of every client function, so
- * the whole client must link.
+ * It parses the seed body (tests/data/seed-200.json, as tests/seed_bodies.h
+ * holds it) and checks its fields; with an argument it also parses that
+ * file. With TLS it runs ges_client_init() up to mbedTLS's CA parser and the
+ * AK/SK signer (mbedTLS's SHA-256), and takes the address of every client
+ * function, so the whole client must link.
  *
  * Exit status 0 when every check passed. Prints "N passed, N failed"
  * unless GES_EMB_NO_STDIO.
  */
 #include "ges_job.h"
+#include "seed_bodies.h" /* SEED_200: tests/data/seed-200.json, byte for byte */
 
 #include <string.h>
 #ifndef GES_EMB_NO_STDIO
@@ -40,45 +42,6 @@ static void emb_check(int ok, int line, const char *what)
 #endif
 }
 #define EMB_CHECK(c) emb_check((c) ? 1 : 0, __LINE__, #c)
-
-/* tests/data/seed-200.json, byte for byte. */
-static const char emb_seed[] =
-    "{\n"
-    "\"jobId\": \"ff80808167f09aaa0167f19b35ec0305\",\n"
-    "\"status\": \"success\",\n"
-    "\"jobType\": \"GraphManagement\",\n"
-    "\"jobName\": \"ImportGraph\",\n"
-    "\"relatedGraph\": \"GES_UI_AUTO\",\n"
-    "\"beginTime\": \"2018-11-27T21:39:00\",\n"
-    "\"endTime\": \"2018-11-27T21:39:56\",\n"
-    "\"jobDetail\": {\n"
-    "\"vertexsetPath\": [\n"
-    "{\n"
-    "\"path\": \"ges-ui/auDatas/list_set_vertex.csv\",\n"
-    "\"log\": null,\n"
-    "\"cause\": null,\n"
-    "\"status\": \"success\"\n"
-    "}\n"
-    "],\n"
-    "\"edgesetPath\": [\n"
-    "{\n"
-    "\"path\": \"ges-ui/auDatas/list_set_edge.csv\",\n"
-    "\"log\": null,\n"
-    "\"cause\": null,\n"
-    "\"status\": \"success\"\n"
-    "}\n"
-    "],\n"
-    "\"schemaPath\": [\n"
-    "{\n"
-    "\"path\": \"ges-ui/auDatas/list_set_schema.xml\",\n"
-    "\"log\": null,\n"
-    "\"cause\": null,\n"
-    "\"status\": \"success\"\n"
-    "}\n"
-    "]\n"
-    "},\n"
-    "\"jobProgress\": 0\n"
-    "}\n";
 
 /* Static: ges_job_status_t is a few KB, too much for a small main stack. */
 static ges_job_status_t emb_st;
@@ -224,14 +187,14 @@ static void emb_check_file(const char *path)
     n = fread(buf, 1, sizeof buf, fp);
     EMB_CHECK(ferror(fp) == 0 && n < sizeof buf);
     (void)fclose(fp);
-    EMB_CHECK(n == sizeof emb_seed - 1 && memcmp(buf, emb_seed, n) == 0);
+    EMB_CHECK(n == sizeof SEED_200 - 1 && memcmp(buf, SEED_200, n) == 0);
     emb_check_seed(buf, n);
 }
 #endif
 
 int main(int argc, char **argv)
 {
-    emb_check_seed(emb_seed, sizeof emb_seed - 1);
+    emb_check_seed(SEED_200, sizeof SEED_200 - 1);
 #if !GES_CONFIG_NO_TLS
     emb_check_client();
 #endif

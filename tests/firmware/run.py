@@ -27,7 +27,6 @@ import json
 import os
 import re
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SIM = os.path.join(ROOT, "tests", "sim", "ges_sim.py")
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from simlib import Sim  # noqa: E402
 ADDR = "192.0.2.1"
 QEMU_TIMEOUT = 300
 SUITE_TIMEOUT = 600
@@ -107,50 +107,18 @@ def result_line(lines):
     return None
 
 
-class Sim:
-    def __init__(self, tmp, key):
-        self.dir = tempfile.mkdtemp(prefix="sim-%s." % key, dir=tmp)
-        self.state_file = os.path.join(self.dir, "state.json")
-        args = [sys.executable, SIM, "--dir", os.path.join(self.dir, "c"), "--state-file",
-                self.state_file, "--host", ADDR, "--san-ip", ADDR, "--key", key, "--tls12-only"]
-        # --verbose: the simulator's log (requests, closed connections) is
-        # kept beside its certificates for a failed run's post-mortem.
-        self.log = open(os.path.join(self.dir, "sim.log"), "w")
-        self.proc = subprocess.Popen(args + ["--verbose"], stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=self.log)
-        end = time.monotonic() + 60
-        self.state = None
-        while time.monotonic() < end and self.proc.poll() is None:
-            if os.path.exists(self.state_file):
-                with open(self.state_file) as f:
-                    self.state = json.load(f)
-                return
-            time.sleep(0.05)
-        raise RuntimeError("simulator (%s) did not start" % key)
-
-    def stats(self):
-        ctx = ssl.create_default_context(cafile=self.state["ca"])
-        with socket.create_connection((ADDR, self.state["port"]), timeout=10) as raw:
-            with ctx.wrap_socket(raw, server_hostname="localhost") as s:
-                s.sendall(b"GET /_sim/stats HTTP/1.1\r\nHost: localhost\r\n"
-                          b"Connection: close\r\n\r\n")
-                data = b""
-                while True:
-                    b = s.recv(65536)
-                    if not b:
-                        break
-                    data += b
-        return json.loads(data.split(b"\r\n\r\n", 1)[1])
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+def start_sim(tmp, key):
+    """The simulator on ADDR for one server key (tests/simlib.py's Sim),
+    TLS 1.2 only; --verbose: its log (requests, closed connections) is kept
+    beside its certificates for a failed run's post-mortem."""
+    sim = Sim(tmp, "sim-" + key, ["--host", ADDR, "--san-ip", ADDR, "--key", key,
+                                  "--tls12-only", "--verbose"], addr=ADDR, log=True)
+    try:
+        sim.wait_ready(timeout=60)
+    except RuntimeError:
+        sim.stop()
+        raise
+    return sim
 
 
 class Control:
@@ -217,7 +185,7 @@ def inside(build, keys, suites):
     for key in keys:
         print("== firmware against the simulator, %s server key" % key, flush=True)
         try:
-            sim = Sim(tmp, key)
+            sim = start_sim(tmp, key)
         except RuntimeError as e:
             check(False, str(e))
             continue

@@ -1,6 +1,7 @@
 #!/bin/sh
 # make test-valgrind: the cheap unit suites, the whole of tests/integration.py (every CLI
-# case and the library sub-suite build/test_client) and tests/integration_aksk.py under
+# case and test_client's phases), build/test_client's own suite against a simulator
+# (tests/mbedtls/with_sim.py) and tests/integration_aksk.py under
 #   valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
 # on the plain build in B (default build-valgrind). test_stream is left out: its 280 000
 # streamed parses take many minutes under valgrind (the ASan run covers it).
@@ -25,6 +26,10 @@ done
 hard_run "integration.py (CLI + test_client) under valgrind" \
     env GES_TEST_INSTRUMENTED=1 GES_TEST_WRAPPER="$VG" GES_TEST_TIMEOUT_SCALE=3 \
     "$PY" tests/integration.py "$B/ges_job_status"
+# shellcheck disable=SC2086
+hard_run "test_client (library over TLS) under valgrind" \
+    env GES_TEST_TIMEOUT_SCALE=3 "$PY" tests/mbedtls/with_sim.py -- $VG "$B/test_client" \
+    '{port}' '{ca}' '{token}' '{expired}' '{wrongname}'
 hard_run "integration_aksk.py (CLI, AK/SK) under valgrind" \
     env GES_TEST_WRAPPER="$VG" "$PY" tests/integration_aksk.py "$B/ges_job_status"
 

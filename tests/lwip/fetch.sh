@@ -58,49 +58,7 @@ if [ -f "$SRC/.ges-extracted" ]; then # another run finished meanwhile
     exit 0
 fi
 
-have_source_version() {
-    case "$(apt-cache showsrc lwip 2>/dev/null || true)" in
-    *"Version: $DEBVER"*) return 0 ;;
-    esac
-    return 1
-}
-
-. "$ROOT/tests/debian_entry.sh" # debian_entry: "URI KEYRING" of the Debian entry
-
-# Some deb-src entry already configured (ours, tests/mbedtls/build.sh's, the
-# system's)? Then a second one would only make apt warn about duplicates.
-have_deb_src() {
-    grep -Eqs '^[[:space:]]*(deb-src[[:space:]]|Types:.*deb-src)' \
-        /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-        /etc/apt/sources.list.d/*.sources
-}
-
-add_deb_src() {
-    file=/etc/apt/sources.list.d/ges-lwip-src.sources
-    if ! have_source_version && ! have_deb_src; then
-        entry=$(debian_entry) || { log "no Debian binary entry found in /etc/apt"; exit 1; }
-        uri=${entry% *}
-        key=${entry#* }
-        log "adding deb-src entry $file ($uri)"
-        {
-            echo "Types: deb-src"
-            echo "URIs: $uri"
-            echo "Suites: bookworm trixie"
-            echo "Components: main"
-            if [ "$key" != "-" ]; then echo "Signed-By: $key"; fi
-        } | as_root tee "$file" >/dev/null
-    fi
-    # Another apt-get may hold the lock or rewrite the lists: retry.
-    for try in 1 2 3; do
-        have_source_version && return 0
-        log "apt-get update (try $try)"
-        as_root apt-get update -q -o DPkg::Lock::Timeout=60 >&2 || log "apt-get update failed"
-        have_source_version && return 0
-        sleep 5
-    done
-    log "no source package lwip $DEBVER known to apt"
-    exit 1
-}
+. "$ROOT/tests/debian_entry.sh" # debian_source_download: the .dsc through a deb-src entry
 
 if ! command -v dpkg-source >/dev/null 2>&1; then
     log "installing dpkg-dev (for dpkg-source)"
@@ -110,10 +68,7 @@ fi
 
 DSC=$SRCROOT/lwip_$DEBVER.dsc
 if [ ! -f "$DSC" ]; then
-    add_deb_src
-    log "apt-get source --download-only lwip=$DEBVER"
-    (cd "$SRCROOT" && apt-get source -q --download-only "lwip=$DEBVER" >&2) ||
-        (cd "$SRCROOT" && as_root apt-get source -q --download-only "lwip=$DEBVER" >&2)
+    debian_source_download lwip "$DEBVER" "$SRCROOT"
 fi
 rm -rf "$SRC"
 (cd "$SRCROOT" && dpkg-source -x "$DSC" "$SRC" >&2)

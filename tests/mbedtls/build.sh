@@ -116,44 +116,7 @@ need() { # need COMMAND PACKAGE...
     command -v "$cmd" >/dev/null 2>&1 || { log "$cmd still missing"; exit 1; }
 }
 
-. "$ROOT/tests/debian_entry.sh" # debian_entry: "URI KEYRING" of the Debian entry
-
-have_source_version() {
-    local v # (no early-exiting grep -q in a pipe: pipefail would see SIGPIPE)
-    v=$(apt-cache showsrc mbedtls 2>/dev/null || true)
-    case "$v" in *"Version: $DEBVER"*) return 0 ;; esac
-    return 1
-}
-
-add_deb_src() {
-    local entry uri key file=/etc/apt/sources.list.d/ges-mbedtls-src.sources
-    if ! have_source_version; then
-        if [ ! -e "$file" ]; then
-            entry=$(debian_entry) || { log "no Debian binary entry found in /etc/apt"; exit 1; }
-            uri=${entry% *}
-            key=${entry#* }
-            log "adding deb-src entry $file ($uri)"
-            {
-                echo "Types: deb-src"
-                echo "URIs: $uri"
-                echo "Suites: bookworm trixie"
-                echo "Components: main"
-                if [ "$key" != "-" ]; then echo "Signed-By: $key"; fi
-            } | as_root tee "$file" >/dev/null
-        fi
-    fi
-    # Another apt-get update may be rewriting the lists right now: retry.
-    local try
-    for try in 1 2 3; do
-        have_source_version && return 0
-        log "apt-get update (try $try)"
-        as_root apt-get update -q -o DPkg::Lock::Timeout=60 >&2 || log "apt-get update failed"
-        have_source_version && return 0
-        sleep 5
-    done
-    log "no source package mbedtls $DEBVER known to apt"
-    exit 1
-}
+. "$ROOT/tests/debian_entry.sh" # debian_source_download: the .dsc through a deb-src entry
 
 fetch_source() {
     [ -f "$SRC/.ges-extracted" ] && return 0
@@ -162,10 +125,7 @@ fetch_source() {
     local dsc
     dsc=$SRCROOT/mbedtls_$DEBVER.dsc
     if [ ! -f "$dsc" ]; then
-        add_deb_src
-        log "apt-get source --download-only mbedtls=$DEBVER"
-        (cd "$SRCROOT" && apt-get source -q --download-only "mbedtls=$DEBVER" >&2) ||
-            (cd "$SRCROOT" && as_root apt-get source -q --download-only "mbedtls=$DEBVER" >&2)
+        debian_source_download mbedtls "$DEBVER" "$SRCROOT"
     fi
     rm -rf "$SRC"
     # A gpgv "No public key" warning from dpkg-source is harmless.

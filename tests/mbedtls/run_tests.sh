@@ -31,10 +31,11 @@
 #      first, -DMBEDTLS_CONFIG_FILE and its static .a files;
 #   4. checks that mbedTLS was linked statically from that build and that no
 #      header came from /usr/include/mbedtls;
-#   5. runs the unit tests, then tests/integration.py with BUILD/ges_job_status
-#      (it starts the simulator and runs BUILD/test_client, the file next to
-#      the CLI, as its sub-suite) and tests/integration_wait.py. Without a
-#      CLI it starts the simulator itself and runs BUILD/test_client alone.
+#   5. runs the unit tests, BUILD/test_client against a simulator
+#      (tests/mbedtls/with_sim.py, as tests/run_all.sh does), then
+#      tests/integration.py with BUILD/ges_job_status (which runs three phases
+#      of BUILD/test_client, the file next to the CLI, itself) and
+#      tests/integration_wait.py.
 #      Then ram_probe (tests/mbedtls/ram_probe.c) against the simulator
 #      (heap, record sizes, smallest pool, leak check) and against a TLS
 #      1.2-only `openssl s_server` with an RSA chain (the RSA-PSS trap of
@@ -101,15 +102,16 @@ fi
 S=$B/src
 t_start=$(date +%s)
 
-total_p=0
-total_f=0
-log=$(mktemp)
+# hard_run, hard_check, hard_total: the "N passed, N failed" counting of
+# tests/run_all.sh (hard_p and hard_f are the totals so far).
+. "$ROOT/tests/count.sh"
 envf=$(mktemp)
-trap 'rm -f "$log" "$envf"' EXIT
+trap 'rm -f "$envf"; hard_cleanup' EXIT
 
 fail_setup() { # a step that stops everything: one failure, final line
     echo "FAIL $*"
-    echo "$total_p passed, $((total_f + 1)) failed"
+    hard_f=$((hard_f + 1))
+    hard_total
     exit 1
 }
 
@@ -249,7 +251,7 @@ done
 for n in "${!BUILD_FAIL[@]}"; do
     echo "FAIL build $n: ${BUILD_FAIL[$n]}"
     [ -f "$B/$n.build.log" ] && head -n 40 "$B/$n.build.log"
-    total_f=$((total_f + 1))
+    hard_f=$((hard_f + 1))
 done
 echo "build time $(($(date +%s) - t_build)) s"
 
@@ -300,34 +302,10 @@ if [ -x "$B/test_client" ]; then
     echo "test_client: $(readelf -d "$B/test_client" | grep NEEDED | grep -c libmbed) shared libmbed* needed, $($NM "$B/test_client" | grep -c ' T mbedtls_') mbedtls_* functions linked in"
     [ "$TARGET" = host ] && echo "ldd test_client: $(ldd "$B/test_client" | awk '{print $1}' | tr '\n' ' ')"
 fi
-if [ "$link_ok" -eq 1 ]; then
-    echo "1 passed, 0 failed"
-    total_p=$((total_p + 1))
-else
-    echo "0 passed, 1 failed"
-    total_f=$((total_f + 1))
-fi
+hard_check "linkage: mbedTLS $VERSION, static, its own headers" $((1 - link_ok))
 
 # 5. run ---------------------------------------------------------------------
-run() { # run NAME CMD... (as tests/run_all.sh: sums the suite's count)
-    local name=$1 rc line p f
-    shift
-    echo "== $name"
-    "$@" >"$log" 2>&1
-    rc=$?
-    cat "$log"
-    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-    if [ -z "$line" ]; then
-        echo "$name: no result line (exit $rc)"
-        total_f=$((total_f + 1))
-        return
-    fi
-    p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
-    f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    total_p=$((total_p + p))
-    total_f=$((total_f + f))
-}
+run() { hard_run "$@"; } # run NAME CMD...: the suite's count summed (tests/count.sh)
 
 for t in "$B"/test_*; do
     case "$t" in *.log | *.d | *.o) continue ;; esac
@@ -337,17 +315,18 @@ done
 
 # test_client alone, or the RAM probe: the simulator started as
 # tests/integration.py starts it (tests/mbedtls/with_sim.py).
+if [ -x "$B/test_client" ]; then
+    run "test_client (TLS client vs simulator, mbedTLS $VERSION)" \
+        "$PY" "$HERE/with_sim.py" -- ${RUN[@]+"${RUN[@]}"} "$B/test_client" '{port}' '{ca}' '{token}' '{expired}' '{wrongname}'
+fi
 if [ "$INTEG" != client ] && [ -x "$B/ges_job_status" ] && [ -f "$ROOT/tests/integration.py" ]; then
-    # integration.py runs $B/test_client (next to the CLI) as its sub-suite.
+    # integration.py runs three phases of $B/test_client (next to the CLI) itself.
     run "integration (CLI + test_client + simulator, mbedTLS $VERSION)" \
         "$PY" "$ROOT/tests/integration.py" "$B/ges_job_status"
     if [ "$INTEG" = full ] && [ -f "$ROOT/tests/integration_wait.py" ]; then
         run "integration: waiting (CLI --wait, mbedTLS $VERSION)" \
             "$PY" "$ROOT/tests/integration_wait.py" "$B/ges_job_status"
     fi
-elif [ -x "$B/test_client" ]; then
-    run "test_client (TLS client vs simulator, mbedTLS $VERSION)" \
-        "$PY" "$HERE/with_sim.py" -- ${RUN[@]+"${RUN[@]}"} "$B/test_client" '{port}' '{ca}' '{token}' '{expired}' '{wrongname}'
 fi
 if [ -x "$B/ram_probe" ]; then
     # Heap per poll, record sizes, smallest allocator pool (information),
@@ -361,5 +340,4 @@ if [ -x "$B/ram_probe" ]; then
 fi
 
 echo "== all suites, mbedTLS $VERSION ($CONFIG config, $patch_note), $(($(date +%s) - t_start)) s"
-echo "$total_p passed, $total_f failed"
-[ "$total_f" -eq 0 ]
+hard_total

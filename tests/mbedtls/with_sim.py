@@ -4,9 +4,9 @@
     python3 tests/mbedtls/with_sim.py [--sim-arg ARG]... -- CMD [ARG...]
     python3 tests/mbedtls/with_sim.py --rsa-tls12 -- CMD [ARG...]
 
-The simulator is started as tests/integration.py starts it (a temporary --dir and
---state-file); in CMD's arguments {port} {ca} {token} {expired} {wrongname} are
+The simulator is started by tests/simlib.py, as the integration suites start it; in CMD's arguments {port} {ca} {token} {expired} {wrongname} are
 replaced by the simulator's state. Exits with CMD's status (124 on a 120 s timeout,
+times GES_TEST_TIMEOUT_SCALE,
 and "0 passed, 1 failed" is printed when the server does not start).
 
 --rsa-tls12 starts `openssl s_server -WWW -tls1_2` instead, with an RSA chain made
@@ -17,7 +17,6 @@ gateway with an RSA certificate looks like (OpenSSL then prefers RSA-PSS signatu
 Only {port}, {ca} and {token} are meaningful there.
 Standard library only (and the openssl tool).
 """
-import json
 import os
 import signal
 import subprocess
@@ -26,7 +25,10 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SIM = os.path.join(HERE, "..", "sim", "ges_sim.py")
+sys.path.insert(0, os.path.join(HERE, ".."))
+from simlib import Sim  # noqa: E402  (the simulator as integration.py starts it)
+# GES_TEST_TIMEOUT_SCALE (as tests/integration.py): valgrind's runs take longer.
+TIMEOUT = 120 * int(os.environ.get("GES_TEST_TIMEOUT_SCALE", "1"))
 
 
 def free_port():
@@ -111,52 +113,44 @@ def main(argv):
                 print("the openssl server did not start: %s" % e)
                 print("0 passed, 1 failed")
                 return 1
-            return run_cmd(cmd, subst, sim, err)
-        state_file = os.path.join(d, "sim-state.json")
-        err = open(os.path.join(d, "sim-stderr.log"), "w+b")
-        sim = subprocess.Popen([sys.executable, SIM, "--dir", os.path.join(d, "sim"),
-                                "--state-file", state_file] + sim_args,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=err)
-        st = None
-        end = time.monotonic() + 20
-        while time.monotonic() < end and sim.poll() is None:
-            try:
-                with open(state_file) as f:
-                    st = json.loads(f.read())
-                break
-            except (OSError, ValueError):
-                time.sleep(0.05)
-        if st is None:
-            if sim.poll() is None:
-                sim.kill()
-            sim.wait()
-            err.seek(0)
-            print("the simulator did not start: %s" % err.read().decode(errors="replace").strip())
+            return run_cmd(cmd, subst, lambda: stop_server(sim, err))
+        sim = Sim(d, "sim", sim_args, log=True)
+        try:
+            sim.wait_ready(timeout=20)
+        except RuntimeError as e:
+            sim.stop()
+            with open(os.path.join(sim.dir, "sim.log")) as f:
+                print("%s: %s" % (e, f.read().strip()))
             print("0 passed, 1 failed")
             return 1
+        st = sim.state
         subst = {"port": str(st["port"]), "ca": st["ca"], "token": st["token"],
                  "expired": str(st["ports"]["expired"]),
                  "wrongname": str(st["ports"]["wrongname"])}
-        return run_cmd(cmd, subst, sim, err)
+        return run_cmd(cmd, subst, sim.stop)
 
 
-def run_cmd(cmd, subst, server, err):
+def stop_server(server, err):
+    """Stop the openssl server by its pid."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+    err.close()
+
+
+def run_cmd(cmd, subst, stop):
     """Run cmd with the placeholders filled, then stop the server."""
     real = [a.format(**subst) if "{" in a else a for a in cmd]
     try:
-        rc = subprocess.run(real, stdin=subprocess.DEVNULL, timeout=120).returncode
+        rc = subprocess.run(real, stdin=subprocess.DEVNULL, timeout=TIMEOUT).returncode
     except subprocess.TimeoutExpired:
-        print("%s timed out after 120 s" % os.path.basename(real[0]))
+        print("%s timed out after %d s" % (os.path.basename(real[0]), TIMEOUT))
         rc = 124
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        err.close()
+        stop()
     return rc
 
 

@@ -1,5 +1,5 @@
 # Benchmarks (tests/bench/, see tests/bench/BENCHMARKS.md). Not part of
-# `make test`. `make bench` installs what it needs (tests/bench/deps.sh),
+# `make test`. `make bench` installs what it needs (tests/deps.sh bench),
 # builds the programs into $(B)/bench, runs every runner (each starts and
 # stops its own simulator), prints each figure with the command that
 # reproduces it, then the table and the targets (met / missed). Missed
@@ -31,8 +31,7 @@ BENCH_BINS = $(BENCH_DIR)/cpu_parse $(BENCH_DIR)/e2e_polls $(BENCH_DIR)/e2e_poll
         bench-stream bench-summary
 
 bench-deps:
-	@sh tests/bench/deps.sh
-	@sh tests/deps.sh
+	@sh tests/deps.sh bench
 
 $(BENCH_DIR):
 	@mkdir -p $(BENCH_DIR)

@@ -2,7 +2,7 @@
 # port/lwip (Cortex-M compile check and host tests on Debian's lwIP), the
 # single-file amalgamation, and the unit tests on 32-bit ARM Linux (unsigned
 # char) under qemu-user. The work is in tests/embedded/*.sh; each target
-# installs what it needs with tests/embedded/deps.sh and ends with
+# installs what it needs with tests/deps.sh and ends with
 # "N passed, N failed".
 #
 #   make cortex-m       arm-none-eabi-gcc -Os: ges_job.o with/without TLS,
@@ -20,25 +20,25 @@ EMB_ENV = CC="$(CC)" CSTD="$(CSTD)" WARN="$(WARN)" STRICT="$(STRICT)" \
           LDLIBS="$(LDLIBS)"
 
 cortex-m:
-	@sh tests/embedded/deps.sh host cortex-m lwip
+	@sh tests/deps.sh host cortex-m lwip
 	@$(EMB_ENV) sh tests/embedded/cortex_m.sh $(B)
 
 lwip-host:
-	@sh tests/embedded/deps.sh host lwip
+	@sh tests/deps.sh host lwip
 	@$(EMB_ENV) sh tests/embedded/lwip_host.sh $(B)
 
 lwip-raw-host:
-	@sh tests/embedded/deps.sh host
+	@sh tests/deps.sh host
 	@$(EMB_ENV) sh tests/lwip/run.sh $(B)
 
 amalgamation:
-	@sh tests/embedded/deps.sh host
+	@sh tests/deps.sh host
 	@$(EMB_ENV) sh tests/embedded/amalgamation.sh
 
 test-armhf:
-	@sh tests/embedded/deps.sh armhf
+	@sh tests/deps.sh armhf
 	@$(EMB_ENV) sh tests/embedded/armhf.sh $(B)
 
 ci-embedded:
-	@sh tests/embedded/deps.sh
+	@sh tests/deps.sh embedded
 	@$(EMB_ENV) sh tests/embedded/ci.sh $(B)

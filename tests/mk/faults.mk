@@ -15,7 +15,7 @@
 .PHONY: test-faults test-faults-full soak
 
 test-faults: deps
-	@sh tests/hardening/deps.sh clang
+	@sh tests/deps.sh clang
 	@sh tests/faults/run.sh ci $(B)
 
 test-faults-full: deps
