@@ -179,24 +179,30 @@ static int ges__hexval(unsigned char c)
 enum { GES__E_NONE, GES__E_BACKSLASH, GES__E_HEX, GES__E_LOW_BACKSLASH, GES__E_LOW_U };
 
 /* Length of the run of plain bytes at s (printable ASCII but '"' and '\\'),
- * which a string decoder outside any escape copies as they are. */
+ * which a string decoder outside any escape copies as they are.
+ *
+ * A word at a time (size_t: 8 bytes on 64-bit hosts, 4 on Cortex-M), read
+ * through memcpy so any alignment is fine. The test is the "determine if a
+ * word has a zero byte / a byte less than n" trick of Sean Anderson's Bit
+ * Twiddling Hacks, specialised: a byte is special when it is < 0x20 (its
+ * x - 0x20 borrows), '"' or '\\' (its x ^ '"' or x ^ '\\' is 0, and minus 1
+ * borrows), or >= 0x80 (its own top bit). The top bit of every lane is set
+ * for the lowest special byte at least; borrows only run upwards from a
+ * special byte, so a word without one gives exactly 0 (no false alarm) and
+ * ~x's usual mask is not needed (a byte whose top bit x has set is special
+ * anyway). The byte loop then finds where the run ends. */
+#define GES__W1 ((size_t)-1 / 255u) /* 0x0101...01 */
 static size_t ges__plain_run(const char *s, size_t n)
 {
     size_t k = 0;
-    /* Four bytes at a time while none is special (exact word tests: some
-     * byte < 0x20 or >= 0x80, some byte equal to '"' or '\\'); the byte
-     * loop below then finds where the run ends. */
-    while (n - k >= 4) {
-        uint32_t x, q, b;
-        memcpy(&x, s + k, 4);
-        q = x ^ 0x22222222u;
-        b = x ^ 0x5C5C5C5Cu;
-        if (((x & 0x80808080u) | ((x - 0x20202020u) & ~x & 0x80808080u) |
-             ((q - 0x01010101u) & ~q & 0x80808080u) |
-             ((b - 0x01010101u) & ~b & 0x80808080u)) != 0) {
+    while (n - k >= sizeof(size_t)) {
+        size_t x;
+        memcpy(&x, s + k, sizeof x);
+        if (((x - GES__W1 * 0x20u) | ((x ^ GES__W1 * 0x22u) - GES__W1) |
+             ((x ^ GES__W1 * 0x5Cu) - GES__W1) | x) & GES__W1 * 0x80u) {
             break;
         }
-        k += 4;
+        k += sizeof(size_t);
     }
     while (k < n) {
         unsigned char c = (unsigned char)s[k];
@@ -215,6 +221,24 @@ static void ges__sdec_plain(ges__sdec_t *d, const char *s, size_t n)
     if (n > room) {
         n = room;
         d->trunc = 1;
+    }
+    memcpy(d->dst + d->len, s, n);
+    d->len += n;
+}
+
+/* Copy n bytes that are already known to be valid UTF-8 without any escape
+ * (a string the framer validated), at a character boundary: the same result
+ * as decoding them, and cut where the decoder would cut, before the first
+ * character that does not fit. */
+static void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
+{
+    size_t room;
+    if (d->dst == NULL || d->trunc) return;
+    room = d->cap - d->len;
+    if (n > room) {
+        n = room;
+        d->trunc = 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0u) == 0x80u) n--; /* s[room] exists */
     }
     memcpy(d->dst + d->len, s, n);
     d->len += n;
@@ -647,6 +671,7 @@ typedef struct {
     uint8_t level;       /* GES__L_TOP, GES__L_ERROR, GES__L_DETAIL or GES__L_ENTRY */
     uint8_t kind;
     uint8_t idx;         /* GES_FI_* / GES_FE_* bit and len index, or set index */
+    uint8_t l1, l2;      /* strlen(v1), strlen(v2): the lookup compares these first */
     uint16_t cap;        /* string bound */
     size_t off;          /* offset in ges_job_status_t or ges_job_file_t */
 } ges__field_t;
@@ -661,22 +686,25 @@ static int ges__kind_scalar(unsigned kind)
 #define GES__OFF_F64(t, m) offsetof(t, m)
 #define GES__OFF_I64(t, m) offsetof(t, m)
 #define GES__OFF_DETAIL(t, m) 0
+#define GES__KL(k) (uint8_t)(sizeof(k) - 1)
+#define GES__KEYS(k1, k2) k1, k2
+#define GES__LENS(k1, k2) GES__KL(k1), GES__KL(k2)
 #define GES__TOP_ROW(NAME, m, k1, k2, KIND, bound) \
-    {k1, k2, GES__L_TOP, GES__K_##KIND, GES_FI_##NAME, bound, \
-     GES__OFF_##KIND(ges_job_status_t, m)},
+    {GES__KEYS(k1, k2), GES__L_TOP, GES__K_##KIND, GES_FI_##NAME, GES__LENS(k1, k2), \
+     bound, GES__OFF_##KIND(ges_job_status_t, m)},
 #define GES__ENT_ROW(NAME, m, k1, k2, KIND, bound) \
-    {k1, k2, GES__L_ENTRY, GES__K_##KIND, GES_FE_##NAME, bound, \
-     GES__OFF_##KIND(ges_job_file_t, m)},
+    {GES__KEYS(k1, k2), GES__L_ENTRY, GES__K_##KIND, GES_FE_##NAME, GES__LENS(k1, k2), \
+     bound, GES__OFF_##KIND(ges_job_file_t, m)},
 #define GES__SET_ROW(NAME, k1, k2) \
-    {k1, k2, GES__L_DETAIL, GES__K_SET, GES_SET_##NAME, 0, 0},
+    {GES__KEYS(k1, k2), GES__L_DETAIL, GES__K_SET, GES_SET_##NAME, GES__LENS(k1, k2), 0, 0},
 static const ges__field_t ges__fields[] = {
     GES_JOB_FIELDS(GES__TOP_ROW)
-    {"error", "error", GES__L_TOP, GES__K_ERROR, 0, 0, 0},
+    {"error", "error", GES__L_TOP, GES__K_ERROR, 0, 5, 5, 0, 0},
     /* {"error":{"code","message"}}: the API gateway's nested shape */
-    {"code", "code", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_CODE, GES_CODE_MAX,
+    {"code", "code", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_CODE, 4, 4, GES_CODE_MAX,
      offsetof(ges_job_status_t, error_code)},
-    {"message", "message", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_MESSAGE, GES_TEXT_MAX,
-     offsetof(ges_job_status_t, error_message)},
+    {"message", "message", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_MESSAGE, 7, 7,
+     GES_TEXT_MAX, offsetof(ges_job_status_t, error_message)},
     GES_SETS(GES__SET_ROW)
     GES_FILE_FIELDS(GES__ENT_ROW)
 };
@@ -710,15 +738,35 @@ typedef char ges__fe_len_fit[GES_FE_LEN_SLOTS <= GES_FE_COUNT ? 1 : -1];
     GES__CHECK_ROW(FE, NAME, m, k1, k2, KIND, bound, GES_FE_LEN_SLOTS)
 GES_JOB_FIELDS(GES__CHECK_FI)
 GES_FILE_FIELDS(GES__CHECK_FE)
+/* Key lengths fit the rows' uint8_t. */
+typedef char ges__key_len_fit[GES__KEY_MAX <= 255 ? 1 : -1];
+/* The rows come level by level, in this order (the lookup scans only its
+ * level's rows): the top level's members and "error", the nested error's
+ * two, the sets (GES__L_DETAIL), a file entry's members. */
+#define GES__ROWS_ERROR (GES_FI_COUNT + 1)
+#define GES__ROWS_DETAIL (GES__ROWS_ERROR + 2)
+#define GES__ROWS_ENTRY (GES__ROWS_DETAIL + GES_SET_COUNT)
+typedef char ges__rows_fit[GES__ROWS_ENTRY + GES_FE_COUNT == GES__NFIELDS ? 1 : -1];
 
+/* The row named `key` at `level`: only that level's rows, lengths and
+ * first bytes first, then the rest (a dozen rows at most per level, so no
+ * hashing). */
 static uint8_t ges__lookup(uint8_t level, const char *key, size_t len)
 {
-    size_t i;
-    for (i = 0; i < GES__NFIELDS; i++) {
+    size_t i, end;
+    switch (level) {
+    case GES__L_TOP: i = 0; end = GES__ROWS_ERROR; break;
+    case GES__L_ERROR: i = GES__ROWS_ERROR; end = GES__ROWS_DETAIL; break;
+    case GES__L_DETAIL: i = GES__ROWS_DETAIL; end = GES__ROWS_ENTRY; break;
+    case GES__L_ENTRY: i = GES__ROWS_ENTRY; end = GES__NFIELDS; break;
+    default: return GES__NO_FIELD;
+    }
+    if (len == 0) return GES__NO_FIELD;
+    for (; i < end; i++) {
         const ges__field_t *f = &ges__fields[i];
-        if (f->level == level && len > 0 &&
-            ((f->v1[0] == key[0] && ges__eq(key, len, f->v1)) ||
-             (f->v2[0] == key[0] && ges__eq(key, len, f->v2)))) {
+        GES_ASSERT(f->level == level);
+        if ((f->l1 == len && f->v1[0] == key[0] && memcmp(key, f->v1, len) == 0) ||
+            (f->l2 == len && f->v2[0] == key[0] && memcmp(key, f->v2, len) == 0)) {
             return (uint8_t)i;
         }
     }
@@ -984,7 +1032,8 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
         n = (size_t)(v->end - v->start);
         if (v->type == JSMN_STRING) {
             ges__value_reset(p, f, &d);
-            ges__sdec_feed(&d, s, n);
+            if (memchr(s, '\\', n) == NULL) ges__sdec_copy(&d, s, n); /* validated */
+            else ges__sdec_feed(&d, s, n);
             ges__value_str_done(p, f, &d);
         } else if (s[0] == 'n') {
             ges__value_null(p, f);
