@@ -190,17 +190,32 @@ enum { GES__E_NONE, GES__E_BACKSLASH, GES__E_HEX, GES__E_LOW_BACKSLASH, GES__E_L
  * for the lowest special byte at least; borrows only run upwards from a
  * special byte, so a word without one gives exactly 0 (no false alarm) and
  * ~x's usual mask is not needed (a byte whose top bit x has set is special
- * anyway). The byte loop then finds where the run ends. */
+ * anyway). On a little-endian machine the lowest flagged lane is the first
+ * special byte in memory, and its index is counted without a loop: the
+ * lanes below it, as 0x01 each, summed into the top lane by a multiply.
+ * Elsewhere the byte loop finds where the run ends. */
 #define GES__W1 ((size_t)-1 / 255u) /* 0x0101...01 */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GES__LE 1
+#else
+#define GES__LE 0
+#endif
 static size_t ges__plain_run(const char *s, size_t n)
 {
     size_t k = 0;
     while (n - k >= sizeof(size_t)) {
-        size_t x;
+        size_t x, m;
         memcpy(&x, s + k, sizeof x);
-        if (((x - GES__W1 * 0x20u) | ((x ^ GES__W1 * 0x22u) - GES__W1) |
-             ((x ^ GES__W1 * 0x5Cu) - GES__W1) | x) & GES__W1 * 0x80u) {
+        m = ((x - GES__W1 * 0x20u) | ((x ^ GES__W1 * 0x22u) - GES__W1) |
+             ((x ^ GES__W1 * 0x5Cu) - GES__W1) | x) & GES__W1 * 0x80u;
+        if (m != 0) {
+#if GES__LE
+            m = (((m & (0u - m)) >> 7) - 1u) & GES__W1; /* 0x01 per lane below */
+            return k + ((m * GES__W1) >> (8u * (sizeof(size_t) - 1u)));
+#else
             break;
+#endif
         }
         k += sizeof(size_t);
     }
