@@ -1089,30 +1089,40 @@ static void ges__go_direct(ges_parser_t *p)
     p->value_start = 0;
 }
 
-/* Append one byte of the member being captured. */
-static ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
+/* Append one byte of the member being captured, the buffer being full
+ * (ges__cap's slow path). */
+static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
 {
-    if (p->used + 1 >= p->work_len) { /* keep one byte for the '}' */
-        if (p->members > 0) {
-            /* Hand the complete members to jsmn; keep the partial one. */
-            /* The partial member starts with its ',' separator, which the
-             * '}' closing the complete ones overwrites. */
-            size_t from = p->member_start + 1, tail;
-            ges_err_t e = ges__piece(p, p->member_start);
-            if (e != GES_OK) return e;
-            tail = p->used - from;
-            memmove(p->work + 1, p->work + from, tail);
-            if (p->value_start) p->value_start = p->value_start - from + 1;
-            p->member_start = 1;
-            p->used = 1 + tail;
-        }
-        if (p->used + 1 >= p->work_len) {
-            ges__go_direct(p);
-            return GES_OK;
-        }
+    if (p->members > 0) {
+        /* Hand the complete members to jsmn; keep the partial one. */
+        /* The partial member starts with its ',' separator, which the
+         * '}' closing the complete ones overwrites. */
+        size_t from = p->member_start + 1, tail;
+        ges_err_t e = ges__piece(p, p->member_start);
+        if (e != GES_OK) return e;
+        tail = p->used - from;
+        memmove(p->work + 1, p->work + from, tail);
+        if (p->value_start) p->value_start = p->value_start - from + 1;
+        p->member_start = 1;
+        p->used = 1 + tail;
+    }
+    if (p->used + 1 >= p->work_len) {
+        ges__go_direct(p);
+        return GES_OK;
     }
     p->work[p->used++] = (char)c;
     return GES_OK;
+}
+
+/* Append one byte of the member being captured (one byte is kept for the
+ * '}' that closes the piece). */
+static ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
+{
+    if (p->used + 1 < p->work_len) {
+        p->work[p->used++] = (char)c;
+        return GES_OK;
+    }
+    return ges__cap_full(p, c);
 }
 
 /* A key starts at a member level: open a piece or add to it. */
@@ -1425,8 +1435,12 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
             e = ges__cap(p, c);
             if (e != GES_OK) return e;
         }
-        r = ges__sdec_byte(&p->str, c);
-        if (r < 0) return (ges_err_t)r;
+        if (c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0) {
+            r = GES__STR_END; /* what ges__sdec_byte says, without the call */
+        } else {
+            r = ges__sdec_byte(&p->str, c);
+            if (r < 0) return (ges_err_t)r;
+        }
         if (r == GES__STR_END) {
             if (p->is_key) {
                 ges__key_done(p);
@@ -1549,6 +1563,7 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
         len = (size_t)(GES_BODY_MAX - p->offset);
         over = 1;
     }
+    /* p->offset counts the bytes consumed: the failing byte is not */
     for (i = 0; i < len; i++) {
         ges_err_t e;
         if (p->state == GES__S_STR && p->str.esc == GES__E_NONE && p->str.need == 0) {
@@ -1557,8 +1572,10 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
             size_t k = ges__plain_run(data + i, len - i);
             if (k > 1) {
                 e = ges__str_run(p, data + i, k);
-                if (e != GES_OK) return ges__parser_fail(p, e);
-                p->offset += k;
+                if (e != GES_OK) {
+                    p->offset += i;
+                    return ges__parser_fail(p, e);
+                }
                 i += k - 1;
                 continue;
             }
@@ -1566,9 +1583,12 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
         do {
             e = ges__byte(p, (unsigned char)data[i]);
         } while (e == GES__AGAIN);
-        if (e != GES_OK) return ges__parser_fail(p, e);
-        p->offset++;
+        if (e != GES_OK) {
+            p->offset += i;
+            return ges__parser_fail(p, e);
+        }
     }
+    p->offset += len;
     return over ? ges__parser_fail(p, GES_ERR_HTTP_BODY_TOO_LARGE) : GES_OK;
 }
 
