@@ -632,38 +632,36 @@ static int64_t ges__days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static int ges__num2(const char *s, unsigned *v)
-{
-    if (!ges__is_digit((unsigned char)s[0]) || !ges__is_digit((unsigned char)s[1])) return 0;
-    *v = (unsigned)(s[0] - '0') * 10u + (unsigned)(s[1] - '0');
-    return 1;
-}
-
 /* see ges_job.h */
 ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch)
 {
-    static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30,
-                                            31, 31, 30, 31, 30, 31};
-    unsigned yh, yl, mo, d, h, mi, sec, dim;
+    /* d: a digit; anything else: that byte ('T' may also be a space) */
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+    unsigned v[6], i, leap;
     if (s == NULL || epoch == NULL) return GES_ERR_INVALID_ARG;
     if (len == 20 && s[19] == 'Z') len = 19;
-    if (len != 19 || s[4] != '-' || s[7] != '-' ||
-        (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
-        !ges__num2(s, &yh) || !ges__num2(s + 2, &yl) ||
-        !ges__num2(s + 5, &mo) || !ges__num2(s + 8, &d) ||
-        !ges__num2(s + 11, &h) || !ges__num2(s + 14, &mi) ||
-        !ges__num2(s + 17, &sec)) {
+    if (len != 19) return GES_ERR_INVALID_ARG;
+    for (i = 0; i < 19; i++) {
+        if (pat[i] == 'd' ? !ges__is_digit((unsigned char)s[i])
+                          : (s[i] != pat[i] && !(i == 10 && s[i] == ' '))) {
+            return GES_ERR_INVALID_ARG;
+        }
+    }
+    /* year (4 digits), month, day, hour, minute, second (2 each) */
+    for (i = 0; i < 6; i++) {
+        const char *q = s + (i == 0 ? 0 : 2 + 3 * i);
+        v[i] = (unsigned)(q[0] - '0') * 10u + (unsigned)(q[1] - '0');
+    }
+    v[0] = v[0] * 100u + (unsigned)(s[2] - '0') * 10u + (unsigned)(s[3] - '0');
+    leap = v[0] % 4 == 0 && (v[0] % 100 != 0 || v[0] % 400 == 0);
+    /* days in the month: 30 or 31 alternating, the parity flipping at
+     * August; February 28 or 29 */
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[3] > 23 || v[4] > 59 || v[5] > 59 ||
+        v[2] > (v[1] == 2 ? 28u + leap : 30u + ((v[1] + (v[1] >> 3)) & 1u))) {
         return GES_ERR_INVALID_ARG;
     }
-    yh = yh * 100 + yl;
-    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) {
-        return GES_ERR_INVALID_ARG;
-    }
-    dim = mdays[mo - 1];
-    if (mo == 2 && yh % 4 == 0 && (yh % 100 != 0 || yh % 400 == 0)) dim = 29;
-    if (d > dim) return GES_ERR_INVALID_ARG;
-    *epoch = ges__days_from_civil((int64_t)yh, mo, d) * 86400 +
-             (int64_t)(h * 3600u + mi * 60u + sec);
+    *epoch = ges__days_from_civil((int64_t)v[0], v[1], v[2]) * 86400 +
+             (int64_t)(v[3] * 3600u + v[4] * 60u + v[5]);
     return GES_OK;
 }
 
