@@ -1392,29 +1392,47 @@ static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
     return ges__value_end(p, 0);
 }
 
-/* A run of plain bytes inside a string (see ges__plain_run): what
- * ges__byte would do for each, in bulk while the work buffer has room. */
-static ges_err_t ges__str_run(ges_parser_t *p, const char *s, size_t n)
+/* The bytes of a string after its opening quote, up to its closing quote
+ * (not included) or the end of the data, at once: decoded (or only
+ * checked) in a loop, plain runs a word at a time, escapes and UTF-8 by
+ * the decoder; then captured, in one copy when the work buffer has room
+ * for all of them, else byte by byte as ges__cap decides (when the member
+ * goes direct there, the rest is decoded again into its field, as
+ * ges__go_direct did with the bytes before). *k gets the bytes consumed;
+ * at an error, those before the bad one. */
+static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *k)
 {
+    size_t j = 0;
+    int r = GES__STR_MORE;
+    while (j < n) {
+        if (p->str.esc == GES__E_NONE && p->str.need == 0) {
+            size_t run = ges__plain_run(s + j, n - j);
+            ges__sdec_plain(&p->str, s + j, run);
+            j += run;
+            if (j == n || s[j] == '"') break;
+        }
+        r = ges__sdec_byte(&p->str, (unsigned char)s[j]);
+        if (r < 0) break;
+        j++;
+    }
+    *k = j;
     if (p->capturing) {
-        size_t room = p->used + 2 <= p->work_len ? p->work_len - p->used - 2 : 0;
-        size_t k = n < room ? n : room;
-        memcpy(p->work + p->used, s, k);
-        p->used += k;
-        ges__sdec_plain(&p->str, s, k);
-        s += k;
-        n -= k;
-        while (n > 0) { /* the buffer is full: byte by byte, as ever */
-            ges_err_t e = ges__cap(p, (unsigned char)*s);
-            if (e != GES_OK) return e;
-            (void)ges__sdec_byte(&p->str, (unsigned char)*s);
-            s++;
-            n--;
-            if (!p->capturing) break;
+        if (j < p->work_len - p->used) { /* ges__cap would take them all */
+            memcpy(p->work + p->used, s, j);
+            p->used += j;
+        } else {
+            size_t t;
+            for (t = 0; t < j; t++) {
+                ges_err_t e = ges__cap(p, (unsigned char)s[t]);
+                if (e != GES_OK) return e;
+                if (!p->capturing) {
+                    if (!p->is_key) ges__sdec_feed(&p->str, s + t, j - t);
+                    break;
+                }
+            }
         }
     }
-    ges__sdec_plain(&p->str, s, n);
-    return GES_OK;
+    return r < 0 ? (ges_err_t)r : GES_OK;
 }
 
 /* ges__byte's "the number ended before this byte: process it again". A
@@ -1564,19 +1582,17 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
     /* p->offset counts the bytes consumed: the failing byte is not */
     for (i = 0; i < len; i++) {
         ges_err_t e;
-        if (p->state == GES__S_STR && p->str.esc == GES__E_NONE && p->str.need == 0) {
-            /* The common case, inside a string: a run of plain bytes is
-             * captured and decoded at once, not byte by byte. */
-            size_t k = ges__plain_run(data + i, len - i);
-            if (k > 1) {
-                e = ges__str_run(p, data + i, k);
-                if (e != GES_OK) {
-                    p->offset += i;
-                    return ges__parser_fail(p, e);
-                }
-                i += k - 1;
-                continue;
+        if (p->state == GES__S_STR) {
+            /* The common case: the inside of a string at once. */
+            size_t k;
+            e = ges__str_seg(p, data + i, len - i, &k);
+            if (e != GES_OK) {
+                p->offset += i + k;
+                return ges__parser_fail(p, e);
             }
+            i += k;
+            if (i == len) break;
+            /* data[i] is the closing quote */
         }
         do {
             e = ges__byte(p, (unsigned char)data[i]);
