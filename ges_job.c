@@ -261,19 +261,103 @@ static void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
 
 static int ges__sdec_byte(ges__sdec_t *d, unsigned char c);
 
-/* Decode the n bytes of a string's inside (no quotes), plain runs at once. */
-static void ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n)
+/* Four hex digits, or -1. */
+static long ges__hex4(const unsigned char *s)
+{
+    long v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        int h = ges__hexval(s[i]);
+        if (h < 0) return -1;
+        v = (v << 4) | h;
+    }
+    return v;
+}
+
+/* A whole escape sequence or multi-byte UTF-8 character at s, the decoder
+ * being between characters: decoded at once when all of it is here and
+ * valid, with what ges__sdec_byte would emit. Returns the bytes it took,
+ * or 0: then the byte decoder goes on (and finds any error at its byte). */
+static size_t ges__sdec_seq(ges__sdec_t *d, const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    if (c == '\\') {
+        unsigned char out;
+        long h, l;
+        if (n < 2) return 0;
+        switch (s[1]) {
+        case '"': case '\\': case '/': out = s[1]; break;
+        case 'b': out = '\b'; break;
+        case 'f': out = '\f'; break;
+        case 'n': out = '\n'; break;
+        case 'r': out = '\r'; break;
+        case 't': out = '\t'; break;
+        case 'u':
+            if (n < 6 || (h = ges__hex4(s + 2)) < 0 || (h >= 0xDC00 && h <= 0xDFFF)) return 0;
+            if (h < 0xD800 || h > 0xDBFF) {
+                ges__sdec_emit_cp(d, (uint32_t)h);
+                return 6;
+            }
+            if (n < 12 || s[6] != '\\' || s[7] != 'u' || (l = ges__hex4(s + 8)) < 0xDC00 ||
+                l > 0xDFFF) {
+                return 0;
+            }
+            ges__sdec_emit_cp(d, 0x10000u + (((uint32_t)h - 0xD800u) << 10) +
+                                     ((uint32_t)l - 0xDC00u));
+            return 12;
+        default:
+            return 0;
+        }
+        ges__sdec_emit(d, &out, 1);
+        return 2;
+    }
+    /* RFC 3629's table: the second byte's range depends on the first */
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4;
+    else return 0;
+    if (n < len || s[1] < (c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80) ||
+        s[1] > (c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF) ||
+        (len > 2 && (s[2] & 0xC0) != 0x80) || (len > 3 && (s[3] & 0xC0) != 0x80)) {
+        return 0;
+    }
+    ges__sdec_emit(d, s, len);
+    return len;
+}
+
+/* Decode the bytes of a string's inside, from wherever the decoder is, up
+ * to the closing quote (not taken) or the n-th byte: plain runs a word at a
+ * time, whole escapes and characters at once, anything else (a sequence
+ * split by the end of the data, an error) byte by byte. Returns
+ * GES__STR_END (s[*k] is the closing quote), GES__STR_MORE (*k == n) or a
+ * negative ges_err_t (s[*k] is the bad byte). */
+static int ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n, size_t *k)
 {
     size_t i = 0;
+    int r = GES__STR_MORE;
     while (i < n) {
         if (d->esc == GES__E_NONE && d->need == 0) {
-            size_t k = ges__plain_run(s + i, n - i);
-            ges__sdec_plain(d, s + i, k);
-            i += k;
+            size_t m = ges__plain_run(s + i, n - i);
+            ges__sdec_plain(d, s + i, m);
+            i += m;
             if (i == n) break;
+            if (s[i] == '"') {
+                r = GES__STR_END;
+                break;
+            }
+            m = ges__sdec_seq(d, (const unsigned char *)s + i, n - i);
+            if (m != 0) {
+                i += m;
+                continue;
+            }
         }
-        (void)ges__sdec_byte(d, (unsigned char)s[i++]);
+        r = ges__sdec_byte(d, (unsigned char)s[i]);
+        if (r < 0) break;
+        i++;
     }
+    *k = i;
+    return r;
 }
 
 /* Feed one byte that follows the opening quote. Returns GES__STR_MORE,
@@ -1046,7 +1130,7 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
         if (v->type == JSMN_STRING) {
             ges__value_reset(p, f, &d);
             if (memchr(s, '\\', n) == NULL) ges__sdec_copy(&d, s, n); /* validated */
-            else ges__sdec_feed(&d, s, n);
+            else (void)ges__sdec_feed(&d, s, n, &j);
             ges__value_str_done(p, f, &d);
         } else if (s[0] == 'n') {
             ges__value_null(p, f);
@@ -1080,8 +1164,9 @@ static void ges__go_direct(ges_parser_t *p)
     p->direct = 1;
     if (p->value_start != 0 && p->state == GES__S_STR && !p->is_key && f != NULL) {
         ges__value_reset(p, f, &p->str);
-        ges__sdec_feed(&p->str, p->work + p->value_start + 1,
-                       p->used - p->value_start - 1);
+        size_t k;
+        (void)ges__sdec_feed(&p->str, p->work + p->value_start + 1,
+                             p->used - p->value_start - 1, &k);
     }
     p->used = 0;
     p->value_start = 0;
@@ -1404,16 +1489,15 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
 {
     size_t j = 0;
     int r = GES__STR_MORE;
-    while (j < n) {
-        if (p->str.esc == GES__E_NONE && p->str.need == 0) {
-            size_t run = ges__plain_run(s + j, n - j);
-            ges__sdec_plain(&p->str, s + j, run);
-            j += run;
-            if (j == n || s[j] == '"') break;
-        }
-        r = ges__sdec_byte(&p->str, (unsigned char)s[j]);
-        if (r < 0) break;
-        j++;
+    if (p->str.esc == GES__E_NONE && p->str.need == 0) {
+        /* most strings are one plain run: no call for them */
+        j = ges__plain_run(s, n);
+        ges__sdec_plain(&p->str, s, j);
+    }
+    if (j < n && s[j] != '"') {
+        size_t m;
+        r = ges__sdec_feed(&p->str, s + j, n - j, &m);
+        j += m;
     }
     *k = j;
     if (p->capturing) {
@@ -1426,7 +1510,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
                 ges_err_t e = ges__cap(p, (unsigned char)s[t]);
                 if (e != GES_OK) return e;
                 if (!p->capturing) {
-                    if (!p->is_key) ges__sdec_feed(&p->str, s + t, j - t);
+                    if (!p->is_key) (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
                     break;
                 }
             }
