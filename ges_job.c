@@ -261,6 +261,31 @@ static void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
 
 static int ges__sdec_byte(ges__sdec_t *d, unsigned char c);
 
+/* The byte a one-letter escape \c stands for, or -1 (\u is not one). */
+static int ges__esc1(unsigned char c)
+{
+    switch (c) {
+    case '"': case '\\': case '/': return c;
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return -1;
+    }
+}
+
+/* A UTF-8 lead byte (RFC 3629): the number of continuation bytes after it
+ * (0: c is no lead), and the range of the first one (no overlongs, no
+ * surrogates, nothing above U+10FFFF); the others are 0x80..0xBF. */
+static unsigned ges__utf8_lead(unsigned c, uint8_t *lo, uint8_t *hi)
+{
+    *lo = (uint8_t)(c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80);
+    *hi = (uint8_t)(c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF);
+    return (c >= 0xC2 && c <= 0xDF) ? 1u : (c >= 0xE0 && c <= 0xEF) ? 2u
+         : (c >= 0xF0 && c <= 0xF4) ? 3u : 0u;
+}
+
 /* Four hex digits, or -1. */
 static long ges__hex4(const unsigned char *s)
 {
@@ -282,17 +307,13 @@ static size_t ges__sdec_seq(ges__sdec_t *d, const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
     size_t len;
+    uint8_t lo, hi;
     if (c == '\\') {
         unsigned char out;
         long h, l;
+        int e;
         if (n < 2) return 0;
         switch (s[1]) {
-        case '"': case '\\': case '/': out = s[1]; break;
-        case 'b': out = '\b'; break;
-        case 'f': out = '\f'; break;
-        case 'n': out = '\n'; break;
-        case 'r': out = '\r'; break;
-        case 't': out = '\t'; break;
         case 'u':
             if (n < 6 || (h = ges__hex4(s + 2)) < 0 || (h >= 0xDC00 && h <= 0xDFFF)) return 0;
             if (h < 0xD800 || h > 0xDBFF) {
@@ -307,18 +328,14 @@ static size_t ges__sdec_seq(ges__sdec_t *d, const unsigned char *s, size_t n)
                                      ((uint32_t)l - 0xDC00u));
             return 12;
         default:
-            return 0;
+            if ((e = ges__esc1(s[1])) < 0) return 0;
+            out = (unsigned char)e;
+            ges__sdec_emit(d, &out, 1);
+            return 2;
         }
-        ges__sdec_emit(d, &out, 1);
-        return 2;
     }
-    /* RFC 3629's table: the second byte's range depends on the first */
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4;
-    else return 0;
-    if (n < len || s[1] < (c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80) ||
-        s[1] > (c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF) ||
+    len = ges__utf8_lead(c, &lo, &hi) + 1u;
+    if (len == 1 || n < len || s[1] < lo || s[1] > hi ||
         (len > 2 && (s[2] & 0xC0) != 0x80) || (len > 3 && (s[3] & 0xC0) != 0x80)) {
         return 0;
     }
@@ -384,41 +401,22 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
             ges__sdec_emit(d, &c, 1);
             return GES__STR_MORE;
         }
-        d->ulo = 0x80;
-        d->uhi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            d->need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            d->need = 2;
-            if (c == 0xE0) d->ulo = 0xA0;      /* no overlongs */
-            else if (c == 0xED) d->uhi = 0x9F; /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            d->need = 3;
-            if (c == 0xF0) d->ulo = 0x90;      /* no overlongs */
-            else if (c == 0xF4) d->uhi = 0x8F; /* <= U+10FFFF */
-        } else {
-            return GES_ERR_JSON_UTF8;
-        }
+        d->need = (uint8_t)ges__utf8_lead(c, &d->ulo, &d->uhi);
+        if (d->need == 0) return GES_ERR_JSON_UTF8;
         d->pend[0] = c;
         d->npend = 1;
         return GES__STR_MORE;
     case GES__E_BACKSLASH: {
         unsigned char out;
-        switch (c) {
-        case '"': case '\\': case '/': out = c; break;
-        case 'b': out = '\b'; break;
-        case 'f': out = '\f'; break;
-        case 'n': out = '\n'; break;
-        case 'r': out = '\r'; break;
-        case 't': out = '\t'; break;
-        case 'u':
+        int e;
+        if (c == 'u') {
             d->esc = GES__E_HEX;
             d->acc = 0;
             d->npend = 0; /* counts hex digits */
             return GES__STR_MORE;
-        default:
-            return GES_ERR_JSON_ESCAPE;
         }
+        if ((e = ges__esc1(c)) < 0) return GES_ERR_JSON_ESCAPE;
+        out = (unsigned char)e;
         d->esc = GES__E_NONE;
         ges__sdec_emit(d, &out, 1);
         return GES__STR_MORE;
