@@ -8,7 +8,7 @@
  *
  *   ges    ges_job_parse() of the body into a ges_job_status_t
  *   jsmn   bare jsmn (Debian's <jsmn.h>, JSMN_STATIC, JSMN_STRICT) tokenizing
- *          the body into 128 tokens: no field is read
+ *          the body into 4096 tokens (52 used): no field is read
  *   cjson  Debian's cJSON: cJSON_Parse, then reading the fields ges_job_parse
  *          fills (top-level strings, jobProgress, each jobDetail set's
  *          entries) into a ges_job_status_t with bounded copies, cJSON_Delete
@@ -19,8 +19,7 @@
  *          2048-byte work buffer (for the streamed 10 MiB answer)
  *
  * With FILE, a parse counts as good when it succeeds (the seed's field
- * checks are for the seed), and jsmn gets as many tokens as the body needs
- * (counted, and allocated, before the loop).
+ * checks are for the seed); jsmn has BENCH_TOKENS tokens whatever the body.
  *
  * Each mode makes one warm-up parse (page faults, lazy symbol binding), then
  * calls bench_loop_MODE(N), which parses N times. Under
@@ -54,7 +53,10 @@
 #include "seed_200.h"
 
 #define NOINLINE __attribute__((noinline, noclone))
-#define BENCH_TOKENS 128
+/* Enough for the seed (52) and for the per-byte bodies of cpu_parse.py (a
+ * body that needs more fails: jsmn's JSMN_ERROR_NOMEM). One constant and
+ * one call of jsmn_parse, so the seed's figure is what it always was. */
+#define BENCH_TOKENS 4096
 
 /* ------------------------------------------------------------------------- */
 /* Allocation counters                                                        */
@@ -187,16 +189,14 @@ NOINLINE int bench_loop_ges_w2048(const char *body, size_t len, int n)
 /* ------------------------------------------------------------------------- */
 /* (b) bare jsmn                                                              */
 /* ------------------------------------------------------------------------- */
-static jsmntok_t toks_seed[BENCH_TOKENS];
-static jsmntok_t *toks = toks_seed;
-static unsigned n_toks = BENCH_TOKENS;
+static jsmntok_t toks[BENCH_TOKENS];
 static int jsmn_count;
 
 static NOINLINE int parse_jsmn(const char *body, size_t len)
 {
     jsmn_parser p;
     jsmn_init(&p);
-    jsmn_count = jsmn_parse(&p, body, len, toks, n_toks);
+    jsmn_count = jsmn_parse(&p, body, len, toks, BENCH_TOKENS);
     return jsmn_count > 0 && toks[0].type == JSMN_OBJECT;
 }
 
@@ -296,14 +296,12 @@ NOINLINE int bench_loop_cjson(const char *body, size_t len, int n)
 static const char *bench_body = SEED_200;
 static size_t bench_len = SEED_200_LEN;
 
-/* FILE's bytes replace the seed's; jsmn gets the tokens it needs. */
+/* FILE's bytes replace the seed's. */
 static int load(const char *path)
 {
     FILE *f = fopen(path, "rb");
     char *b;
     long n;
-    jsmn_parser p;
-    int t;
     if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 ||
         fseek(f, 0, SEEK_SET) != 0 || (b = __real_malloc((size_t)n)) == NULL ||
         fread(b, 1, (size_t)n, f) != (size_t)n) {
@@ -315,13 +313,7 @@ static int load(const char *path)
     bench_body = b;
     bench_len = (size_t)n;
     any_body = 1;
-    jsmn_init(&p);
-    t = jsmn_parse(&p, b, bench_len, NULL, 0);
-    if (t > 0) {
-        toks = __real_malloc((size_t)t * sizeof *toks);
-        n_toks = (unsigned)t;
-    }
-    return toks != NULL;
+    return 1;
 }
 
 static int run(const char *mode, int n)
