@@ -113,11 +113,14 @@ static int ges__eq(const char *s, size_t n, const char *w)
 /* ------------------------------------------------------------------------- */
 /* 3a. JSON strings: an incremental decoder                                   */
 /*                                                                           */
-/* One byte at a time, because a string may arrive split anywhere. It checks */
-/* escapes and UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF),   */
-/* decodes into `dst` when there is one, and cuts only between characters.   */
-/* The same decoder serves the framer (validation, direct values, keys) and  */
-/* the jsmn pieces, so both paths decode identically.                        */
+/* Incremental, because a string may arrive split anywhere: plain runs a     */
+/* word at a time, whole escapes and characters at once when all their bytes */
+/* are there, else one byte at a time (ges__sdec_byte, which also finds      */
+/* every error). It checks escapes and UTF-8 (RFC 3629: no overlongs, no     */
+/* surrogates, <= U+10FFFF), decodes into `dst` when there is one, and cuts  */
+/* only between characters. The same decoder (ges__sdec_feed) serves the     */
+/* framer (validation, direct values, keys) and the jsmn pieces, so both     */
+/* paths decode identically.                                                 */
 /* ------------------------------------------------------------------------- */
 enum { GES__STR_MORE = 0, GES__STR_END = 1 };
 
@@ -1056,10 +1059,11 @@ enum {
  *            |       |                  |                  | object, else  |       |
  *            |       |                  |                  | VALUE         |       |
  *  ----------+-------+------------------+------------------+---------------+-------+------
- *  STR       | the string decoder (ges__sdec_byte): '"' ends it (a key:
- *            | COLON; a value: end (3)); '\' starts an escape; a byte
- *            | < 0x20 is SYN; bad UTF-8 / escapes are GES_ERR_JSON_UTF8 /
- *            | _ESCAPE; anything else stays.
+ *  STR       | the string decoder (ges__str_seg takes the inside at once,
+ *            | ges__sdec_byte the rest): '"' ends it (a key: COLON; a
+ *            | value: end (3)); '\' starts an escape; a byte < 0x20 is
+ *            | SYN; bad UTF-8 / escapes are GES_ERR_JSON_UTF8 / _ESCAPE;
+ *            | anything else stays.
  *  NUM       | the number grammar (ges__num_byte) takes digits . e E + -;
  *            | ws ',' '}' ']' end the number (3) and are then read again
  *            | in the new state (GES__AGAIN); anything else is SYN.
