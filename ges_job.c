@@ -149,11 +149,14 @@ static int ges__eq(const char *s, size_t n, const char *w)
 /* ------------------------------------------------------------------------- */
 /* 3a. JSON strings: an incremental decoder                                   */
 /*                                                                           */
-/* One byte at a time, because a string may arrive split anywhere. It checks */
-/* escapes and UTF-8 (RFC 3629: no overlongs, no surrogates, <= U+10FFFF),   */
-/* decodes into `dst` when there is one, and cuts only between characters.   */
-/* The same decoder serves the framer (validation, direct values, keys) and  */
-/* the jsmn pieces, so both paths decode identically.                        */
+/* Incremental, because a string may arrive split anywhere: plain runs a     */
+/* word at a time, whole escapes and characters at once when all their bytes */
+/* are there, else one byte at a time (ges__sdec_byte, which also finds      */
+/* every error). It checks escapes and UTF-8 (RFC 3629: no overlongs, no     */
+/* surrogates, <= U+10FFFF), decodes into `dst` when there is one, and cuts  */
+/* only between characters. The same decoder (ges__sdec_feed) serves the     */
+/* framer (validation, direct values, keys) and the jsmn pieces, so both     */
+/* paths decode identically.                                                 */
 /* ------------------------------------------------------------------------- */
 enum { GES__STR_MORE = 0, GES__STR_END = 1 };
 
@@ -215,24 +218,45 @@ static int ges__hexval(unsigned char c)
 enum { GES__E_NONE, GES__E_BACKSLASH, GES__E_HEX, GES__E_LOW_BACKSLASH, GES__E_LOW_U };
 
 /* Length of the run of plain bytes at s (printable ASCII but '"' and '\\'),
- * which a string decoder outside any escape copies as they are. */
+ * which a string decoder outside any escape copies as they are.
+ *
+ * A word at a time (size_t: 8 bytes on 64-bit hosts, 4 on Cortex-M), read
+ * through memcpy so any alignment is fine. The test is the "determine if a
+ * word has a zero byte / a byte less than n" trick of Sean Anderson's Bit
+ * Twiddling Hacks, specialised: a byte is special when it is < 0x20 (its
+ * x - 0x20 borrows), '"' or '\\' (its x ^ '"' or x ^ '\\' is 0, and minus 1
+ * borrows), or >= 0x80 (its own top bit). The top bit of every lane is set
+ * for the lowest special byte at least; borrows only run upwards from a
+ * special byte, so a word without one gives exactly 0 (no false alarm) and
+ * ~x's usual mask is not needed (a byte whose top bit x has set is special
+ * anyway). On a little-endian machine the lowest flagged lane is the first
+ * special byte in memory, and its index is counted without a loop: the
+ * lanes below it, as 0x01 each, summed into the top lane by a multiply.
+ * Elsewhere the byte loop finds where the run ends. */
+#define GES__W1 ((size_t)-1 / 255u) /* 0x0101...01 */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GES__LE 1
+#else
+#define GES__LE 0
+#endif
 static size_t ges__plain_run(const char *s, size_t n)
 {
     size_t k = 0;
-    /* Four bytes at a time while none is special (exact word tests: some
-     * byte < 0x20 or >= 0x80, some byte equal to '"' or '\\'); the byte
-     * loop below then finds where the run ends. */
-    while (n - k >= 4) {
-        uint32_t x, q, b;
-        memcpy(&x, s + k, 4);
-        q = x ^ 0x22222222u;
-        b = x ^ 0x5C5C5C5Cu;
-        if (((x & 0x80808080u) | ((x - 0x20202020u) & ~x & 0x80808080u) |
-             ((q - 0x01010101u) & ~q & 0x80808080u) |
-             ((b - 0x01010101u) & ~b & 0x80808080u)) != 0) {
+    while (n - k >= sizeof(size_t)) {
+        size_t x, m;
+        memcpy(&x, s + k, sizeof x);
+        m = ((x - GES__W1 * 0x20u) | ((x ^ GES__W1 * 0x22u) - GES__W1) |
+             ((x ^ GES__W1 * 0x5Cu) - GES__W1) | x) & GES__W1 * 0x80u;
+        if (m != 0) {
+#if GES__LE
+            m = (((m & (0u - m)) >> 7) - 1u) & GES__W1; /* 0x01 per lane below */
+            return k + ((m * GES__W1) >> (8u * (sizeof(size_t) - 1u)));
+#else
             break;
+#endif
         }
-        k += 4;
+        k += sizeof(size_t);
     }
     while (k < n) {
         unsigned char c = (unsigned char)s[k];
@@ -256,21 +280,140 @@ static void ges__sdec_plain(ges__sdec_t *d, const char *s, size_t n)
     d->len += n;
 }
 
+/* Copy n bytes that are already known to be valid UTF-8 without any escape
+ * (a string the framer validated), at a character boundary: the same result
+ * as decoding them, and cut where the decoder would cut, before the first
+ * character that does not fit. */
+static void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
+{
+    size_t room;
+    if (d->dst == NULL || d->trunc) return;
+    room = d->cap - d->len;
+    if (n > room) {
+        n = room;
+        d->trunc = 1;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0u) == 0x80u) n--; /* s[room] exists */
+    }
+    memcpy(d->dst + d->len, s, n);
+    d->len += n;
+}
+
 static int ges__sdec_byte(ges__sdec_t *d, unsigned char c);
 
-/* Decode the n bytes of a string's inside (no quotes), plain runs at once. */
-static void ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n)
+/* The byte a one-letter escape \c stands for, or -1 (\u is not one). */
+static int ges__esc1(unsigned char c)
+{
+    switch (c) {
+    case '"': case '\\': case '/': return c;
+    case 'b': return '\b';
+    case 'f': return '\f';
+    case 'n': return '\n';
+    case 'r': return '\r';
+    case 't': return '\t';
+    default: return -1;
+    }
+}
+
+/* A UTF-8 lead byte (RFC 3629): the number of continuation bytes after it
+ * (0: c is no lead), and the range of the first one (no overlongs, no
+ * surrogates, nothing above U+10FFFF); the others are 0x80..0xBF. */
+static unsigned ges__utf8_lead(unsigned c, uint8_t *lo, uint8_t *hi)
+{
+    *lo = (uint8_t)(c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80);
+    *hi = (uint8_t)(c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF);
+    return (c >= 0xC2 && c <= 0xDF) ? 1u : (c >= 0xE0 && c <= 0xEF) ? 2u
+         : (c >= 0xF0 && c <= 0xF4) ? 3u : 0u;
+}
+
+/* Four hex digits, or -1. */
+static long ges__hex4(const unsigned char *s)
+{
+    long v = 0;
+    int i;
+    for (i = 0; i < 4; i++) {
+        int h = ges__hexval(s[i]);
+        if (h < 0) return -1;
+        v = (v << 4) | h;
+    }
+    return v;
+}
+
+/* A whole escape sequence or multi-byte UTF-8 character at s, the decoder
+ * being between characters: decoded at once when all of it is here and
+ * valid, with what ges__sdec_byte would emit. Returns the bytes it took,
+ * or 0: then the byte decoder goes on (and finds any error at its byte). */
+static size_t ges__sdec_seq(ges__sdec_t *d, const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint8_t lo, hi;
+    if (c == '\\') {
+        unsigned char out;
+        long h, l;
+        int e;
+        if (n < 2) return 0;
+        switch (s[1]) {
+        case 'u':
+            if (n < 6 || (h = ges__hex4(s + 2)) < 0 || (h >= 0xDC00 && h <= 0xDFFF)) return 0;
+            if (h < 0xD800 || h > 0xDBFF) {
+                ges__sdec_emit_cp(d, (uint32_t)h);
+                return 6;
+            }
+            if (n < 12 || s[6] != '\\' || s[7] != 'u' || (l = ges__hex4(s + 8)) < 0xDC00 ||
+                l > 0xDFFF) {
+                return 0;
+            }
+            ges__sdec_emit_cp(d, 0x10000u + (((uint32_t)h - 0xD800u) << 10) +
+                                     ((uint32_t)l - 0xDC00u));
+            return 12;
+        default:
+            if ((e = ges__esc1(s[1])) < 0) return 0;
+            out = (unsigned char)e;
+            ges__sdec_emit(d, &out, 1);
+            return 2;
+        }
+    }
+    len = ges__utf8_lead(c, &lo, &hi) + 1u;
+    if (len == 1 || n < len || s[1] < lo || s[1] > hi ||
+        (len > 2 && (s[2] & 0xC0) != 0x80) || (len > 3 && (s[3] & 0xC0) != 0x80)) {
+        return 0;
+    }
+    ges__sdec_emit(d, s, len);
+    return len;
+}
+
+/* Decode the bytes of a string's inside, from wherever the decoder is, up
+ * to the closing quote (not taken) or the n-th byte: plain runs a word at a
+ * time, whole escapes and characters at once, anything else (a sequence
+ * split by the end of the data, an error) byte by byte. Returns
+ * GES__STR_END (s[*k] is the closing quote), GES__STR_MORE (*k == n) or a
+ * negative ges_err_t (s[*k] is the bad byte). */
+static int ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n, size_t *k)
 {
     size_t i = 0;
+    int r = GES__STR_MORE;
     while (i < n) {
         if (d->esc == GES__E_NONE && d->need == 0) {
-            size_t k = ges__plain_run(s + i, n - i);
-            ges__sdec_plain(d, s + i, k);
-            i += k;
+            size_t m = ges__plain_run(s + i, n - i);
+            ges__sdec_plain(d, s + i, m);
+            i += m;
             if (i == n) break;
+            if (s[i] == '"') {
+                r = GES__STR_END;
+                break;
+            }
+            m = ges__sdec_seq(d, (const unsigned char *)s + i, n - i);
+            if (m != 0) {
+                i += m;
+                continue;
+            }
         }
-        (void)ges__sdec_byte(d, (unsigned char)s[i++]);
+        r = ges__sdec_byte(d, (unsigned char)s[i]);
+        if (r < 0) break;
+        i++;
     }
+    *k = i;
+    return r;
 }
 
 /* Feed one byte that follows the opening quote. Returns GES__STR_MORE,
@@ -297,41 +440,22 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
             ges__sdec_emit(d, &c, 1);
             return GES__STR_MORE;
         }
-        d->ulo = 0x80;
-        d->uhi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            d->need = 1;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            d->need = 2;
-            if (c == 0xE0) d->ulo = 0xA0;      /* no overlongs */
-            else if (c == 0xED) d->uhi = 0x9F; /* no surrogates */
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            d->need = 3;
-            if (c == 0xF0) d->ulo = 0x90;      /* no overlongs */
-            else if (c == 0xF4) d->uhi = 0x8F; /* <= U+10FFFF */
-        } else {
-            return GES_ERR_JSON_UTF8;
-        }
+        d->need = (uint8_t)ges__utf8_lead(c, &d->ulo, &d->uhi);
+        if (d->need == 0) return GES_ERR_JSON_UTF8;
         d->pend[0] = c;
         d->npend = 1;
         return GES__STR_MORE;
     case GES__E_BACKSLASH: {
         unsigned char out;
-        switch (c) {
-        case '"': case '\\': case '/': out = c; break;
-        case 'b': out = '\b'; break;
-        case 'f': out = '\f'; break;
-        case 'n': out = '\n'; break;
-        case 'r': out = '\r'; break;
-        case 't': out = '\t'; break;
-        case 'u':
+        int e;
+        if (c == 'u') {
             d->esc = GES__E_HEX;
             d->acc = 0;
             d->npend = 0; /* counts hex digits */
             return GES__STR_MORE;
-        default:
-            return GES_ERR_JSON_ESCAPE;
         }
+        if ((e = ges__esc1(c)) < 0) return GES_ERR_JSON_ESCAPE;
+        out = (unsigned char)e;
         d->esc = GES__E_NONE;
         ges__sdec_emit(d, &out, 1);
         return GES__STR_MORE;
@@ -629,38 +753,36 @@ static int64_t ges__days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static int ges__num2(const char *s, unsigned *v)
-{
-    if (!ges__is_digit((unsigned char)s[0]) || !ges__is_digit((unsigned char)s[1])) return 0;
-    *v = (unsigned)(s[0] - '0') * 10u + (unsigned)(s[1] - '0');
-    return 1;
-}
-
 /* see ges_job.h */
 ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch)
 {
-    static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30,
-                                            31, 31, 30, 31, 30, 31};
-    unsigned yh, yl, mo, d, h, mi, sec, dim;
+    /* d: a digit; anything else: that byte ('T' may also be a space) */
+    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
+    unsigned v[6], i, leap;
     if (s == NULL || epoch == NULL) return GES_ERR_INVALID_ARG;
     if (len == 20 && s[19] == 'Z') len = 19;
-    if (len != 19 || s[4] != '-' || s[7] != '-' ||
-        (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':' ||
-        !ges__num2(s, &yh) || !ges__num2(s + 2, &yl) ||
-        !ges__num2(s + 5, &mo) || !ges__num2(s + 8, &d) ||
-        !ges__num2(s + 11, &h) || !ges__num2(s + 14, &mi) ||
-        !ges__num2(s + 17, &sec)) {
+    if (len != 19) return GES_ERR_INVALID_ARG;
+    for (i = 0; i < 19; i++) {
+        if (pat[i] == 'd' ? !ges__is_digit((unsigned char)s[i])
+                          : (s[i] != pat[i] && !(i == 10 && s[i] == ' '))) {
+            return GES_ERR_INVALID_ARG;
+        }
+    }
+    /* year (4 digits), month, day, hour, minute, second (2 each) */
+    for (i = 0; i < 6; i++) {
+        const char *q = s + (i == 0 ? 0 : 2 + 3 * i);
+        v[i] = (unsigned)(q[0] - '0') * 10u + (unsigned)(q[1] - '0');
+    }
+    v[0] = v[0] * 100u + (unsigned)(s[2] - '0') * 10u + (unsigned)(s[3] - '0');
+    leap = v[0] % 4 == 0 && (v[0] % 100 != 0 || v[0] % 400 == 0);
+    /* days in the month: 30 or 31 alternating, the parity flipping at
+     * August; February 28 or 29 */
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[3] > 23 || v[4] > 59 || v[5] > 59 ||
+        v[2] > (v[1] == 2 ? 28u + leap : 30u + ((v[1] + (v[1] >> 3)) & 1u))) {
         return GES_ERR_INVALID_ARG;
     }
-    yh = yh * 100 + yl;
-    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) {
-        return GES_ERR_INVALID_ARG;
-    }
-    dim = mdays[mo - 1];
-    if (mo == 2 && yh % 4 == 0 && (yh % 100 != 0 || yh % 400 == 0)) dim = 29;
-    if (d > dim) return GES_ERR_INVALID_ARG;
-    *epoch = ges__days_from_civil((int64_t)yh, mo, d) * 86400 +
-             (int64_t)(h * 3600u + mi * 60u + sec);
+    *epoch = ges__days_from_civil((int64_t)v[0], v[1], v[2]) * 86400 +
+             (int64_t)(v[3] * 3600u + v[4] * 60u + v[5]);
     return GES_OK;
 }
 
@@ -683,6 +805,7 @@ typedef struct {
     uint8_t level;       /* GES__L_TOP, GES__L_ERROR, GES__L_DETAIL or GES__L_ENTRY */
     uint8_t kind;
     uint8_t idx;         /* GES_FI_* / GES_FE_* bit and len index, or set index */
+    uint8_t l1, l2;      /* strlen(v1), strlen(v2): the lookup compares these first */
     uint16_t cap;        /* string bound */
     size_t off;          /* offset in ges_job_status_t or ges_job_file_t */
 } ges__field_t;
@@ -697,22 +820,25 @@ static int ges__kind_scalar(unsigned kind)
 #define GES__OFF_F64(t, m) offsetof(t, m)
 #define GES__OFF_I64(t, m) offsetof(t, m)
 #define GES__OFF_DETAIL(t, m) 0
+#define GES__KL(k) (uint8_t)(sizeof(k) - 1)
+#define GES__KEYS(k1, k2) k1, k2
+#define GES__LENS(k1, k2) GES__KL(k1), GES__KL(k2)
 #define GES__TOP_ROW(NAME, m, k1, k2, KIND, bound) \
-    {k1, k2, GES__L_TOP, GES__K_##KIND, GES_FI_##NAME, bound, \
-     GES__OFF_##KIND(ges_job_status_t, m)},
+    {GES__KEYS(k1, k2), GES__L_TOP, GES__K_##KIND, GES_FI_##NAME, GES__LENS(k1, k2), \
+     bound, GES__OFF_##KIND(ges_job_status_t, m)},
 #define GES__ENT_ROW(NAME, m, k1, k2, KIND, bound) \
-    {k1, k2, GES__L_ENTRY, GES__K_##KIND, GES_FE_##NAME, bound, \
-     GES__OFF_##KIND(ges_job_file_t, m)},
+    {GES__KEYS(k1, k2), GES__L_ENTRY, GES__K_##KIND, GES_FE_##NAME, GES__LENS(k1, k2), \
+     bound, GES__OFF_##KIND(ges_job_file_t, m)},
 #define GES__SET_ROW(NAME, k1, k2) \
-    {k1, k2, GES__L_DETAIL, GES__K_SET, GES_SET_##NAME, 0, 0},
+    {GES__KEYS(k1, k2), GES__L_DETAIL, GES__K_SET, GES_SET_##NAME, GES__LENS(k1, k2), 0, 0},
 static const ges__field_t ges__fields[] = {
     GES_JOB_FIELDS(GES__TOP_ROW)
-    {"error", "error", GES__L_TOP, GES__K_ERROR, 0, 0, 0},
+    {"error", "error", GES__L_TOP, GES__K_ERROR, 0, 5, 5, 0, 0},
     /* {"error":{"code","message"}}: the API gateway's nested shape */
-    {"code", "code", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_CODE, GES_CODE_MAX,
+    {"code", "code", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_CODE, 4, 4, GES_CODE_MAX,
      offsetof(ges_job_status_t, error_code)},
-    {"message", "message", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_MESSAGE, GES_TEXT_MAX,
-     offsetof(ges_job_status_t, error_message)},
+    {"message", "message", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_MESSAGE, 7, 7,
+     GES_TEXT_MAX, offsetof(ges_job_status_t, error_message)},
     GES_SETS(GES__SET_ROW)
     GES_FILE_FIELDS(GES__ENT_ROW)
 };
@@ -746,15 +872,35 @@ typedef char ges__fe_len_fit[GES_FE_LEN_SLOTS <= GES_FE_COUNT ? 1 : -1];
     GES__CHECK_ROW(FE, NAME, m, k1, k2, KIND, bound, GES_FE_LEN_SLOTS)
 GES_JOB_FIELDS(GES__CHECK_FI)
 GES_FILE_FIELDS(GES__CHECK_FE)
+/* Key lengths fit the rows' uint8_t. */
+typedef char ges__key_len_fit[GES__KEY_MAX <= 255 ? 1 : -1];
+/* The rows come level by level, in this order (the lookup scans only its
+ * level's rows): the top level's members and "error", the nested error's
+ * two, the sets (GES__L_DETAIL), a file entry's members. */
+#define GES__ROWS_ERROR (GES_FI_COUNT + 1)
+#define GES__ROWS_DETAIL (GES__ROWS_ERROR + 2)
+#define GES__ROWS_ENTRY (GES__ROWS_DETAIL + GES_SET_COUNT)
+typedef char ges__rows_fit[GES__ROWS_ENTRY + GES_FE_COUNT == GES__NFIELDS ? 1 : -1];
 
+/* The row named `key` at `level`: only that level's rows, lengths and
+ * first bytes first, then the rest (a dozen rows at most per level, so no
+ * hashing). */
 static uint8_t ges__lookup(uint8_t level, const char *key, size_t len)
 {
-    size_t i;
-    for (i = 0; i < GES__NFIELDS; i++) {
+    size_t i, end;
+    switch (level) {
+    case GES__L_TOP: i = 0; end = GES__ROWS_ERROR; break;
+    case GES__L_ERROR: i = GES__ROWS_ERROR; end = GES__ROWS_DETAIL; break;
+    case GES__L_DETAIL: i = GES__ROWS_DETAIL; end = GES__ROWS_ENTRY; break;
+    case GES__L_ENTRY: i = GES__ROWS_ENTRY; end = GES__NFIELDS; break;
+    default: return GES__NO_FIELD;
+    }
+    if (len == 0) return GES__NO_FIELD;
+    for (; i < end; i++) {
         const ges__field_t *f = &ges__fields[i];
-        if (f->level == level && len > 0 &&
-            ((f->v1[0] == key[0] && ges__eq(key, len, f->v1)) ||
-             (f->v2[0] == key[0] && ges__eq(key, len, f->v2)))) {
+        GES_ASSERT(f->level == level);
+        if ((f->l1 == len && f->v1[0] == key[0] && memcmp(key, f->v1, len) == 0) ||
+            (f->l2 == len && f->v2[0] == key[0] && memcmp(key, f->v2, len) == 0)) {
             return (uint8_t)i;
         }
     }
@@ -949,10 +1095,11 @@ enum {
  *            |       |                  |                  | object, else  |       |
  *            |       |                  |                  | VALUE         |       |
  *  ----------+-------+------------------+------------------+---------------+-------+------
- *  STR       | the string decoder (ges__sdec_byte): '"' ends it (a key:
- *            | COLON; a value: end (3)); '\' starts an escape; a byte
- *            | < 0x20 is SYN; bad UTF-8 / escapes are GES_ERR_JSON_UTF8 /
- *            | _ESCAPE; anything else stays.
+ *  STR       | the string decoder (ges__str_seg takes the inside at once,
+ *            | ges__sdec_byte the rest): '"' ends it (a key: COLON; a
+ *            | value: end (3)); '\' starts an escape; a byte < 0x20 is
+ *            | SYN; bad UTF-8 / escapes are GES_ERR_JSON_UTF8 / _ESCAPE;
+ *            | anything else stays.
  *  NUM       | the number grammar (ges__num_byte) takes digits . e E + -;
  *            | ws ',' '}' ']' end the number (3) and are then read again
  *            | in the new state (GES__AGAIN); anything else is SYN.
@@ -1020,7 +1167,8 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
         n = (size_t)(v->end - v->start);
         if (v->type == JSMN_STRING) {
             ges__value_reset(p, f, &d);
-            ges__sdec_feed(&d, s, n);
+            if (memchr(s, '\\', n) == NULL) ges__sdec_copy(&d, s, n); /* validated */
+            else (void)ges__sdec_feed(&d, s, n, &j);
             ges__value_str_done(p, f, &d);
         } else if (s[0] == 'n') {
             ges__value_null(p, f);
@@ -1054,37 +1202,48 @@ static void ges__go_direct(ges_parser_t *p)
     p->direct = 1;
     if (p->value_start != 0 && p->state == GES__S_STR && !p->is_key && f != NULL) {
         ges__value_reset(p, f, &p->str);
-        ges__sdec_feed(&p->str, p->work + p->value_start + 1,
-                       p->used - p->value_start - 1);
+        size_t k;
+        (void)ges__sdec_feed(&p->str, p->work + p->value_start + 1,
+                             p->used - p->value_start - 1, &k);
     }
     p->used = 0;
     p->value_start = 0;
 }
 
-/* Append one byte of the member being captured. */
-static ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
+/* Append one byte of the member being captured, the buffer being full
+ * (ges__cap's slow path). */
+static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
 {
-    if (p->used + 1 >= p->work_len) { /* keep one byte for the '}' */
-        if (p->members > 0) {
-            /* Hand the complete members to jsmn; keep the partial one. */
-            /* The partial member starts with its ',' separator, which the
-             * '}' closing the complete ones overwrites. */
-            size_t from = p->member_start + 1, tail;
-            ges_err_t e = ges__piece(p, p->member_start);
-            if (e != GES_OK) return e;
-            tail = p->used - from;
-            memmove(p->work + 1, p->work + from, tail);
-            if (p->value_start) p->value_start = p->value_start - from + 1;
-            p->member_start = 1;
-            p->used = 1 + tail;
-        }
-        if (p->used + 1 >= p->work_len) {
-            ges__go_direct(p);
-            return GES_OK;
-        }
+    if (p->members > 0) {
+        /* Hand the complete members to jsmn; keep the partial one. */
+        /* The partial member starts with its ',' separator, which the
+         * '}' closing the complete ones overwrites. */
+        size_t from = p->member_start + 1, tail;
+        ges_err_t e = ges__piece(p, p->member_start);
+        if (e != GES_OK) return e;
+        tail = p->used - from;
+        memmove(p->work + 1, p->work + from, tail);
+        if (p->value_start) p->value_start = p->value_start - from + 1;
+        p->member_start = 1;
+        p->used = 1 + tail;
+    }
+    if (p->used + 1 >= p->work_len) {
+        ges__go_direct(p);
+        return GES_OK;
     }
     p->work[p->used++] = (char)c;
     return GES_OK;
+}
+
+/* Append one byte of the member being captured (one byte is kept for the
+ * '}' that closes the piece). */
+static ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
+{
+    if (p->used + 1 < p->work_len) {
+        p->work[p->used++] = (char)c;
+        return GES_OK;
+    }
+    return ges__cap_full(p, c);
 }
 
 /* A key starts at a member level: open a piece or add to it. */
@@ -1356,29 +1515,46 @@ static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
     return ges__value_end(p, 0);
 }
 
-/* A run of plain bytes inside a string (see ges__plain_run): what
- * ges__byte would do for each, in bulk while the work buffer has room. */
-static ges_err_t ges__str_run(ges_parser_t *p, const char *s, size_t n)
+/* The bytes of a string after its opening quote, up to its closing quote
+ * (not included) or the end of the data, at once: decoded (or only
+ * checked) in a loop, plain runs a word at a time, escapes and UTF-8 by
+ * the decoder; then captured, in one copy when the work buffer has room
+ * for all of them, else byte by byte as ges__cap decides (when the member
+ * goes direct there, the rest is decoded again into its field, as
+ * ges__go_direct did with the bytes before). *k gets the bytes consumed;
+ * at an error, those before the bad one. */
+static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *k)
 {
+    size_t j = 0;
+    int r = GES__STR_MORE;
+    if (p->str.esc == GES__E_NONE && p->str.need == 0) {
+        /* most strings are one plain run: no call for them */
+        j = ges__plain_run(s, n);
+        ges__sdec_plain(&p->str, s, j);
+    }
+    if (j < n && s[j] != '"') {
+        size_t m;
+        r = ges__sdec_feed(&p->str, s + j, n - j, &m);
+        j += m;
+    }
+    *k = j;
     if (p->capturing) {
-        size_t room = p->used + 2 <= p->work_len ? p->work_len - p->used - 2 : 0;
-        size_t k = n < room ? n : room;
-        memcpy(p->work + p->used, s, k);
-        p->used += k;
-        ges__sdec_plain(&p->str, s, k);
-        s += k;
-        n -= k;
-        while (n > 0) { /* the buffer is full: byte by byte, as ever */
-            ges_err_t e = ges__cap(p, (unsigned char)*s);
-            if (e != GES_OK) return e;
-            (void)ges__sdec_byte(&p->str, (unsigned char)*s);
-            s++;
-            n--;
-            if (!p->capturing) break;
+        if (j < p->work_len - p->used) { /* ges__cap would take them all */
+            memcpy(p->work + p->used, s, j);
+            p->used += j;
+        } else {
+            size_t t;
+            for (t = 0; t < j; t++) {
+                ges_err_t e = ges__cap(p, (unsigned char)s[t]);
+                if (e != GES_OK) return e;
+                if (!p->capturing) {
+                    if (!p->is_key) (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
+                    break;
+                }
+            }
         }
     }
-    ges__sdec_plain(&p->str, s, n);
-    return GES_OK;
+    return r < 0 ? (ges_err_t)r : GES_OK;
 }
 
 /* ges__byte's "the number ended before this byte: process it again". A
@@ -1397,8 +1573,12 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
             e = ges__cap(p, c);
             if (e != GES_OK) return e;
         }
-        r = ges__sdec_byte(&p->str, c);
-        if (r < 0) return (ges_err_t)r;
+        if (c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0) {
+            r = GES__STR_END; /* what ges__sdec_byte says, without the call */
+        } else {
+            r = ges__sdec_byte(&p->str, c);
+            if (r < 0) return (ges_err_t)r;
+        }
         if (r == GES__STR_END) {
             if (p->is_key) {
                 ges__key_done(p);
@@ -1521,26 +1701,30 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
         len = (size_t)(GES_BODY_MAX - p->offset);
         over = 1;
     }
+    /* p->offset counts the bytes consumed: the failing byte is not */
     for (i = 0; i < len; i++) {
         ges_err_t e;
-        if (p->state == GES__S_STR && p->str.esc == GES__E_NONE && p->str.need == 0) {
-            /* The common case, inside a string: a run of plain bytes is
-             * captured and decoded at once, not byte by byte. */
-            size_t k = ges__plain_run(data + i, len - i);
-            if (k > 1) {
-                e = ges__str_run(p, data + i, k);
-                if (e != GES_OK) return ges__parser_fail(p, e);
-                p->offset += k;
-                i += k - 1;
-                continue;
+        if (p->state == GES__S_STR) {
+            /* The common case: the inside of a string at once. */
+            size_t k;
+            e = ges__str_seg(p, data + i, len - i, &k);
+            if (e != GES_OK) {
+                p->offset += i + k;
+                return ges__parser_fail(p, e);
             }
+            i += k;
+            if (i == len) break;
+            /* data[i] is the closing quote */
         }
         do {
             e = ges__byte(p, (unsigned char)data[i]);
         } while (e == GES__AGAIN);
-        if (e != GES_OK) return ges__parser_fail(p, e);
-        p->offset++;
+        if (e != GES_OK) {
+            p->offset += i;
+            return ges__parser_fail(p, e);
+        }
     }
+    p->offset += len;
     return over ? ges__parser_fail(p, GES_ERR_HTTP_BODY_TOO_LARGE) : GES_OK;
 }
 

@@ -23,6 +23,22 @@ a 0-byte work buffer (jsmn never runs; the scanner stores every value) and
 a 2048-byte one (what the client uses with a 4 KiB I/O buffer), for
 comparison with ges_job_parse's 256 bytes.
 
+Per byte, on other bodies (`cpu_parse MODE N FILE`): an ASCII-heavy and an
+escape-heavy answer of the seed's shape with 40 file entries (written by
+this script into the bench directory, about 14 KB each: long plain values,
+or values where escapes, \\u sequences, surrogate pairs and raw multi-byte
+UTF-8 make up most of the bytes), and the 10 MiB streamed answer of
+tests/bench/stream_rss.py (`--emit 10MiB`), parsed the client's way
+(ges_parser_feed in 4 KiB slices, 2048 bytes of work: mode ges_stream).
+Each against bare jsmn tokenizing the same bytes, and cJSON for the first
+two. Bare jsmn cannot take the 10 MiB answer: without JSMN_PARENT_LINKS,
+each '}' closing one of its 50,000 entries scans the token array back to
+the enclosing array's token, so the work grows with the square of the
+entries (callgrind had not finished after 9 minutes). Its reference is
+therefore jsmn on the 10 KiB answer of the same generator (35 entries,
+the same kind of strings), which ges_stream also parses.
+--no-stream leaves the streamed answers out (they take about a minute).
+
 Targets: ges_job_parse <= 1.5x the instructions of bare jsmn; 0 allocations.
 --annotate prints ges_job_parse's most expensive functions (self cost, per
 parse) and lines, from callgrind_annotate.
@@ -31,17 +47,19 @@ import argparse
 import sys
 import os
 import re
+import subprocess
 import tempfile
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 import benchlib as bl  # noqa: E402
 
 
-def callgrind(binary, mode, n, keep=None):
+def callgrind(binary, mode, n, keep=None, body=None):
     fd, out = tempfile.mkstemp(prefix="ges_bench_cg_%s_" % mode, suffix=".out")
     os.close(fd)
+    tail = [body] if body else []
     argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-            "--toggle-collect=bench_loop_" + mode, binary, mode, str(n)]
+            "--toggle-collect=bench_loop_" + mode, binary, mode, str(n)] + tail
     _, so, _ = bl.run(argv)
     total = None
     with open(out) as f:
@@ -55,7 +73,8 @@ def callgrind(binary, mode, n, keep=None):
     if not total:
         raise SystemExit("bench: callgrind collected nothing for %s" % mode)
     shown = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/tmp/cg.%s.out" % mode,
-             "--toggle-collect=bench_loop_" + mode, binary, mode, str(n)]
+             "--toggle-collect=bench_loop_" + mode, binary, mode, str(n)] + \
+        [bl.rel(t) for t in tail]
     return total, bl.last_kv(so, "mode="), bl.cmdline(shown)
 
 
@@ -108,12 +127,80 @@ def annotate(cg_out, n, res):
         "%s:%d %.0f" % (f, ln, ir / n) for ir, f, ln, _ in lines[:8]))
 
 
+# --- the per-byte bodies ---------------------------------------------------
+
+def _plain(i, n):
+    """n bytes of plain ASCII text."""
+    words = ("import", "of", "vertex", "file", "rows", "graph", "bucket", "done",
+             "line", "label", "property", "edge", "csv", "status", "ok")
+    out = []
+    k = i
+    while len(" ".join(out)) < n:
+        out.append(words[k % len(words)])
+        k += 7
+    return " ".join(out)[:n]
+
+
+def _escaped(i, n):
+    """About n bytes of JSON string body that is mostly escapes and
+    multi-byte UTF-8: \\" \\\\ \\n \\t \\/ \\u00e9 \\u20ac \\ud83d\\ude00, raw é € 😀."""
+    parts = ('\\"', "\\\\", "\\n", "\\t", "\\/", "\\u00e9", "\\u20AC",
+             "\\ud83d\\ude00", "\u00e9", "\u20ac", "\U0001F600", "ab")
+    out, size, k = [], 0, i
+    while size < n:
+        p = parts[k % len(parts)]
+        out.append(p)
+        size += len(p.encode("utf-8"))
+        k += 5
+    return "".join(out)
+
+
+def body(text):
+    """An answer of the seed's shape with 40 vertexsetPath entries, every
+    string value made by text(i, n)."""
+    def s(i, n):
+        return '"' + text(i, n) + '"'
+    entries = ",".join(
+        '{"path":%s,"log":%s,"cause":%s,"status":"success","totalLines":%d,'
+        '"failedLines":0,"successfulLines":%d}' % (s(i, 100), s(i + 1, 60), s(i + 2, 120),
+                                                  1000 + i, 1000 + i)
+        for i in range(40))
+    doc = ('{"jobId":"ff80808167f09aaa0167f19b35ec0305","status":"success",'
+           '"jobType":%s,"jobName":%s,"relatedGraph":%s,'
+           '"beginTime":"2018-11-27T21:39:00","endTime":"2018-11-27T21:39:56",'
+           '"failReason":%s,"jobDetail":{"vertexsetPath":[%s],"edgesetPath":[],'
+           '"schemaPath":[{"path":%s,"log":null,"cause":null,"status":"success"}]},'
+           '"jobProgress":0.75}' % (s(1, 40), s(2, 40), s(3, 40), s(4, 250), entries, s(5, 100)))
+    return doc.encode("utf-8")
+
+
+def per_byte(binary, res, label, path, modes, n):
+    size = os.path.getsize(path)
+    ir = {}
+    for mode in modes:
+        total, info, cmd = callgrind(binary, mode, n, body=path)
+        if info.get("ok") != "1":
+            raise SystemExit("bench: cpu_parse %s did not parse %s" % (mode, path))
+        ir[mode] = total / float(n) / size
+        res.row("instructions per byte, %s (%d bytes): %s" % (label, size, mode),
+                round(ir[mode], 2), "Ir/B", cmd + "   # collected Ir / %d / %d" % (n, size))
+    ges = ir.get("ges", ir.get("ges_stream"))
+    res.row("ratio per byte, %s: ges / bare jsmn" % label, round(ges / ir["jsmn"], 2), "x",
+            "python3 tests/bench/cpu_parse.py")
+    if "cjson" in ir:
+        res.row("ratio per byte, %s: ges / cJSON" % label, round(ges / ir["cjson"], 2), "x",
+                "python3 tests/bench/cpu_parse.py")
+    return ir
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", default=os.path.join(bl.ROOT, "build", "bench"))
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--out", default=None)
     ap.add_argument("--annotate", action="store_true")
+    ap.add_argument("--no-stream", action="store_true",
+                    help="leave out the 10 MiB streamed answer")
     a = ap.parse_args()
     binary = os.path.join(a.bin, "cpu_parse")
     res = bl.Results("cpu", a.out or bl.default_out(a.bin))
@@ -168,6 +255,35 @@ def main():
     res.target("ges_job_parse allocations == 0", "%g" % allocs["ges"], "== 0",
                allocs["ges"] == 0 and inproc.get("ges") == 0 and not alloc_syms,
                "valgrind --tool=memcheck %s ges %d" % (bl.rel(binary), a.n))
+    print("\nCPU: instructions per byte of other bodies (callgrind)")
+    for label, text in (("ASCII-heavy", _plain), ("escape-heavy", _escaped)):
+        path = os.path.join(a.bin, "body-%s.json" % label.split("-")[0].lower())
+        with open(path, "wb") as f:
+            f.write(body(text))
+        per_byte(binary, res, label, path, ("ges", "jsmn", "cjson"), 20)
+    if not a.no_stream:
+        paths = {}
+        for size in ("10KiB", "10MiB"):
+            paths[size] = os.path.join(a.bin, "body-%s.json" % size.lower())
+            with open(paths[size], "wb") as f:  # the bytes as they are, not through text
+                subprocess.run([sys.executable, os.path.join(bl.ROOT, "tests", "bench",
+                                                             "stream_rss.py"), "--emit", size],
+                               stdout=f, check=True)
+        small = per_byte(binary, res, "10 KiB streamed answer", paths["10KiB"],
+                         ("ges_stream", "jsmn"), 20)
+        size = os.path.getsize(paths["10MiB"])
+        total, info, cmd = callgrind(binary, "ges_stream", 1, body=paths["10MiB"])
+        if info.get("ok") != "1":
+            raise SystemExit("bench: cpu_parse ges_stream did not parse %s" % paths["10MiB"])
+        big = total / float(size)
+        res.row("instructions per byte, 10 MiB streamed answer (%d bytes): ges_stream" % size,
+                round(big, 2), "Ir/B", cmd + "   # collected Ir / %d" % size)
+        res.row("ratio per byte, 10 MiB streamed answer: ges / bare jsmn on the 10 KiB one",
+                round(big / small["jsmn"], 2), "x", "python3 tests/bench/cpu_parse.py",
+                "bare jsmn is quadratic on the 10 MiB answer (see the docstring)")
+        res.target("10 MiB streamed answer, Ir per byte <= 1.5x bare jsmn (its 10 KiB one)",
+                   "%.2fx" % (big / small["jsmn"]), "<= 1.5x", big / small["jsmn"] <= 1.5,
+                   "python3 tests/bench/cpu_parse.py")
     if a.annotate:
         annotate(keep, a.n, res)
     res.save()
