@@ -21,6 +21,7 @@ hard_run "schema: a field added the documented way (unit)" "$B/test_schema"
 hard_run "fuzz corpora and regressions replayed (standalone harnesses)" sh tests/fuzz/replay.sh "$B"
 hard_run "integration (CLI + library + TLS simulator)" "$PY" tests/integration.py "$B/ges_job_status"
 hard_run "integration: waiting (CLI --wait + simulator)" "$PY" tests/integration_wait.py "$B/ges_job_status"
+hard_run "integration: HTTP CONNECT proxy (CLI + simulator --proxy)" "$PY" tests/integration_proxy.py "$B/ges_job_status"
 hard_run "integration: AK/SK signing (CLI + simulator's own verifier)" "$PY" tests/integration_aksk.py "$B/ges_job_status"
 hard_run "CMake, cross build, ESP-IDF/Zephyr/PlatformIO glue (tests/cmake_check.sh)" sh tests/cmake_check.sh
 
