@@ -2758,6 +2758,18 @@ static int ges__tick(void *arg, int phase)
     return c->cancel != 0;
 }
 
+/* A request writer into the client's I/O buffer, flushed into `sink`. */
+static void ges__wr_start(ges__wr_t *w, ges_client_t *c,
+                          ges_err_t (*sink)(void *ctx, const unsigned char *p, size_t n))
+{
+    w->sink = sink;
+    w->ctx = c;
+    w->buf = c->cfg.io_buf;
+    w->cap = c->cfg.io_buf_len;
+    w->len = 0;
+    w->err = GES_OK;
+}
+
 #if GES_PROXY
 /* ------------------------------------------------------------------------- */
 /* 5a. HTTP CONNECT proxy                                                     */
@@ -2918,12 +2930,7 @@ static ges_err_t ges__proxy_tunnel(ges_client_t *c)
     ges_err_t e;
     c->phase = GES_PHASE_PROXY;
     c->proxy_status = 0;
-    w.sink = ges__raw_sink;
-    w.ctx = c;
-    w.buf = c->cfg.io_buf;
-    w.cap = c->cfg.io_buf_len;
-    w.len = 0;
-    w.err = GES_OK;
+    ges__wr_start(&w, c, ges__raw_sink);
     e = ges__write_connect(&w, c->host, c->cfg.port, c->cfg.proxy_user, c->cfg.proxy_password);
     ges__wipe(c->cfg.io_buf, c->cfg.io_buf_len); /* it held the credentials */
     if (e != GES_OK) return e;
@@ -3042,12 +3049,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
     ges__wr_t w;
     ges_err_t e;
     c->phase = GES_PHASE_SENDING;
-    w.sink = ges__tls_sink;
-    w.ctx = c;
-    w.buf = c->cfg.io_buf;
-    w.cap = c->cfg.io_buf_len;
-    w.len = 0;
-    w.err = GES_OK;
+    ges__wr_start(&w, c, ges__tls_sink);
     if (c->cfg.token != NULL) {
         e = ges__write_request(&w, c->host, c->cfg.port,
                                ges__api_segment(c->cfg.api_version), c->cfg.token,

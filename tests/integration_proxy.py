@@ -108,16 +108,6 @@ def tunnels(sim):
     return sim.stats()["proxy"]["tunnels"]
 
 
-CASES = []
-
-
-def case(name):
-    def deco(fn):
-        CASES.append((name, fn))
-        return fn
-    return deco
-
-
 def proxy_url(sim, creds=None):
     return "http://%s127.0.0.1:%d" % (creds + "@" if creds else "", sim.state["proxy_port"])
 
@@ -131,8 +121,8 @@ def ok_via(c, ctx, sim, r, before, via):
              % (n, before + (1 if via else 0)))
 
 
-@case("--proxy URL: the job through one tunnel; CONNECT names the GES host")
-def _(c, ctx):
+def case_01(c, ctx):
+    """--proxy URL: the job through one tunnel; CONNECT names the GES host"""
     s = ctx.sim("plain")
     before = tunnels(s)
     r = ctx.run(c, s, "job-success", "--proxy", proxy_url(s))
@@ -145,8 +135,8 @@ def _(c, ctx):
     c.expect(st["last_auth"] is None, "credentials were sent though none were given")
 
 
-@case("https_proxy, then HTTPS_PROXY; --proxy beats both; --proxy \"\" connects directly")
-def _(c, ctx):
+def case_02(c, ctx):
+    """https_proxy, then HTTPS_PROXY; --proxy beats both; --proxy "" connects directly"""
     s = ctx.sim("plain")
     dead = "http://127.0.0.1:%d" % closed_port()
     n = tunnels(s)
@@ -168,8 +158,8 @@ def _(c, ctx):
     ok_via(c, ctx, s, r, n, False)
 
 
-@case("--noproxy / no_proxy / NO_PROXY: matches connect directly, others tunnel")
-def _(c, ctx):
+def case_03(c, ctx):
+    """--noproxy / no_proxy / NO_PROXY: matches connect directly, others tunnel"""
     s = ctx.sim("plain")
     for lst, via in (("localhost", False), ("LocalHost", False), (".localhost", False),
                      ("*", False), ("example.com, localhost", False), ("host", True),
@@ -194,8 +184,8 @@ def _(c, ctx):
     ok_via(c, ctx, s, r, n, True)          # --noproxy beats no_proxy
 
 
-@case("credentials: percent-decoded, Basic, accepted; none or wrong -> exit 4, HTTP 407")
-def _(c, ctx):
+def case_04(c, ctx):
+    """credentials: percent-decoded, Basic, accepted; none or wrong -> exit 4, HTTP 407"""
     s = ctx.sim("auth", "--proxy-auth", "%s:%s" % (PROXY_USER, PROXY_PASS))
     n = tunnels(s)
     r = ctx.run(c, s, "job-success", "--proxy", proxy_url(s, PROXY_URL_CREDS))
@@ -214,16 +204,16 @@ def _(c, ctx):
     c.expect(s.stats()["proxy"]["refused"].get("407") == 2, "the proxy did not refuse twice")
 
 
-@case("a proxy that refuses with 502 -> exit 4, the status named")
-def _(c, ctx):
+def case_05(c, ctx):
+    """a proxy that refuses with 502 -> exit 4, the status named"""
     s = ctx.sim("refuse", "--proxy-refuse", "502")
     r = ctx.run(c, s, "job-success", "--proxy", proxy_url(s))
     c.expect(r["rc"] == 4, "exit %s, expected 4" % r["rc"])
     c.expect("refused CONNECT: HTTP 502" in r["err"], "stderr: %r" % r["err"])
 
 
-@case("an unreachable proxy (closed loopback port) -> exit 4, the proxy named")
-def _(c, ctx):
+def case_06(c, ctx):
+    """an unreachable proxy (closed loopback port) -> exit 4, the proxy named"""
     s = ctx.sim("plain")
     port = closed_port()
     r = ctx.run(c, s, "job-success", "--proxy", "http://127.0.0.1:%d" % port)
@@ -232,8 +222,8 @@ def _(c, ctx):
              "stderr: %r" % r["err"])
 
 
-@case("tunnel closed mid-wait: a new CONNECT per 2 polls, TLS sessions resumed")
-def _(c, ctx):
+def case_07(c, ctx):
+    """tunnel closed mid-wait: a new CONNECT per 2 polls, TLS sessions resumed"""
     s = ctx.sim("close2", "--proxy-close-after", "2")
     s.reset()
     r = ctx.run(c, s, "job-import", "--proxy", proxy_url(s), wait=20000)
@@ -249,8 +239,8 @@ def _(c, ctx):
              "handshakes %d, resumed %d; expected 3 and 2" % (st["handshakes"], st["resumed"]))
 
 
-@case("a proxy that sends its own bytes after its 200 -> exit 4 (TLS), at once")
-def _(c, ctx):
+def case_08(c, ctx):
+    """a proxy that sends its own bytes after its 200 -> exit 4 (TLS), at once"""
     s = ctx.sim("extra", "--proxy-extra")
     r = ctx.run(c, s, "job-success", "--proxy", proxy_url(s))
     c.expect(r["rc"] == 4, "exit %s, expected 4" % r["rc"])
@@ -258,8 +248,8 @@ def _(c, ctx):
     c.expect(r["elapsed"] < 4.0, "took %.1f s: the client waited" % r["elapsed"])
 
 
-@case("bad proxy URLs -> exit 2, nothing sent, no credential echoed")
-def _(c, ctx):
+def case_09(c, ctx):
+    """bad proxy URLs -> exit 2, nothing sent, no credential echoed"""
     s = ctx.sim("plain")
     n = s.stats()["proxy"]["connects"]
     port = s.state["proxy_port"]
@@ -275,15 +265,16 @@ def _(c, ctx):
 
 
 def main(argv):
-    if len(argv) != 2:
-        sys.stderr.write("usage: %s build/ges_job_status\n" % argv[0])
-        print("0 passed, 1 failed")
+    cli = os.path.abspath(argv[1]) if len(argv) == 2 else None
+    if cli is None or not os.access(cli, os.X_OK):
+        print("usage: %s build/ges_job_status (an executable)\n0 passed, 1 failed" % argv[0])
         return 1
-    cli = os.path.abspath(argv[1])
     with tempfile.TemporaryDirectory(prefix="ges_proxy.") as tmp:
         ctx = Ctx(cli, tmp)
+        cases = sorted((k, f) for k, f in globals().items() if k.startswith("case_"))
         try:
-            for name, fn in CASES:
+            for _, fn in cases:
+                name = fn.__doc__
                 c = Check(name)
                 try:
                     fn(c, ctx)
@@ -302,10 +293,11 @@ def main(argv):
                     if os.environ.get("VERBOSE"):
                         print("ok   %s" % name)
         finally:
-            for s in ctx.sims.values():
-                s.stop()
-    print("%d passed, %d failed" % (RESULTS["passed"], RESULTS["failed"]))
-    return 0 if RESULTS["failed"] == 0 else 1
+            for sim in ctx.sims.values():
+                sim.stop()
+    failed = RESULTS["failed"]
+    print("%d passed, %d failed" % (RESULTS["passed"], failed))
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
