@@ -21,6 +21,9 @@
  *     head too long; a cancel from the hook in GES_PHASE_PROXY;
  *   - bytes after the blank line stay on the wire for TLS;
  *   - ges_client_init's checks of the proxy fields.
+ * Built a second time with GES_PROXY=0 (build/test_proxy0): then a config
+ * naming a proxy is refused, ges_client_proxy_status() is 0, and a client
+ * without one still polls.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -31,8 +34,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if GES_CONFIG_NO_TLS || !GES_PROXY
-#error "test_proxy needs the client with GES_PROXY"
+#if GES_CONFIG_NO_TLS
+#error "test_proxy needs the client"
 #endif
 
 #if !defined(MBEDTLS_SSL_SRV_C) || !defined(MBEDTLS_PK_PARSE_C)
@@ -46,6 +49,7 @@ int main(void)
 #else
 #include "tls_wire.h"
 
+#if GES_PROXY
 /* ------------------------------------------------------------------------- */
 /* The CONNECT writer                                                        */
 /* ------------------------------------------------------------------------- */
@@ -546,12 +550,51 @@ static void test_init_checks(void)
     CHECK(strstr(ges_strerror(GES_ERR_PROXY), "proxy") != NULL);
 }
 
+#else /* !GES_PROXY */
+static unsigned char io[4096];
+static ges_client_t cl;
+static ges_job_status_t st;
+
+/* Every answer is followed by the server's close. */
+static void script_close(unsigned n, const char *job)
+{
+    (void)n;
+    answer_plain(job);
+    srv_later("", 0);
+    srv_later_close();
+}
+
+/* Built without the proxy: a config naming one is refused, a direct
+ * client still works. */
+static void test_without_proxy(void)
+{
+    ges_client_config_t cfg;
+    tw_client_config(&cfg, "localhost", &wire, io, sizeof io);
+    cfg.proxy_host = "proxy.test";
+    CHECK_EQ(ges_client_init(&cl, &cfg), GES_ERR_INVALID_ARG);
+    ges_client_free(&cl);
+    cfg.proxy_host = NULL;
+    ka_reset(script_close, &srv_main);
+    CHECK_EQ(ges_client_init(&cl, &cfg), GES_OK);
+    CHECK_EQ(ges_job_get_status(&cl, "p", "g", "job", &st), GES_OK);
+    CHECK_STR(st.job_id, "job");
+    CHECK_EQ(ges_job_get_status(&cl, "p", "g", "job2", &st), GES_OK);
+    CHECK_STR(st.job_id, "job2");
+    CHECK_EQ(ka.conns, 2); /* the server closed: connected again, directly */
+    CHECK_EQ(ges_client_proxy_status(&cl), 0);
+    ges_client_free(&cl);
+}
+#endif
+
 int main(void)
 {
     if (tw_up() != 0) {
         printf("test_proxy: server set-up failed\n0 passed, 1 failed\n");
         return 1;
     }
+#if !GES_PROXY
+    RUN(test_without_proxy);
+#else
 #if defined(MBEDTLS_SSL_CACHE_C)
     mbedtls_ssl_conf_session_cache(&sconf_main, &scache, counting_get, mbedtls_ssl_cache_set);
 #endif
@@ -567,6 +610,7 @@ int main(void)
     RUN(test_cancel_in_proxy_phase);
     RUN(test_bytes_after_head_stay);
     RUN(test_init_checks);
+#endif
     tw_down();
     return harness_done();
 }
