@@ -258,7 +258,8 @@ typedef enum {
                                      answer to CONNECT was not 2xx;
                                      ges_client_proxy_status() has the
                                      status (407: credentials missing or
-                                     refused). */
+                                     refused). ges_job_wait() does not
+                                     retry it. */
 
     /* TLS [4] */
     GES_ERR_TLS = -20,          /**< TLS setup, handshake or record error;
