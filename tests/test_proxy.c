@@ -20,6 +20,8 @@
  *     at most GES_WAIT_SLICE_MS, GES_PHASE_PROXY told to the hook), sends a
  *     head too long; a cancel from the hook in GES_PHASE_PROXY;
  *   - bytes after the blank line stay on the wire for TLS;
+ *   - a port error while sending CONNECT or reading the answer (NET_SEND,
+ *     NET_RECV), an answer that is not HTTP (GES_ERR_HTTP);
  *   - ges_client_init's checks of the proxy fields.
  * Built a second time with GES_PROXY=0 (build/test_proxy0): then a config
  * naming a proxy is refused, ges_client_proxy_status() is 0, and a client
@@ -217,6 +219,7 @@ static struct {
     uint16_t port;
     char req[1024];
     size_t req_n;
+    int fail_send;       /* the CONNECT's send fails */
     const char *answer;  /* what the proxy answers to CONNECT */
     size_t answer_n;
     int close_after;     /* then FIN */
@@ -236,7 +239,7 @@ static int p_connect(void *ctx, const char *host, uint16_t port, uint32_t t, ges
 static int p_send(void *ctx, ges_sock_t s, const unsigned char *b, size_t n, uint32_t t)
 {
     if (px.tunnel) return w_send(ctx, s, b, n, t);
-    if (!ka.open || s != (ges_sock_t)ka.conns) return GES_PORT_ERROR;
+    if (!ka.open || s != (ges_sock_t)ka.conns || px.fail_send) return GES_PORT_ERROR;
     if (n >= sizeof px.req - px.req_n) return GES_PORT_ERROR;
     memcpy(px.req + px.req_n, b, n);
     px.req_n += n;
@@ -423,6 +426,33 @@ static void test_closed_mid_head(void)
     ges_client_free(&cl);
 }
 
+/* A port error while sending CONNECT or reading the answer is named by
+ * the call that failed. */
+static void test_port_errors_named(void)
+{
+    ka_reset(script_plain, &srv_main);
+    px_reset(OK200);
+    px.fail_send = 1;
+    CHECK_EQ(proxy_client(NULL, NULL), GES_OK);
+    CHECK_EQ(ges_job_get_status(&cl, "p", "g", "job", &st), GES_ERR_NET_SEND);
+    CHECK(!ka.open);
+    ges_client_free(&cl);
+    ka_reset(script_plain, &srv_main);
+    px_reset(OK200);
+    ka.fail_recv_at = 5; /* within the head */
+    CHECK_EQ(proxy_client(NULL, NULL), GES_OK);
+    CHECK_EQ(ges_job_get_status(&cl, "p", "g", "job", &st), GES_ERR_NET_RECV);
+    CHECK_EQ(ges_client_proxy_status(&cl), 0);
+    CHECK(!ka.open);
+    ges_client_free(&cl);
+    ka_reset(script_plain, &srv_main);
+    px_reset("SSH-2.0-OpenSSH_9.2\r\n");
+    CHECK_EQ(proxy_client(NULL, NULL), GES_OK);
+    CHECK_EQ(ges_job_get_status(&cl, "p", "g", "job", &st), GES_ERR_HTTP);
+    CHECK(!ka.open);
+    ges_client_free(&cl);
+}
+
 static void test_silent_proxy_times_out_in_slices(void)
 {
     uint32_t t0;
@@ -605,6 +635,7 @@ int main(void)
     RUN(test_credentials);
     RUN(test_refused);
     RUN(test_closed_mid_head);
+    RUN(test_port_errors_named);
     RUN(test_silent_proxy_times_out_in_slices);
     RUN(test_head_too_long);
     RUN(test_cancel_in_proxy_phase);
