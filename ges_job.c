@@ -2929,7 +2929,6 @@ static ges_err_t ges__proxy_tunnel(ges_client_t *c)
     ges__wr_t w;
     ges_err_t e;
     c->phase = GES_PHASE_PROXY;
-    c->proxy_status = 0;
     ges__wr_start(&w, c, ges__raw_sink);
     e = ges__write_connect(&w, c->host, c->cfg.port, c->cfg.proxy_user, c->cfg.proxy_password);
     ges__wipe(c->cfg.io_buf, c->cfg.io_buf_len); /* it held the credentials */
@@ -2962,6 +2961,7 @@ static ges_err_t ges__connect(ges_client_t *c)
     if (c->proxy_host[0] != '\0') {
         host = c->proxy_host;
         port = c->cfg.proxy_port;
+        c->proxy_status = 0; /* until the proxy answers this connection */
     }
 #endif
     if (pt->net_connect_tick != NULL) {

@@ -411,6 +411,11 @@ static void test_refused(void)
     CHECK_EQ(ka.handshakes, 0);
     CHECK(!ka.open); /* closed */
     CHECK_EQ(st.http_status, 0);
+    /* The next attempt cannot reach the proxy: no status any more. */
+    ka.open = 1; /* the wire refuses a connect while "open" */
+    CHECK_EQ(ges_job_get_status(&cl, "p", "g", "job", &st), GES_ERR_NET_CONNECT);
+    CHECK_EQ(ges_client_proxy_status(&cl), 0);
+    ka.open = 0;
     ges_client_free(&cl);
 }
 
