@@ -22,6 +22,9 @@
  *     6 malformed or oversized response. Messages for people go to stderr
  *     (a TLS error there: mbedTLS's code and, with MBEDTLS_ERROR_C, its
  *     mbedtls_strerror text).
+ *   - with a proxy (--proxy, https_proxy, HTTPS_PROXY), a refused CONNECT
+ *     or an unreachable proxy is exit 4 with a line naming the proxy's
+ *     host:port (and the status), never its credentials.
  *   - SIGINT and SIGTERM cancel the request in progress (ges_client_cancel()
  *     from the handler): nothing goes to stdout, a line to stderr, exit
  *     130 for SIGINT and 143 for SIGTERM.
@@ -38,8 +41,10 @@
  * The program does not allocate: every buffer is static (stdout's too, via
  * setvbuf). Files are read with open()/read() so no stdio buffer ever holds
  * a copy of a secret. The secret buffers (token, AK, SK, security token,
- * the AK/SK file) are wiped on every way out of main(). No secret is ever
- * printed, and no error message echoes an argument.
+ * the AK/SK file, the proxy's user and password) are wiped on every way out
+ * of main(). No secret is ever printed, and no error message echoes an
+ * argument. The one secret the command line can carry, a proxy URL's
+ * credentials, is blanked in argv as soon as it is read.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -663,7 +668,8 @@ static void usage(FILE *f)
 "(--aksk-file FILE, or $GES_AK and $GES_SK with $GES_SECURITY_TOKEN for\n"
 "temporary credentials). A file given wins over the environment; both\n"
 "files, or no file and $GES_TOKEN set together with $GES_AK/$GES_SK, is a\n"
-"usage error. Secrets are never taken on the command line or printed.\n"
+"usage error. The token and keys are never taken on the command line, and\n"
+"no secret is ever printed.\n"
 "\n"
 "Output: one name=value line per field present and not null, in the order\n"
 "httpStatus (network only), jobId, status, jobType, jobName, relatedGraph,\n"
