@@ -51,6 +51,17 @@ int main(void)
 #else
 #include "tls_wire.h"
 
+/* The client under test, and the plain server script: one answer each. */
+static unsigned char io[4096];
+static ges_client_t cl;
+static ges_job_status_t st;
+
+static void script_plain(unsigned n, const char *job)
+{
+    (void)n;
+    answer_plain(job);
+}
+
 #if GES_PROXY
 /* ------------------------------------------------------------------------- */
 /* The CONNECT writer                                                        */
@@ -284,10 +295,6 @@ static int counting_get(void *data, mbedtls_ssl_session *session)
 #endif
 #endif
 
-static unsigned char io[4096];
-static ges_client_t cl;
-static ges_job_status_t st;
-
 static struct {
     unsigned n, proxy_calls;
     int cancel_in_proxy;
@@ -306,12 +313,6 @@ static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
     }
     hk.last = (int)phase;
     hk.n++;
-}
-
-static void script_plain(unsigned n, const char *job)
-{
-    (void)n;
-    answer_plain(job);
 }
 
 /* Request 2 is answered, then the server closes (close_notify, FIN). */
@@ -586,15 +587,10 @@ static void test_init_checks(void)
 }
 
 #else /* !GES_PROXY */
-static unsigned char io[4096];
-static ges_client_t cl;
-static ges_job_status_t st;
-
 /* Every answer is followed by the server's close. */
 static void script_close(unsigned n, const char *job)
 {
-    (void)n;
-    answer_plain(job);
+    script_plain(n, job);
     srv_later("", 0);
     srv_later_close();
 }
