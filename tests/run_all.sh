@@ -6,6 +6,9 @@
 set -u
 B=${1:-build}
 PY=${PYTHON:-python3}
+# The suites talk to loopback simulators: a proxy from the environment
+# (the CLI reads https_proxy / HTTPS_PROXY) must not carry them.
+unset https_proxy HTTPS_PROXY
 . tests/count.sh
 
 hard_run "parse (unit)" "$B/test_parse"
