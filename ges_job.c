@@ -2864,7 +2864,8 @@ static void ges__wr_b64(ges__wr_t *w, const char *user, const char *pass)
         if (k == 1) g[1] = 0;
         o[0] = tab[g[0] >> 2];
         o[1] = tab[((g[0] & 3) << 4) | (g[1] >> 4)];
-        o[2] = k == 2 ? tab[(g[1] & 15) << 2] : '=';
+        o[2] = '=';
+        if (k == 2) o[2] = tab[(g[1] & 15) << 2];
         o[3] = '=';
         ges__wr(w, o, 4);
     }

@@ -916,6 +916,25 @@ static const char *ges_cli_parse_proxy(const char *url)
     return why;
 }
 
+/** 1 if a[0, n) and b[0, n) are equal, ASCII letters in any case. */
+static int ges_cli_eq_ci(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') {
+            x = (char)(x - 'A' + 'a');
+        }
+        if (y >= 'A' && y <= 'Z') {
+            y = (char)(y - 'A' + 'a');
+        }
+        if (x != y) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /** 1 if `host` is in the no-proxy LIST: comma-separated names (spaces
  *  around them ignored), each matching the host itself or any subdomain
  *  at a dot boundary, case-insensitive, a leading dot allowed; "*"
@@ -927,42 +946,29 @@ static int ges_cli_noproxy_match(const char *list, const char *host)
     /* An address (digits and dots, or a ':') matches only itself. */
     int addr = strspn(host, "0123456789.") == hn || strchr(host, ':') != NULL;
     while (*list != '\0') {
-        const char *e = list + strcspn(list, ",");
-        const char *next = *e == ',' ? e + 1 : e;
-        size_t n, i;
-        while (list < e && (*list == ' ' || *list == '\t')) {
+        size_t n = strcspn(list, ",");
+        const char *next = list[n] == ',' ? list + n + 1 : list + n;
+        while (n > 0 && (*list == ' ' || *list == '\t')) {
             list++;
+            n--;
         }
-        while (e > list && (e[-1] == ' ' || e[-1] == '\t')) {
-            e--;
+        while (n > 0 && (list[n - 1] == ' ' || list[n - 1] == '\t')) {
+            n--;
         }
-        if (e - list == 1 && *list == '*') {
+        if (n == 1 && *list == '*') {
             return 1;
         }
-        if (e - list >= 2 && *list == '[' && e[-1] == ']') {
+        if (n >= 2 && *list == '[' && list[n - 1] == ']') {
             list++;
-            e--;
+            n -= 2;
         }
-        if (list < e && *list == '.') {
+        if (n > 0 && *list == '.') {
             list++;
+            n--;
         }
-        n = (size_t)(e - list);
-        if (n > 0 && n <= hn && (n == hn || (!addr && host[hn - n - 1] == '.'))) {
-            for (i = 0; i < n; i++) {
-                char x = host[hn - n + i], y = list[i];
-                if (x >= 'A' && x <= 'Z') {
-                    x = (char)(x - 'A' + 'a');
-                }
-                if (y >= 'A' && y <= 'Z') {
-                    y = (char)(y - 'A' + 'a');
-                }
-                if (x != y) {
-                    break;
-                }
-            }
-            if (i == n) {
-                return 1;
-            }
+        if (n > 0 && n <= hn && (n == hn || (!addr && host[hn - n - 1] == '.')) &&
+            ges_cli_eq_ci(host + hn - n, list, n)) {
+            return 1;
         }
         list = next;
     }
