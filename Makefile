@@ -14,7 +14,7 @@ PYTHON  ?= python3
 
 LIB_OBJS = $(B)/ges_job.o $(B)/ges_port_posix.o
 TESTS    = $(B)/test_parse $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive \
-           $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema $(B)/test_cxx98 $(B)/test_cxx11
+           $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema $(B)/test_cxx98 $(B)/test_cxx11 $(B)/test_proxy $(B)/test_proxy0
 
 .PHONY: all deps test demo clean
 all: $(B)/libges_job.a $(B)/ges_job_status $(B)/minimal
@@ -44,8 +44,12 @@ $(B)/test_parse: tests/test_parse.c tests/harness.h tests/seed_bodies.h ges_job.
 
 # These include ../ges_job.c to reach its internals (the HTTP reader, the
 # request writer, the wait loop with an injected poll).
-$(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive: $(B)/test_%: tests/test_%.c tests/harness.h tests/seed_bodies.h tests/tls_wire.h ges_job.c ges_job.h | $(B)
+$(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive $(B)/test_proxy: $(B)/test_%: tests/test_%.c tests/harness.h tests/seed_bodies.h tests/tls_wire.h ges_job.c ges_job.h | $(B)
 	$(CC) $(ALL_CFLAGS) tests/test_$*.c $(LDLIBS) -o $@
+
+# The same suite built without the proxy (GES_PROXY=0).
+$(B)/test_proxy0: tests/test_proxy.c tests/harness.h tests/tls_wire.h ges_job.c ges_job.h | $(B)
+	$(CC) $(ALL_CFLAGS) -DGES_PROXY=0 tests/test_proxy.c $(LDLIBS) -o $@
 
 $(B)/test_port_posix: tests/test_port_posix.c tests/harness.h $(B)/ges_port_posix.o | $(B)
 	$(CC) $(ALL_CFLAGS) tests/test_port_posix.c $(B)/ges_port_posix.o -o $@

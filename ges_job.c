@@ -86,6 +86,15 @@
 #if GES_CONFIG_TLS13 != 0 && GES_CONFIG_TLS13 != 1
 #error "GES_CONFIG_TLS13 must be 0 or 1"
 #endif
+#if GES_PROXY != 0 && GES_PROXY != 1
+#error "GES_PROXY must be 0 or 1"
+#endif
+#if GES_PROXY_CRED_MAX < 1 || GES_PROXY_CRED_MAX > 1024
+#error "GES_PROXY_CRED_MAX must be in 1..1024"
+#endif
+#if GES_PROXY_HEAD_MAX < 64 || GES_PROXY_HEAD_MAX > 65536
+#error "GES_PROXY_HEAD_MAX must be in 64..65536"
+#endif
 
 /* The mbedTLS modules the client calls (ges_job.h, GES_CONFIG_NO_TLS), named
  * here rather than left to an undefined function at link time. ges_job.h
@@ -109,7 +118,7 @@
 #if !defined(MBEDTLS_SHA256_C)
 #error "ges_job needs mbedTLS with MBEDTLS_SHA256_C (AK/SK signing)"
 #endif
-#endif
+#endif /* !GES_CONFIG_NO_TLS */
 
 /* jsmn stays private to this file: static functions, strict mode, so it can
  * not clash with the application's own copy (GES_JSMN_INCLUDE: ges_job.h). */
@@ -2965,28 +2974,234 @@ static int ges__tick(void *arg, int phase)
     return c->cancel != 0;
 }
 
+/* A request writer into the client's I/O buffer, flushed into `sink`. */
+static void ges__wr_start(ges__wr_t *w, ges_client_t *c,
+                          ges_err_t (*sink)(void *ctx, const unsigned char *p, size_t n))
+{
+    w->sink = sink;
+    w->ctx = c;
+    w->buf = c->cfg.io_buf;
+    w->cap = c->cfg.io_buf_len;
+    w->len = 0;
+    w->err = GES_OK;
+}
+
+#if GES_PROXY
+/* ------------------------------------------------------------------------- */
+/* 5a. HTTP CONNECT proxy                                                     */
+/*                                                                           */
+/* After the TCP connect to the proxy and before the handshake: CONNECT,    */
+/* then the proxy's answer, read one byte per port call up to its blank      */
+/* line and never further (the server's TLS bytes may follow in the same    */
+/* segment, and they belong to mbedTLS). Every wait goes through            */
+/* ges__sliced_io: the request's deadline, GES_PHASE_PROXY, cancellation.    */
+/* ------------------------------------------------------------------------- */
+/* The proxy's answer head, fed byte by byte. */
+typedef struct {
+    uint32_t n;    /* head bytes so far, 1xx answers included */
+    int status;    /* status of the answer being read, 0 before its line */
+    uint16_t pos;  /* bytes in the current line, CRs left out */
+    char line[13]; /* the status line's start: "HTTP/1.x NNN " */
+} ges__phead_t;
+
+/* GES__AGAIN while the head goes on; at its blank line GES_OK (2xx) or
+ * GES_ERR_PROXY; GES_ERR_HTTP for a first line that is not
+ * "HTTP/1.x NNN[ reason]"; GES_ERR_HTTP_HEADERS_TOO_LARGE past
+ * GES_PROXY_HEAD_MAX. A 1xx is interim: the next answer follows. Header
+ * lines are not looked at: a 2xx to CONNECT has no body whatever
+ * Content-Length or Transfer-Encoding say (RFC 9110 9.3.6). */
+static ges_err_t ges__phead_byte(ges__phead_t *h, unsigned char b)
+{
+    const char *l = h->line;
+    if (++h->n > GES_PROXY_HEAD_MAX) return GES_ERR_HTTP_HEADERS_TOO_LARGE;
+    if (b == '\r') return GES__AGAIN;
+    if (b != '\n') {
+        if (h->status == 0 && h->pos < sizeof h->line) h->line[h->pos] = (char)b;
+        if (h->pos < 0xFFFFu) h->pos++;
+        return GES__AGAIN;
+    }
+    if (h->status == 0) { /* the status line ends */
+        if (h->pos < 12 || memcmp(l, "HTTP/1.", 7) != 0 || !ges__is_digit((unsigned char)l[7]) ||
+            l[8] != ' ' || !ges__is_digit((unsigned char)l[9]) ||
+            !ges__is_digit((unsigned char)l[10]) || !ges__is_digit((unsigned char)l[11]) ||
+            (h->pos > 12 && l[12] != ' ') || l[9] == '0') {
+            return GES_ERR_HTTP;
+        }
+        h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+    } else if (h->pos == 0) { /* the blank line */
+        if (h->status < 200) {
+            h->status = 0; /* interim: the next answer follows */
+            return GES__AGAIN;
+        }
+        return h->status < 300 ? GES_OK : GES_ERR_PROXY;
+    }
+    h->pos = 0;
+    return GES__AGAIN;
+}
+
+/* Credentials for the Basic scheme: both or neither, no control bytes,
+ * no ':' in the user (RFC 7617 2). */
+static int ges__pcred_ok(const char *s, int user)
+{
+    size_t n;
+    for (n = 0; s[n]; n++) {
+        unsigned char b = (unsigned char)s[n];
+        if (b < 0x20 || b == 0x7F || (user && b == ':')) return 0;
+    }
+    return n <= GES_PROXY_CRED_MAX;
+}
+
+/* base64(user ":" password), streamed through the writer in 4-character
+ * groups; nothing of it stays on the stack. */
+static void ges__wr_b64(ges__wr_t *w, const char *user, const char *pass)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *part[3];
+    unsigned char g[3];
+    char o[4];
+    size_t k = 0, i;
+    part[0] = user;
+    part[1] = ":";
+    part[2] = pass;
+    for (i = 0; i < 3; i++) {
+        const char *p;
+        for (p = part[i]; *p; p++) {
+            g[k++] = (unsigned char)*p;
+            if (k < 3) continue;
+            o[0] = tab[g[0] >> 2];
+            o[1] = tab[((g[0] & 3) << 4) | (g[1] >> 4)];
+            o[2] = tab[((g[1] & 15) << 2) | (g[2] >> 6)];
+            o[3] = tab[g[2] & 63];
+            ges__wr(w, o, 4);
+            k = 0;
+        }
+    }
+    if (k > 0) { /* 1 or 2 bytes left: padded with '=' */
+        if (k == 1) g[1] = 0;
+        o[0] = tab[g[0] >> 2];
+        o[1] = tab[((g[0] & 3) << 4) | (g[1] >> 4)];
+        o[2] = '=';
+        if (k == 2) o[2] = tab[(g[1] & 15) << 2];
+        o[3] = '=';
+        ges__wr(w, o, 4);
+    }
+    ges__wipe(g, sizeof g);
+    ges__wipe(o, sizeof o);
+}
+
+/* "CONNECT host:port HTTP/1.1", Host of the same value (the port always
+ * given, an IPv6 address in brackets), Proxy-Authorization when a user
+ * is set. */
+static ges_err_t ges__write_connect(ges__wr_t *w, const char *host, unsigned port,
+                                    const char *user, const char *pass)
+{
+    char hp[GES__HOST_HDR_MAX];
+    size_t n, d;
+    unsigned v;
+    ges__host_value(host, 443, hp, sizeof hp - 6); /* the host alone, ":65535" fits after */
+    n = strlen(hp);
+    hp[n++] = ':';
+    for (d = 1, v = port; v >= 10; v /= 10) d++; /* digits */
+    hp[n + d] = '\0';
+    for (v = port; d > 0; v /= 10) hp[n + --d] = (char)('0' + v % 10);
+    ges__wr_s(w, "CONNECT ");
+    ges__wr_s(w, hp);
+    ges__wr_s(w, " HTTP/1.1\r\n");
+    ges__wr_hdr(w, "Host: ", hp);
+    if (user != NULL) {
+        ges__wr_s(w, "Proxy-Authorization: Basic ");
+        ges__wr_b64(w, user, pass);
+        ges__wr_s(w, "\r\n");
+    }
+    ges__wr_s(w, "\r\n");
+    ges__wr_flush(w);
+    return w->err;
+}
+
+/* A port status (not bytes) as the call's error. */
+static ges_err_t ges__port_err(int r, ges_err_t other)
+{
+    if (r == GES_PORT_TIMEOUT) return GES_ERR_TIMEOUT;
+    if (r == GES_PORT_CANCELLED) return GES_ERR_CANCELLED;
+    return other;
+}
+
+/* The writer's sink before TLS: the socket itself, in slices. */
+static ges_err_t ges__raw_sink(void *ctx, const unsigned char *p, size_t n)
+{
+    ges_client_t *c = (ges_client_t *)ctx;
+    size_t off = 0;
+    while (off < n) {
+        int r = ges__sliced_io(c, NULL, p + off, n - off);
+        if (r <= 0) return ges__port_err(r, GES_ERR_NET_SEND);
+        off += (size_t)r;
+    }
+    return GES_OK;
+}
+
+/* The CONNECT exchange on the fresh connection to the proxy. */
+static ges_err_t ges__proxy_tunnel(ges_client_t *c)
+{
+    ges__phead_t h;
+    ges__wr_t w;
+    ges_err_t e;
+    c->phase = GES_PHASE_PROXY;
+    ges__wr_start(&w, c, ges__raw_sink);
+    e = ges__write_connect(&w, c->host, c->cfg.port, c->cfg.proxy_user, c->cfg.proxy_password);
+    ges__wipe(c->cfg.io_buf, c->cfg.io_buf_len); /* it held the credentials */
+    if (e != GES_OK) return e;
+    memset(&h, 0, sizeof h);
+    do {
+        unsigned char b;
+        int r = ges__sliced_io(c, &b, NULL, 1); /* one byte: never past the head */
+        if (r == 0) return GES_ERR_NET_CLOSED;
+        if (r < 0) return ges__port_err(r, GES_ERR_NET_RECV);
+        e = ges__phead_byte(&h, b);
+    } while (e == GES__AGAIN);
+    if (e == GES_OK || e == GES_ERR_PROXY) c->proxy_status = h.status;
+    return e;
+}
+#endif /* GES_PROXY */
+
 static ges_err_t ges__connect(ges_client_t *c)
 {
     const ges_port_t *pt = c->cfg.platform;
     uint32_t left = ges__left(c);
+    const char *host = c->host; /* where the TCP connection goes */
+    uint16_t port = c->cfg.port;
     int r;
     c->net_status = 0;
     c->cert_flags = 0;
     if (c->cancel) return GES_ERR_CANCELLED;
     if (left == 0) return GES_ERR_TIMEOUT;
+#if GES_PROXY
+    if (c->proxy_host[0] != '\0') {
+        host = c->proxy_host;
+        port = c->cfg.proxy_port;
+        c->proxy_status = 0; /* until the proxy answers this connection */
+    }
+#endif
     if (pt->net_connect_tick != NULL) {
-        r = pt->net_connect_tick(pt->ctx, c->host, c->cfg.port, left, &c->sock,
-                                 ges__tick, c);
+        r = pt->net_connect_tick(pt->ctx, host, port, left, &c->sock, ges__tick, c);
     } else {
         ges__progress(c, GES_PHASE_RESOLVING, left); /* the port does both */
         if (c->cancel) return GES_ERR_CANCELLED;
-        r = pt->net_connect(pt->ctx, c->host, c->cfg.port, left, &c->sock);
+        r = pt->net_connect(pt->ctx, host, port, left, &c->sock);
     }
     if (r != 0) {
         if (r == GES_PORT_CANCELLED || c->cancel) return GES_ERR_CANCELLED;
         return r == GES_PORT_TIMEOUT ? GES_ERR_TIMEOUT : GES_ERR_NET_CONNECT;
     }
     c->connected = 1;
+#if GES_PROXY
+    if (c->proxy_host[0] != '\0') {
+        ges_err_t e = ges__proxy_tunnel(c);
+        if (e != GES_OK) {
+            ges__disconnect(c);
+            return e;
+        }
+    }
+#endif
     c->phase = GES_PHASE_HANDSHAKING;
     r = mbedtls_ssl_session_reset(&c->ssl);
     if (r == 0 && c->has_session) (void)mbedtls_ssl_set_session(&c->ssl, &c->session);
@@ -3051,12 +3266,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
     ges__wr_t w;
     ges_err_t e;
     c->phase = GES_PHASE_SENDING;
-    w.sink = ges__tls_sink;
-    w.ctx = c;
-    w.buf = c->cfg.io_buf;
-    w.cap = c->cfg.io_buf_len;
-    w.len = 0;
-    w.err = GES_OK;
+    ges__wr_start(&w, c, ges__tls_sink);
     if (c->cfg.token != NULL) {
         e = ges__write_request(&w, c->host, c->cfg.port,
                                ges__api_segment(c->cfg.api_version), c->cfg.token,
@@ -3467,6 +3677,7 @@ void ges_client_config_init(ges_client_config_t *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->port = 443;
     cfg->timeout_ms = 15000;
+    cfg->proxy_port = 1080;
 }
 
 /* The endpoint host as the client keeps it: a DNS name of [A-Za-z0-9._-],
@@ -3536,6 +3747,21 @@ static int ges__auth_ok(const ges_client_config_t *cfg)
            (cfg->security_token == NULL || ges__token_ok(cfg->security_token));
 }
 
+/* A proxy's host (copied to c->proxy_host), port and credentials. */
+static int ges__proxy_ok(ges_client_t *c, const ges_client_config_t *cfg)
+{
+#if GES_PROXY
+    return ges__host_norm(cfg->proxy_host, c->proxy_host) && cfg->proxy_port != 0 &&
+           (cfg->proxy_user == NULL) == (cfg->proxy_password == NULL) &&
+           (cfg->proxy_user == NULL ||
+            (ges__pcred_ok(cfg->proxy_user, 1) && ges__pcred_ok(cfg->proxy_password, 0)));
+#else
+    (void)c;
+    (void)cfg;
+    return 0; /* built without the proxy */
+#endif
+}
+
 /* see ges_job.h */
 ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
 {
@@ -3552,6 +3778,10 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
         cfg->ca_pem_len == 0 || cfg->io_buf == NULL || cfg->port == 0 ||
         cfg->timeout_ms == 0 || cfg->timeout_ms > 0x7FFFFFFFu ||
         (cfg->api_version != GES_API_V1 && cfg->api_version != GES_API_V2)) {
+        return GES_ERR_INVALID_ARG;
+    }
+    if (cfg->proxy_host == NULL ? cfg->proxy_user != NULL || cfg->proxy_password != NULL
+                                : !ges__proxy_ok(c, cfg)) {
         return GES_ERR_INVALID_ARG;
     }
     if (cfg->io_buf_len < GES_IO_BUF_MIN) return GES_ERR_BUFFER_TOO_SMALL;
@@ -3647,6 +3877,17 @@ int ges_client_tls_error(const ges_client_t *c) { return c ? c->tls_err : 0; }
 const char *ges_client_content_coding(const ges_client_t *c) { return c ? c->coding : ""; }
 
 /* see ges_job.h */
+int ges_client_proxy_status(const ges_client_t *c)
+{
+#if GES_PROXY
+    return c ? c->proxy_status : 0;
+#else
+    (void)c;
+    return 0;
+#endif
+}
+
+/* see ges_job.h */
 uint32_t ges_client_cert_flags(const ges_client_t *c) { return c ? c->cert_flags : 0; }
 #endif /* !GES_CONFIG_NO_TLS */
 
@@ -3694,6 +3935,7 @@ const char *ges_strerror(ges_err_t err)
     case GES_ERR_NET_RECV: return "receiving failed";
     case GES_ERR_NET_CLOSED: return "connection closed before the answer ended";
     case GES_ERR_TIMEOUT: return "timed out";
+    case GES_ERR_PROXY: return "the proxy refused the tunnel (CONNECT)";
     case GES_ERR_TLS: return "TLS error";
     case GES_ERR_TLS_CERT: return "server certificate verification failed";
     case GES_ERR_HTTP: return "malformed HTTP answer";

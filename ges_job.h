@@ -204,6 +204,24 @@
 #ifndef GES_WAIT_SLICE_MS
 #define GES_WAIT_SLICE_MS 50
 #endif
+/** Set to 0 to build without the HTTP CONNECT proxy (ges_client_config_t
+ *  proxy_host...): saves its code (see README "Flash and RAM") and
+ *  GES_HOST_MAX + 1 bytes of RAM per client; a config that names a proxy is
+ *  then GES_ERR_INVALID_ARG. Default 1. */
+#ifndef GES_PROXY
+#define GES_PROXY 1
+#endif
+/** Longest proxy user name, and longest proxy password, accepted (each).
+ *  Range 1..1024. Default 128. */
+#ifndef GES_PROXY_CRED_MAX
+#define GES_PROXY_CRED_MAX 128
+#endif
+/** Most bytes of the proxy's answer to CONNECT (status line and headers up
+ *  to the blank line, 1xx answers included); more is
+ *  GES_ERR_HTTP_HEADERS_TOO_LARGE. Range 64..65536. Default 4096. */
+#ifndef GES_PROXY_HEAD_MAX
+#define GES_PROXY_HEAD_MAX 4096
+#endif
 /** Set to 1 to build only the parser and HTTP reader, without mbedTLS and
  *  without the client API (for measuring, or for callers with their own
  *  transport feeding ges_parser_feed()). 0 or 1. Default 0.
@@ -337,6 +355,11 @@ typedef enum {
      *  wait's (ges_wait_config_t.deadline_ms) passed. Returned by:
      *  ges_job_get_status(), ges_job_wait(). */
     GES_ERR_TIMEOUT = -14,
+    /** The HTTP proxy refused the tunnel: its answer to CONNECT was not
+     *  2xx; ges_client_proxy_status() has the status (407: credentials
+     *  missing or refused). Returned by: ges_job_get_status(),
+     *  ges_job_wait() (not retried). */
+    GES_ERR_PROXY = -15,
 
     /* TLS [4] */
     /** TLS setup, handshake or record error; ges_client_tls_error() has
@@ -975,7 +998,10 @@ typedef enum {
     GES_PHASE_HANDSHAKING,   /**< TLS handshake */
     GES_PHASE_SENDING,       /**< writing the request */
     GES_PHASE_RECEIVING,     /**< reading the answer */
-    GES_PHASE_SLEEPING       /**< ges_job_wait() between two polls */
+    GES_PHASE_SLEEPING,      /**< ges_job_wait() between two polls */
+    GES_PHASE_PROXY          /**< with a proxy: sending CONNECT and reading
+                                  the proxy's answer (after CONNECTING,
+                                  before HANDSHAKING) */
 } ges_phase_t;
 
 /** A port's tick callback: see ges_port_t.net_connect_tick. `phase` is a
@@ -1144,11 +1170,37 @@ typedef struct {
      *  taken from the request's). NULL: no hook. */
     void (*on_progress)(void *ctx, ges_phase_t phase, uint32_t left_ms);
     void *progress_ctx;
+    /** Optional HTTP proxy (NULL: connect directly). The client connects
+     *  to proxy_host:proxy_port, sends "CONNECT host:port HTTP/1.1" with a
+     *  Host header of the same value (and Proxy-Authorization: Basic when
+     *  proxy_user is set), needs a 2xx, then runs TLS to `host` through the
+     *  tunnel: SNI and the certificate check name `host`, never the proxy.
+     *  The exchange is part of the request (same deadline, sliced waits,
+     *  GES_PHASE_PROXY, cancellable). The proxy's answer is read byte by
+     *  byte up to its blank line, never further (the TLS bytes may follow
+     *  in the same segment), at most GES_PROXY_HEAD_MAX bytes; its headers
+     *  are ignored (RFC 9110 9.3.6: a 2xx to CONNECT has no body whatever
+     *  Content-Length or Transfer-Encoding say). A kept-alive connection is
+     *  the tunnel; after it closes, the next request sends CONNECT again
+     *  and resumes the TLS session. Same syntax as `host`; copied at init.
+     *  Needs GES_PROXY (default 1). */
+    const char *proxy_host;
+    /** The proxy's TCP port. Default 1080; 0 is invalid with a proxy. */
+    uint16_t proxy_port;
+    /** Optional proxy credentials (Basic, RFC 7617): both or neither.
+     *  0..GES_PROXY_CRED_MAX bytes each, no control characters, no ':' in
+     *  the user. Not copied, like the token: they must stay valid,
+     *  unchanged, until ges_client_free(); the I/O buffer that carried
+     *  them is wiped after each CONNECT, and they never appear in any
+     *  result. */
+    const char *proxy_user;
+    const char *proxy_password;
 } ges_client_config_t;
 
 /**
  * Fill a configuration with the defaults: port 443, timeout 15000 ms,
- * api_version GES_API_V1, everything else 0/NULL.
+ * api_version GES_API_V1, proxy_port 1080, everything else 0/NULL (no
+ * proxy).
  * @param[out] cfg the configuration; NULL is ignored.
  */
 void ges_client_config_init(ges_client_config_t *cfg);
@@ -1187,6 +1239,10 @@ typedef struct {
      * read by the client between slices, cleared when a call returns
      * GES_ERR_CANCELLED. */
     volatile sig_atomic_t cancel;
+#if GES_PROXY
+    char proxy_host[GES_HOST_MAX + 1]; /* "" without a proxy */
+    int proxy_status;           /* status of the proxy's last answer, 0 none */
+#endif
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
@@ -1307,10 +1363,17 @@ void ges_client_free(ges_client_t *c);
  *         GES_ERR_HTTP_BODY_TOO_LARGE, GES_ERR_HTTP_FRAMING,
  *         GES_ERR_HTTP_ENCODING;
  *         GES_ERR_SERVICE (non-2xx incl. redirects, or a 2xx errorCode);
+ *         GES_ERR_PROXY (the proxy refused CONNECT);
  *         GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8,
  *         GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_NOT_OBJECT,
  *         GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
  *         GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING.
+ *         With a proxy, the CONNECT exchange fails with GES_ERR_NET_CONNECT
+ *         (proxy unreachable), GES_ERR_PROXY, GES_ERR_NET_CLOSED (it closed
+ *         before its blank line), GES_ERR_HTTP (no HTTP status line),
+ *         GES_ERR_HTTP_HEADERS_TOO_LARGE (over GES_PROXY_HEAD_MAX),
+ *         GES_ERR_TIMEOUT or GES_ERR_CANCELLED.
+ *         out->http_status is set whenever a status line was read.
  */
 ges_err_t ges_job_get_status(ges_client_t *c, const char *project_id,
                              const char *graph_id, const char *job_id,
@@ -1390,7 +1453,7 @@ void ges_wait_config_init(ges_wait_config_t *wc);
  *         GES_ERR_INVALID_ARG (as ges_job_get_status(), or wc with
  *         deadline_ms 0 or over 2^31 - 1, or backoff_percent under 100);
  *         or the non-retryable error that ended it: GES_ERR_SERVICE,
- *         GES_ERR_TLS, GES_ERR_TLS_CERT, GES_ERR_HTTP,
+ *         GES_ERR_PROXY, GES_ERR_TLS, GES_ERR_TLS_CERT, GES_ERR_HTTP,
  *         GES_ERR_HTTP_HEADERS_TOO_LARGE, GES_ERR_HTTP_BODY_TOO_LARGE,
  *         GES_ERR_HTTP_FRAMING, GES_ERR_HTTP_ENCODING,
  *         GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE, GES_ERR_JSON_UTF8,
@@ -1470,6 +1533,15 @@ ges_err_t ges_sdk_date(int64_t utc_seconds, char out[17]);
  * @return mbedTLS's (negative) code, 0 if none.
  */
 int ges_client_tls_error(const ges_client_t *c);
+
+/**
+ * With a proxy: the HTTP status of the proxy's last answer to CONNECT.
+ * @param[in] c the client; NULL gives 0.
+ * @return 200, or the refusal's status (e.g. 407) that made a call fail
+ *         with GES_ERR_PROXY; 0 when no status line was read (no proxy,
+ *         the proxy could not be reached, or it closed or timed out first).
+ */
+int ges_client_proxy_status(const ges_client_t *c);
 
 /**
  * Why the server's certificate was refused, after GES_ERR_TLS_CERT.

@@ -22,6 +22,9 @@
  *     6 malformed or oversized response. Messages for people go to stderr
  *     (a TLS error there: mbedTLS's code and, with MBEDTLS_ERROR_C, its
  *     mbedtls_strerror text).
+ *   - with a proxy (--proxy, https_proxy, HTTPS_PROXY), a refused CONNECT
+ *     or an unreachable proxy is exit 4 with a line naming the proxy's
+ *     host:port (and the status), never its credentials.
  *   - SIGINT and SIGTERM cancel the request in progress (ges_client_cancel()
  *     from the handler): nothing goes to stdout, a line to stderr, exit
  *     130 for SIGINT and 143 for SIGTERM.
@@ -38,8 +41,10 @@
  * The program does not allocate: every buffer is static (stdout's too, via
  * setvbuf). Files are read with open()/read() so no stdio buffer ever holds
  * a copy of a secret. The secret buffers (token, AK, SK, security token,
- * the AK/SK file) are wiped on every way out of main(). No secret is ever
- * printed, and no error message echoes an argument.
+ * the AK/SK file, the proxy's user and password) are wiped on every way out
+ * of main(). No secret is ever printed, and no error message echoes an
+ * argument. The one secret the command line can carry, a proxy URL's
+ * credentials, is blanked in argv as soon as it is read.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -102,6 +107,13 @@ static char ges_cli_aksk_file[(size_t)2 * (GES_AKSK_MAX + 2) + GES_TOKEN_MAX + 2
 /* CA bundle plus the NUL mbedtls_x509_crt_parse wants after PEM. */
 static unsigned char ges_cli_ca[GES_CLI_CA_MAX + 1];
 static unsigned char ges_cli_io[4096];   /* the client's one I/O buffer */
+/* The proxy (--proxy, https_proxy, HTTPS_PROXY): its host and port, and
+ * its credentials percent-decoded (wiped on the way out, never printed). */
+static char ges_cli_proxy_host[GES_HOST_MAX + 1];
+static uint16_t ges_cli_proxy_port;
+static char ges_cli_proxy_user[GES_PROXY_CRED_MAX + 1];
+static char ges_cli_proxy_pass[GES_PROXY_CRED_MAX + 1];
+static int ges_cli_proxy_auth;           /* credentials were given */
 static char ges_cli_read_buf[4096];      /* --parse: bytes read per step */
 static char ges_cli_work[1024];          /* --parse: framing buffer */
 static char ges_cli_stdout_buf[4096];    /* stdout's buffer (no malloc) */
@@ -394,6 +406,7 @@ static int ges_cli_exit_for(ges_err_t e)
     case GES_ERR_NET_SEND:
     case GES_ERR_NET_RECV:
     case GES_ERR_NET_CLOSED:
+    case GES_ERR_PROXY:
     case GES_ERR_TLS:
     case GES_ERR_TLS_CERT:
         return GES_CLI_EXIT_NETWORK;
@@ -471,6 +484,22 @@ static void ges_cli_print_tls_code(FILE *f, int t)
  *  ...)]" on stderr. `c` may be NULL (no client to ask for TLS details). */
 static void ges_cli_report(ges_err_t e, const ges_client_t *c)
 {
+    if (ges_cli_proxy_host[0] != '\0' &&
+        (e == GES_ERR_PROXY || e == GES_ERR_NET_CONNECT)) {
+        /* Only the proxy is ever connected to: name it (never its
+         * credentials). */
+        int v6 = strchr(ges_cli_proxy_host, ':') != NULL;
+        fprintf(stderr, GES_CLI_NAME ": proxy %s%s%s:%u ", v6 ? "[" : "",
+                ges_cli_proxy_host, v6 ? "]" : "",
+                (unsigned)ges_cli_proxy_port);
+        if (e == GES_ERR_PROXY) {
+            fprintf(stderr, "refused CONNECT: HTTP %d\n",
+                    c != NULL ? ges_client_proxy_status(c) : 0);
+        } else {
+            fputs("unreachable: could not connect\n", stderr);
+        }
+        return;
+    }
     fprintf(stderr, GES_CLI_NAME ": %s", ges_strerror(e));
     if (c != NULL && (e == GES_ERR_TLS || e == GES_ERR_TLS_CERT)) {
         int t = ges_client_tls_error(c);
@@ -618,14 +647,29 @@ static void usage(FILE *f)
 "                     30000 or N if larger, up to 20% shorter at random)\n"
 "  --api VERSION      v1.0 (default) or v2: GET /v2/{project}/graphs/...;\n"
 "                     the output is the same for both\n"
+"  --proxy URL        reach GES through an HTTP CONNECT proxy,\n"
+"                     http://[USER:PASSWORD@]HOST[:PORT] (port default 1080;\n"
+"                     USER and PASSWORD percent-decoded; other schemes are\n"
+"                     refused); default $https_proxy, else $HTTPS_PROXY;\n"
+"                     --proxy \"\" connects directly. Credentials on the\n"
+"                     command line can be seen by other local users: prefer\n"
+"                     the environment\n"
+"  --noproxy LIST     comma-separated host names reached directly (a name\n"
+"                     matches itself and its subdomains, case-insensitive, a\n"
+"                     leading dot allowed; * matches every host); default\n"
+"                     $no_proxy, else $NO_PROXY\n"
 "  --parse FILE       parse a saved response body instead of asking GES\n"
-"  -h, --help         print this help and exit\n"
+"  -h, --help         print this help and exit\n",
+        f);
+    /* Two strings: C99 promises string literals up to 4095 bytes only. */
+    fputs(
 "\n"
 "Credentials: a token (--token-file FILE or $GES_TOKEN), or AK/SK\n"
 "(--aksk-file FILE, or $GES_AK and $GES_SK with $GES_SECURITY_TOKEN for\n"
 "temporary credentials). A file given wins over the environment; both\n"
 "files, or no file and $GES_TOKEN set together with $GES_AK/$GES_SK, is a\n"
-"usage error. Secrets are never taken on the command line or printed.\n"
+"usage error. The token and keys are never taken on the command line, and\n"
+"no secret is ever printed.\n"
 "\n"
 "Output: one name=value line per field present and not null, in the order\n"
 "httpStatus (network only), jobId, status, jobType, jobName, relatedGraph,\n"
@@ -638,7 +682,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
 "invalid argument; 3 the service answered with an error; 4 network, TLS or\n"
-"certificate error; 5 timeout; 6 malformed or oversized response; 130\n"
+"certificate error, or the proxy refused CONNECT or could not be reached;\n"
+"5 timeout; 6 malformed or oversized response; 130\n"
 "SIGINT or 143 SIGTERM cancelled the request (nothing on stdout).\n"
 "With --wait the final answer is printed and sets the exit status the same\n"
 "way; 5 means the deadline passed (the last status read is printed).\n",
@@ -664,6 +709,8 @@ typedef struct {
     uint32_t wait_ms;         /* --wait: the whole wait; 0 without --wait */
     uint32_t interval_ms;     /* --interval-ms: first pause; 0 if not given */
     ges_api_t api;            /* --api: path version (default v1.0) */
+    char *proxy;              /* --proxy URL ("" off), NULL: not given */
+    const char *noproxy;      /* --noproxy LIST, NULL: not given */
     int have_endpoint;        /* host/port set by --endpoint or --region */
     char host[GES_HOST_MAX + 1];
     uint16_t port;
@@ -691,14 +738,87 @@ static int ges_cli_is_host_char(char c)
            (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
+/* A refusal of ges_cli_parse_authority(), naming what was parsed. */
+static char ges_cli_why[160];
+
+static const char *ges_cli_whyf(const char *what, const char *fmt)
+{
+    (void)snprintf(ges_cli_why, sizeof ges_cli_why, fmt, what);
+    return ges_cli_why;
+}
+
+/** Split "host[:port][/]" (after the scheme) into host and port, *port
+ *  keeping its default when no port is given. `what` names it in messages
+ *  ("endpoint", "proxy"). Returns NULL, or why it is refused. */
+static const char *ges_cli_parse_authority(const char *p, const char *what,
+                                           char *host, uint16_t *port)
+{
+    const char *h = p;
+    size_t hlen;
+    unsigned long v = *port;
+
+    if (*p == '[') {
+        /* An IPv6 literal, https://[::1]:8443 (RFC 3986 3.2.2); the library
+         * checks that it is a valid address. */
+        for (h = ++p; *p != '\0' && *p != ']'; p++) {
+            if (!(*p == ':' || *p == '.' || (*p >= '0' && *p <= '9') ||
+                  (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))) {
+                return ges_cli_whyf(what, "the %s's IPv6 address may only hold "
+                                    "hex digits, ':' and '.' (no zone)");
+            }
+        }
+        if (*p != ']') {
+            return ges_cli_whyf(what, "the %s's IPv6 address has no closing ']'");
+        }
+        hlen = (size_t)(p++ - h);
+    } else {
+        while (*p != '\0' && *p != ':' && *p != '/') {
+            if (!ges_cli_is_host_char(*p)) {
+                return ges_cli_whyf(what, "the %s host may only hold A-Z a-z 0-9 . - "
+                                    "(no user info, query or fragment)");
+            }
+            p++;
+        }
+        hlen = (size_t)(p - h);
+    }
+    if (hlen == 0) {
+        return ges_cli_whyf(what, "the %s has no host");
+    }
+    if (hlen > GES_HOST_MAX) {
+        return ges_cli_whyf(what, "the %s host is too long");
+    }
+    if (*p == ':') {
+        int digits = 0;
+        v = 0;
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            if (++digits > 5) {
+                return ges_cli_whyf(what, "the %s port must be 1..65535");
+            }
+            v = v * 10 + (unsigned long)(*p - '0');
+        }
+        if (digits == 0 || v < 1 || v > 65535) {
+            return ges_cli_whyf(what, "the %s port must be 1..65535");
+        }
+    }
+    if (*p == '/') {
+        p++;
+    }
+    if (*p != '\0') {
+        return ges_cli_whyf(what, "the %s may have no path other than \"/\"");
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    *port = (uint16_t)v;
+    return NULL;
+}
+
 /** Split "https://host[:port][/]" into host and port. Returns NULL, or why
  *  the endpoint is refused. */
 static const char *ges_cli_parse_endpoint(const char *url, char *host,
                                           uint16_t *port)
 {
-    const char *p, *h;
-    size_t hlen;
-    unsigned long v = 443;
+    uint16_t v = 443;
+    const char *why;
 
     if (ges_cli_prefix_ci(url, "http://")) {
         return "an http:// endpoint is refused: the token never travels "
@@ -707,60 +827,198 @@ static const char *ges_cli_parse_endpoint(const char *url, char *host,
     if (!ges_cli_prefix_ci(url, "https://")) {
         return "the endpoint must be https://host[:port]";
     }
-    h = p = url + 8;
-    if (*p == '[') {
-        /* An IPv6 literal, https://[::1]:8443 (RFC 3986 3.2.2); the library
-         * checks that it is a valid address. */
-        for (h = ++p; *p != '\0' && *p != ']'; p++) {
-            if (!(*p == ':' || *p == '.' || (*p >= '0' && *p <= '9') ||
-                  (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))) {
-                return "the endpoint's IPv6 address may only hold hex digits, "
-                       "':' and '.' (no zone)";
+    why = ges_cli_parse_authority(url + 8, "endpoint", host, &v);
+    if (why == NULL) {
+        *port = v;
+    }
+    return why;
+}
+
+static int ges_cli_hex(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/** Percent-decode s[0, n) into out (cap bytes with the NUL). Returns 0, or
+ *  -1 for a bad escape, a decoded control byte or too long a result. */
+static int ges_cli_pct_decode(const char *s, size_t n, char *out, size_t cap)
+{
+    size_t i, k = 0;
+    for (i = 0; i < n; i++) {
+        int c = (unsigned char)s[i];
+        if (c == '%') {
+            int hi = i + 2 < n ? ges_cli_hex(s[i + 1]) : -1;
+            int lo = hi >= 0 ? ges_cli_hex(s[i + 2]) : -1;
+            if (lo < 0) {
+                return -1;
             }
+            c = hi * 16 + lo;
+            i += 2;
         }
-        if (*p != ']') {
-            return "the endpoint's IPv6 address has no closing ']'";
+        if (c < 0x20 || c == 0x7F || k + 1 >= cap) {
+            return -1;
         }
-        hlen = (size_t)(p++ - h);
-    } else {
-        while (*p != '\0' && *p != ':' && *p != '/') {
-            if (!ges_cli_is_host_char(*p)) {
-                return "the endpoint host may only hold A-Z a-z 0-9 . - "
-                       "(no user info, query or fragment)";
-            }
-            p++;
-        }
-        hlen = (size_t)(p - h);
+        out[k++] = (char)c;
     }
-    if (hlen == 0) {
-        return "the endpoint has no host";
+    out[k] = '\0';
+    return 0;
+}
+
+/** Parse a proxy URL, http://[USER[:PASSWORD]@]HOST[:PORT][/], into the
+ *  ges_cli_proxy_* buffers. Returns NULL, or why it is refused (the
+ *  message never holds the URL: it may carry a password). */
+static const char *ges_cli_parse_proxy(const char *url)
+{
+    const char *a, *at, *end, *colon;
+    const char *why;
+
+    ges_cli_proxy_auth = 0;
+    if (!ges_cli_prefix_ci(url, "http://")) {
+        return "the proxy must be http://[USER:PASSWORD@]HOST[:PORT] "
+               "(https:// and other schemes are not supported)";
     }
-    if (hlen > GES_HOST_MAX) {
-        return "the endpoint host is too long";
-    }
-    if (*p == ':') {
-        int digits = 0;
-        v = 0;
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-            if (++digits > 5) {
-                return "the endpoint port must be 1..65535";
-            }
-            v = v * 10 + (unsigned long)(*p - '0');
-        }
-        if (digits == 0 || v < 1 || v > 65535) {
-            return "the endpoint port must be 1..65535";
+    a = url + 7;
+    end = a + strcspn(a, "/");
+    at = NULL;
+    for (colon = a; colon < end; colon++) { /* the last '@' of the authority */
+        if (*colon == '@') {
+            at = colon;
         }
     }
-    if (*p == '/') {
-        p++;
+    if (at != NULL) {
+        colon = memchr(a, ':', (size_t)(at - a));
+        if (ges_cli_pct_decode(a, (size_t)((colon != NULL ? colon : at) - a),
+                               ges_cli_proxy_user, sizeof ges_cli_proxy_user) != 0 ||
+            ges_cli_pct_decode(colon != NULL ? colon + 1 : at,
+                               colon != NULL ? (size_t)(at - colon - 1) : 0,
+                               ges_cli_proxy_pass, sizeof ges_cli_proxy_pass) != 0 ||
+            strchr(ges_cli_proxy_user, ':') != NULL) {
+            return "the proxy's user or password is too long, holds a control "
+                   "character, a bad %XX escape, or the user a ':'";
+        }
+        ges_cli_proxy_auth = 1;
+        a = at + 1;
     }
-    if (*p != '\0') {
-        return "the endpoint may have no path other than \"/\"";
+    ges_cli_proxy_port = 1080;
+    why = ges_cli_parse_authority(a, "proxy", ges_cli_proxy_host, &ges_cli_proxy_port);
+    if (why != NULL) {
+        ges_cli_proxy_host[0] = '\0';
     }
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-    *port = (uint16_t)v;
-    return NULL;
+    return why;
+}
+
+/** 1 if a[0, n) and b[0, n) are equal, ASCII letters in any case. */
+static int ges_cli_eq_ci(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') {
+            x = (char)(x - 'A' + 'a');
+        }
+        if (y >= 'A' && y <= 'Z') {
+            y = (char)(y - 'A' + 'a');
+        }
+        if (x != y) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/** 1 if `host` is in the no-proxy LIST: comma-separated names (spaces
+ *  around them ignored), each matching the host itself or any subdomain
+ *  at a dot boundary, case-insensitive, a leading dot allowed; "*"
+ *  matches every host; an address matches only itself (an IPv6 one may be
+ *  given in brackets). */
+static int ges_cli_noproxy_match(const char *list, const char *host)
+{
+    size_t hn = strlen(host);
+    /* An address (digits and dots, or a ':') matches only itself. */
+    int addr = strspn(host, "0123456789.") == hn || strchr(host, ':') != NULL;
+    while (*list != '\0') {
+        size_t n = strcspn(list, ",");
+        const char *next = list[n] == ',' ? list + n + 1 : list + n;
+        while (n > 0 && (*list == ' ' || *list == '\t')) {
+            list++;
+            n--;
+        }
+        while (n > 0 && (list[n - 1] == ' ' || list[n - 1] == '\t')) {
+            n--;
+        }
+        if (n == 1 && *list == '*') {
+            return 1;
+        }
+        if (n >= 2 && *list == '[' && list[n - 1] == ']') {
+            list++;
+            n -= 2;
+        }
+        if (n > 0 && *list == '.') {
+            list++;
+            n--;
+        }
+        if (n > 0 && n <= hn && (n == hn || (!addr && host[hn - n - 1] == '.')) &&
+            ges_cli_eq_ci(host + hn - n, list, n)) {
+            return 1;
+        }
+        list = next;
+    }
+    return 0;
+}
+
+/** The first of two environment variables that is set and not empty. */
+static const char *ges_cli_env2(const char *a, const char *b, const char **name)
+{
+    const char *v = getenv(a);
+    *name = a;
+    if (v == NULL || *v == '\0') {
+        v = getenv(b);
+        *name = b;
+    }
+    return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/** Decide the proxy for `host`: --proxy, else https_proxy / HTTPS_PROXY,
+ *  unless --noproxy (else no_proxy / NO_PROXY) lists the host. Fills the
+ *  ges_cli_proxy_* buffers (host "" for none). Returns -1 when all is
+ *  well, else the exit status. */
+static int ges_cli_choose_proxy(const ges_cli_opts_t *o, const char *host)
+{
+    const char *url = o->proxy, *list = o->noproxy, *name = "--proxy";
+    const char *why = NULL, *ignored;
+
+    ges_cli_proxy_host[0] = '\0';
+    if (url == NULL) {
+        url = ges_cli_env2("https_proxy", "HTTPS_PROXY", &name);
+    }
+    if (list == NULL) {
+        list = ges_cli_env2("no_proxy", "NO_PROXY", &ignored);
+    }
+    if (url != NULL && *url != '\0' &&
+        (list == NULL || !ges_cli_noproxy_match(list, host))) {
+        why = ges_cli_parse_proxy(url);
+    }
+    if (o->proxy != NULL) {
+        /* The URL's credentials are copied: blank them in argv, so that
+         * they stay visible (ps, /proc) for as short a time as possible. */
+        char *p = strrchr(o->proxy, '@');
+        if (p != NULL) {
+            memset(o->proxy, 'x', (size_t)(p - o->proxy));
+        }
+    }
+    if (why != NULL) {
+        return ges_cli_usage_error(name, why);
+    }
+    return -1;
 }
 
 /** ges.NAME.myhuaweicloud.com. Returns NULL or why NAME is refused. */
@@ -818,7 +1076,7 @@ static int ges_cli_parse_ms(const char *s, uint32_t *out)
 static const char *const ges_cli_value_opts[] = {
     "--parse", "--endpoint", "--region", "--token-file", "--ca-file",
     "--timeout-ms", "--interval-ms", "--aksk-file", "--project-id-header",
-    "--api"
+    "--api", "--proxy", "--noproxy"
 };
 
 /** Options a secret could be mistaken for: refused with a pointer to the
@@ -949,6 +1207,10 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
             } else {
                 return ges_cli_usage_error("--api wants v1.0 or v2", NULL);
             }
+        } else if (strcmp(name, "--proxy") == 0) {
+            o->proxy = eq != NULL ? argv[i] + (eq + 1 - a) : argv[i];
+        } else if (strcmp(name, "--noproxy") == 0) {
+            o->noproxy = val;
         } else if (strcmp(name, "--interval-ms") == 0) {
             if (ges_cli_parse_ms(val, &o->interval_ms) != 0) {
                 return ges_cli_usage_error(
@@ -1207,6 +1469,8 @@ static int ges_cli_load_aksk_file(const char *path)
     }
 out:
     ges_cli_wipe(ges_cli_aksk_file, sizeof ges_cli_aksk_file);
+    ges_cli_wipe(ges_cli_proxy_user, sizeof ges_cli_proxy_user);
+    ges_cli_wipe(ges_cli_proxy_pass, sizeof ges_cli_proxy_pass);
     return rc;
 }
 
@@ -1493,7 +1757,8 @@ static int ges_cli_interrupted(ges_err_t e)
 }
 
 static const char *const ges_cli_phase_names[] = {
-    "resolving", "connecting", "handshaking", "sending", "receiving", "sleeping"
+    "resolving", "connecting", "handshaking", "sending", "receiving", "sleeping",
+    "proxy"
 };
 
 /** ges_client_config_t.on_progress with --wait: when a poll has taken more
@@ -1618,6 +1883,10 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
         }
         host = env_host;
     }
+    rc = ges_cli_choose_proxy(o, host);
+    if (rc >= 0) {
+        return rc;
+    }
     rc = ges_cli_load_credentials(o, &aksk);
     if (rc >= 0) {
         return rc;
@@ -1649,6 +1918,14 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
     cfg.io_buf_len = sizeof ges_cli_io;
     cfg.timeout_ms = o->timeout_ms;
     cfg.api_version = o->api;
+    if (ges_cli_proxy_host[0] != '\0') {
+        cfg.proxy_host = ges_cli_proxy_host;
+        cfg.proxy_port = ges_cli_proxy_port;
+        if (ges_cli_proxy_auth) {
+            cfg.proxy_user = ges_cli_proxy_user;
+            cfg.proxy_password = ges_cli_proxy_pass;
+        }
+    }
     if (o->wait_ms != 0) {
         cfg.on_progress = ges_cli_on_progress; /* a slow poll shows its phase */
         cfg.progress_ctx = &ges_cli_progress;

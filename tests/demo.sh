@@ -4,6 +4,7 @@
 set -eu
 B=${1:-build}
 PY=${PYTHON:-python3}
+unset https_proxy HTTPS_PROXY # loopback: never through a proxy from the environment
 dir=$(mktemp -d)
 state="$dir/state.json"
 "$PY" tests/sim/ges_sim.py --dir "$dir/sim" --state-file "$state" >/dev/null &

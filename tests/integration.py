@@ -209,7 +209,8 @@ def run_cmd(argv, env=None, stdin_bytes=None, timeout=DEFAULT_TIMEOUT, measure_r
 
 
 def clean_env(**extra):
-    env = {k: v for k, v in os.environ.items() if k not in ("GES_TOKEN", "GES_ENDPOINT")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GES_TOKEN", "GES_ENDPOINT", "https_proxy", "HTTPS_PROXY")}
     env.update(extra)
     return env
 

@@ -6,6 +6,9 @@
 set -u
 B=${1:-build}
 PY=${PYTHON:-python3}
+# The suites talk to loopback simulators: a proxy from the environment
+# (the CLI reads https_proxy / HTTPS_PROXY) must not carry them.
+unset https_proxy HTTPS_PROXY
 . tests/count.sh
 
 hard_run "parse (unit)" "$B/test_parse"
@@ -14,6 +17,8 @@ hard_run "wait schedule (unit, fake clock)" "$B/test_wait"
 hard_run "streaming (unit, 10 MiB answer)" "$B/test_stream"
 hard_run "AK/SK signing (unit, published vectors)" "$B/test_sign"
 hard_run "keep-alive and IP literals (unit, in-process mbedTLS server)" "$B/test_keepalive"
+hard_run "HTTP CONNECT proxy (unit, in-process mbedTLS server)" "$B/test_proxy"
+hard_run "built without the proxy, GES_PROXY=0 (unit)" "$B/test_proxy0"
 hard_run "port posix (unit)" "$B/test_port_posix"
 hard_run "CLI parsing and escaping (unit)" "$B/test_cli"
 hard_run "schema: a field added the documented way (unit)" "$B/test_schema"
@@ -24,6 +29,7 @@ hard_run "library over TLS (test_client against the simulator)" \
 hard_run "fuzz corpora and regressions replayed (standalone harnesses)" sh tests/fuzz/replay.sh "$B"
 hard_run "integration (CLI + library + TLS simulator)" "$PY" tests/integration.py "$B/ges_job_status"
 hard_run "integration: waiting (CLI --wait + simulator)" "$PY" tests/integration_wait.py "$B/ges_job_status"
+hard_run "integration: HTTP CONNECT proxy (CLI + simulator --proxy)" "$PY" tests/integration_proxy.py "$B/ges_job_status"
 hard_run "integration: AK/SK signing (CLI + simulator's own verifier)" "$PY" tests/integration_aksk.py "$B/ges_job_status"
 hard_run "configuration checks: ranges, 0/1 switches, mbedTLS modules (tests/config_check.py)" "$PY" tests/config_check.py
 hard_run "reference: @param/@return on every public function, \"Returned by\" on every error, the two agree (tests/doc_reference.py)" "$PY" tests/doc_reference.py

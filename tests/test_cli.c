@@ -362,6 +362,127 @@ static void test_report_mbedtls_text(void)
     CHECK(strstr(report_out, "mbedtls") == NULL);
 }
 
+/* ------------------------------------------------------------------------- */
+/* The proxy: --noproxy matching, the proxy URL, argv blanked                 */
+/* ------------------------------------------------------------------------- */
+static void test_noproxy_match(void)
+{
+    static const struct {
+        const char *list, *host;
+        int want;
+    } t[] = {
+        {"example.com", "example.com", 1},
+        {"example.com", "a.example.com", 1},
+        {"example.com", "a.b.example.com", 1},
+        {"example.com", "evil-example.com", 0}, /* a dot boundary only */
+        {"example.com", "example.com.evil", 0},
+        {"example.com", "xample.com", 0},
+        {".example.com", "example.com", 1},     /* a leading dot allowed */
+        {".example.com", "a.example.com", 1},
+        {"EXAMPLE.Com", "a.example.COM", 1},    /* case-insensitive */
+        {"*", "anything.at.all", 1},
+        {"a.test, example.com ,b.test", "x.example.com", 1},
+        {"a.test,,b.test", "example.com", 0},
+        {"", "example.com", 0},
+        {" * ", "x", 1},
+        {"*.example.com", "a.example.com", 0}, /* no globs: "*" alone only */
+        {"localhost", "localhost", 1},
+        {"host", "localhost", 0},
+        {"127.0.0.1", "127.0.0.1", 1},
+        {"0.0.1", "127.0.0.1", 0}, /* an address matches only itself */
+        {"1", "127.0.0.1", 0},
+        {"::1", "fe80::1", 0},
+        {"[::1]", "::1", 1},
+        {"::1", "::1", 1},
+        {"example.com", "", 0},
+    };
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        if (ges_cli_noproxy_match(t[i].list, t[i].host) != t[i].want) {
+            fprintf(stderr, "noproxy \"%s\" host \"%s\"\n", t[i].list, t[i].host);
+            CHECK_EQ(ges_cli_noproxy_match(t[i].list, t[i].host), t[i].want);
+        }
+    }
+}
+
+static void test_proxy_url(void)
+{
+    static const struct {
+        const char *url, *host;
+        unsigned port;
+        int auth;
+        const char *user, *pass;
+    } ok[] = {
+        {"http://proxy.example", "proxy.example", 1080, 0, "", ""},
+        {"HTTP://proxy.example:3128/", "proxy.example", 3128, 0, "", ""},
+        {"http://10.0.0.1:8080", "10.0.0.1", 8080, 0, "", ""},
+        {"http://[::1]:3128", "::1", 3128, 0, "", ""},
+        {"http://u:p@h:1", "h", 1, 1, "u", "p"},
+        {"http://us%20er:p%40ss%3Aw@h", "h", 1080, 1, "us er", "p@ss:w"},
+        {"http://u@h", "h", 1080, 1, "u", ""},
+        {"http://a@b:c@h", "h", 1080, 1, "a@b", "c"}, /* the last '@' ends it */
+        {"http://:@h", "h", 1080, 1, "", ""},
+        {"http://u:p%C3%A4@h", "h", 1080, 1, "u", "p\xc3\xa4"},
+    };
+    static const char *const bad[] = {
+        "https://proxy.example", "socks5://proxy.example", "proxy.example:3128",
+        "http://", "http://h:0", "http://h:65536", "http://h/path", "http://u%3Ax:p@h",
+        "http://u:%zz@h", "http://u:%0a@h", "http://u:p%@h", "http://[::1", "http://h h",
+        "ftp://h",
+    };
+    size_t i;
+    for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        const char *why = ges_cli_parse_proxy(ok[i].url);
+        CHECK(why == NULL);
+        if (why != NULL) fprintf(stderr, "%s: %s\n", ok[i].url, why);
+        CHECK_STR(ges_cli_proxy_host, ok[i].host);
+        CHECK_EQ(ges_cli_proxy_port, ok[i].port);
+        CHECK_EQ(ges_cli_proxy_auth, ok[i].auth);
+        if (ok[i].auth) {
+            CHECK_STR(ges_cli_proxy_user, ok[i].user);
+            CHECK_STR(ges_cli_proxy_pass, ok[i].pass);
+        }
+    }
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *why = ges_cli_parse_proxy(bad[i]);
+        CHECK(why != NULL);
+        if (why == NULL) fprintf(stderr, "accepted: %s\n", bad[i]);
+        if (why != NULL) CHECK(strstr(why, "%zz") == NULL && strstr(why, "u:p") == NULL);
+    }
+}
+
+/* --proxy URL: the credentials are copied and blanked in argv; --proxy ""
+ * and a --noproxy match leave no proxy; a bad URL is a usage error. */
+static void test_proxy_choice(void)
+{
+    char url[] = "http://user:secret@proxy.test:3128";
+    char empty[] = "";
+    ges_cli_opts_t o;
+    quiet_t q;
+    memset(&o, 0, sizeof o);
+    o.proxy = url;
+    CHECK_EQ(ges_cli_choose_proxy(&o, "ges.example.com"), -1);
+    CHECK_STR(ges_cli_proxy_host, "proxy.test");
+    CHECK_STR(ges_cli_proxy_user, "user");
+    CHECK_STR(ges_cli_proxy_pass, "secret");
+    CHECK(strstr(url, "secret") == NULL && strstr(url, "user") == NULL);
+    CHECK_STR(url + strlen(url) - 16, "@proxy.test:3128");
+    o.noproxy = "example.com";
+    CHECK_EQ(ges_cli_choose_proxy(&o, "ges.example.com"), -1);
+    CHECK_STR(ges_cli_proxy_host, "");
+    o.noproxy = NULL;
+    o.proxy = empty;
+    CHECK_EQ(ges_cli_choose_proxy(&o, "ges.example.com"), -1);
+    CHECK_STR(ges_cli_proxy_host, "");
+    {
+        char https[] = "https://proxy.test";
+        o.proxy = https;
+        quiet_begin(&q);
+        CHECK_EQ(ges_cli_choose_proxy(&o, "ges.example.com"), GES_CLI_EXIT_USAGE);
+        (void)quiet_end(&q);
+    }
+}
+
 int main(void)
 {
     RUN(test_parse_ms_refuses_overflow);
@@ -371,5 +492,8 @@ int main(void)
     RUN(test_escape_each_byte);
     RUN(test_escape_c1);
     RUN(test_report_mbedtls_text);
+    RUN(test_noproxy_match);
+    RUN(test_proxy_url);
+    RUN(test_proxy_choice);
     return harness_done();
 }

@@ -79,6 +79,17 @@
 #ifdef CONFIG_GES_JOB_IO_BUF_MIN
 #define GES_IO_BUF_MIN CONFIG_GES_JOB_IO_BUF_MIN
 #endif
+#ifdef CONFIG_GES_JOB_PROXY
+#define GES_PROXY 1
+#else
+#define GES_PROXY 0 /* "n" in Kconfig leaves the symbol undefined */
+#endif
+#ifdef CONFIG_GES_JOB_PROXY_CRED_MAX
+#define GES_PROXY_CRED_MAX CONFIG_GES_JOB_PROXY_CRED_MAX
+#endif
+#ifdef CONFIG_GES_JOB_PROXY_HEAD_MAX
+#define GES_PROXY_HEAD_MAX CONFIG_GES_JOB_PROXY_HEAD_MAX
+#endif
 #ifdef CONFIG_GES_JOB_TLS13
 #define GES_CONFIG_TLS13 1
 #endif

@@ -19,7 +19,7 @@ trap 'rm -rf "$logdir"; hard_cleanup' EXIT
 
 VG="valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect --log-file=$logdir/vg.%p.log"
 
-for t in test_wait test_sign test_port_posix test_http test_parse test_keepalive test_cli; do
+for t in test_wait test_sign test_port_posix test_http test_parse test_keepalive test_proxy test_cli; do
     # shellcheck disable=SC2086
     hard_run "$t under valgrind" $VG "$B/$t"
 done

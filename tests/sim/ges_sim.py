@@ -6,7 +6,8 @@ Standard library only (Python 3.11); certificates are made with the `openssl` to
     python3 tests/sim/ges_sim.py [--dir DIR] [--state-file FILE] [--token TOKEN]
         [--token-file FILE] [--ak AK] [--sk SK] [--sts-token TOKEN]
         [--clock-skew SECONDS] [--host 127.0.0.1] [--no-keepalive] [--tls12-only]
-        [--verbose] [--list-jobs] [--selftest]
+        [--proxy [--proxy-auth USER:PASS] [--proxy-close-after N] [--proxy-refuse CODE]
+        [--proxy-extra]] [--verbose] [--list-jobs] [--selftest]
 
 At start it writes certificates into DIR, listens on four free ports and prints ONE line of
 JSON (also written atomically to --state-file):
@@ -14,6 +15,8 @@ JSON (also written atomically to --state-file):
      "ca": "/abs/ca.pem", "other_ca": "/abs/other-ca.pem", "dir": "/abs/dir",
      "token": "...", "ak": "...", "sk": "...", "sts_token": null, "clock_skew": 0,
      "pid": N}
+With --proxy it also listens on a plain-TCP HTTP CONNECT proxy port, "proxy_port" in the
+state line (see "CONNECT proxy" in tests/sim/README.md; counters under "proxy" in /_sim/stats).
 It runs until SIGTERM/SIGINT, then exits 0. --selftest checks the AK/SK verifier against the
 published vectors (ges-api README section 4.2) and exits 0 (all pass) or 1.
 
@@ -102,6 +105,7 @@ JOB TABLE (job_id -> behaviour)
 """
 
 import argparse
+import base64
 import calendar
 import hashlib
 import hmac
@@ -109,6 +113,7 @@ import json
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import socket
@@ -279,6 +284,7 @@ class ConnInfo:
         self.resumed = False
         self.version = None
         self.normal_requests = 0
+        self.peer_port = None   # the client's TCP port: a tunnel's when it came via the proxy
 
 
 class Stats:
@@ -301,6 +307,9 @@ class Stats:
         self.last_project_id = None   # X-Project-Id of the last job request, if any
         self.last_sdk_date = None
         self.apis = {}                # "v1" / "v2" -> job requests routed by that path
+        # The CONNECT proxy (--proxy): tunnels opened, refusals by status, what was asked.
+        self.proxy = {"connects": 0, "tunnels": 0, "refused": {}, "closed_after": 0,
+                      "last_target": None, "last_host": None, "last_auth": None}
 
     def _add(self, ci, sign):
         self.connections += sign
@@ -358,6 +367,20 @@ class Stats:
         with self.lock:
             self.apis[api] = self.apis.get(api, 0) + 1
 
+    def proxy_event(self, what, **kw):
+        """One proxy event: "connect" (with target/host/auth), "tunnel", "refused" (code),
+        "closed_after" (the server closed a tunnelled connection after --proxy-close-after)."""
+        with self.lock:
+            p = self.proxy
+            if what == "connect":
+                p["connects"] += 1
+                p["last_target"], p["last_host"] = kw["target"], kw["host"]
+                p["last_auth"] = kw["auth"]
+            elif what == "refused":
+                p["refused"][str(kw["code"])] = p["refused"].get(str(kw["code"]), 0) + 1
+            else:
+                p[what + "s" if what == "tunnel" else what] += 1
+
     def poll(self, job_id):
         with self.lock:
             n = self.polls.get(job_id, 0) + 1
@@ -380,7 +403,8 @@ class Stats:
                     "last_auth": self.last_auth, "last_auth_result": self.last_auth_result,
                     "last_signed_headers": self.last_signed_headers,
                     "last_project_id": self.last_project_id,
-                    "last_sdk_date": self.last_sdk_date, "apis": dict(self.apis)}
+                    "last_sdk_date": self.last_sdk_date, "apis": dict(self.apis),
+                    "proxy": dict(self.proxy, refused=dict(self.proxy["refused"]))}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1381,6 +1405,12 @@ class Server:
         self.no_keepalive = args.no_keepalive
         self.stats = Stats()
         self.listeners = {}
+        self.proxy = None
+        if args.proxy:
+            self.proxy = {"auth": args.proxy_auth, "close_after": args.proxy_close_after,
+                          "refuse": args.proxy_refuse, "extra": args.proxy_extra,
+                          "host": args.host, "tunnel_ports": set(),
+                          "lock": threading.Lock()}
         family = socket.getaddrinfo(args.host, 0, type=socket.SOCK_STREAM,
                                     flags=socket.AI_PASSIVE)[0][0]
         for name in ("main", "expired", "wrongname", "selfsigned"):
@@ -1394,6 +1424,12 @@ class Server:
             ls.bind((args.host, 0))
             ls.listen(128)
             self.listeners[name] = (ls, ctx)
+        if self.proxy is not None:
+            ls = socket.socket(family, socket.SOCK_STREAM)
+            ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            ls.bind((args.host, 0))
+            ls.listen(128)
+            self.listeners["proxy"] = (ls, None)
 
     def port(self, name):
         return self.listeners[name][0].getsockname()[1]
@@ -1404,16 +1440,118 @@ class Server:
                              name="accept-" + name).start()
 
     def accept_loop(self, name, ls, ctx):
+        serve = self.serve_proxy if name == "proxy" else self.serve
         while True:
             try:
                 raw, addr = ls.accept()
             except OSError:
                 time.sleep(0.05)      # e.g. EMFILE; never let the listener die
                 continue
-            threading.Thread(target=self.serve, args=(name, raw, ctx), daemon=True).start()
+            threading.Thread(target=serve, args=(name, raw, ctx), daemon=True).start()
+
+    def via_proxy(self, info):
+        """Whether this connection is the server end of one of our proxy's tunnels."""
+        if self.proxy is None or info.peer_port is None:
+            return False
+        with self.proxy["lock"]:
+            return info.peer_port in self.proxy["tunnel_ports"]
+
+    def serve_proxy(self, name, raw, ctx_unused):
+        """One CONNECT: read the head, check it, open the tunnel to one of our own ports and
+        copy bytes both ways until either side closes. Never logs credentials."""
+        px = self.proxy
+        up = None
+        try:
+            raw.settimeout(HANDSHAKE_TIMEOUT)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                if len(head) > 8192:
+                    raise OSError("CONNECT head too long")
+                b = raw.recv(4096)
+                if not b:
+                    raise OSError("closed before the CONNECT head ended")
+                head += b
+            head, rest = head.split(b"\r\n\r\n", 1)
+            lines = head.decode("latin-1").split("\r\n")
+            parts = lines[0].split(" ")
+            hdrs = {}
+            for ln in lines[1:]:
+                k, _, v = ln.partition(":")
+                hdrs[k.strip().lower()] = v.strip()
+            target = parts[1] if len(parts) == 3 else ""
+            auth = hdrs.get("proxy-authorization")
+            self.stats.proxy_event("connect", target=target, host=hdrs.get("host"),
+                                   auth=auth.split(" ", 1)[0] if auth else None)
+
+            def refuse(code, reason, extra=""):
+                self.stats.proxy_event("refused", code=code)
+                raw.sendall(("HTTP/1.1 %d %s\r\n%sContent-Length: 0\r\n"
+                             "Connection: close\r\n\r\n" % (code, reason, extra))
+                            .encode("latin-1"))
+
+            if len(parts) != 3 or parts[0] != "CONNECT" or not parts[2].startswith("HTTP/1."):
+                return refuse(400, "Bad Request")
+            if px["refuse"]:
+                return refuse(px["refuse"], "Refused")
+            if px["auth"] is not None:
+                want = "Basic " + base64.b64encode(
+                    px["auth"].encode("utf-8")).decode("ascii")
+                if auth is None or not hmac.compare_digest(auth.encode(), want.encode()):
+                    return refuse(407, "Proxy Authentication Required",
+                                  'Proxy-Authenticate: Basic realm="ges_sim"\r\n')
+            host, _, port = target.rpartition(":")
+            ours = {self.port(n) for n in self.listeners if n != "proxy"}
+            if (host not in ("localhost", "127.0.0.1", "[::1]") or not port.isdigit()
+                    or int(port) not in ours or hdrs.get("host") != target):
+                return refuse(403, "Forbidden")
+            up = socket.create_connection((px["host"], int(port)), timeout=HANDSHAKE_TIMEOUT)
+            with px["lock"]:
+                px["tunnel_ports"].add(up.getsockname()[1])
+            self.stats.proxy_event("tunnel")
+            answer = b"HTTP/1.1 200 Connection established\r\nProxy-Agent: ges_sim\r\n\r\n"
+            if px["extra"]:
+                answer += b"XYZ\r\n"   # bytes that are not the TLS server's, in the same segment
+            raw.sendall(answer)
+            if rest:
+                up.sendall(rest)
+            self.pump(raw, up)
+        except (OSError, ValueError, IndexError) as e:
+            log("proxy connection ended: %s" % e)
+        finally:
+            for s in (raw, up):
+                if s is not None:
+                    try:
+                        s.close()
+                    except OSError:
+                        pass
+
+    @staticmethod
+    def pump(a, b):
+        """Copy bytes both ways until one side closes or both are idle IDLE_TIMEOUT."""
+        a.setblocking(False)
+        b.setblocking(False)
+        peer = {a: b, b: a}
+        while True:
+            r, _, _ = select.select([a, b], [], [], IDLE_TIMEOUT)
+            if not r:
+                return
+            for s in r:
+                try:
+                    data = s.recv(65536)
+                except BlockingIOError:
+                    continue
+                if not data:
+                    return
+                peer[s].setblocking(True)
+                peer[s].sendall(data)
+                peer[s].setblocking(False)
 
     def serve(self, name, raw, ctx):
         info = ConnInfo(name)
+        try:
+            info.peer_port = raw.getpeername()[1]
+        except OSError:
+            pass
         self.stats.opened(info)
         try:
             raw.settimeout(HANDSHAKE_TIMEOUT)
@@ -1447,6 +1585,13 @@ class Server:
                 if rq is None:
                     break
                 keep = handle(self, c, rq)
+                n_after = self.proxy["close_after"] if self.proxy else 0
+                if (keep and n_after and info.normal_requests >= n_after
+                        and self.via_proxy(info)):
+                    # --proxy-close-after: the tunnel closes after its Nth request (answered
+                    # with keep-alive; close_notify and FIN follow at once).
+                    self.stats.proxy_event("closed_after")
+                    keep = False
             c.close_clean()
         except (OSError, ValueError) as e:   # timeouts, resets, TLS errors
             log("connection on %s ended: %s" % (name, e))
@@ -1498,6 +1643,17 @@ def main(argv=None):
                     help="add IP:ADDR to the SAN of the valid leaves (for a --host address)")
     ap.add_argument("--key", choices=("ec-p256", "rsa2048"), default="ec-p256",
                     help="key type of every certificate (default ec-p256)")
+    ap.add_argument("--proxy", action="store_true",
+                    help="also listen on a plain-TCP HTTP CONNECT proxy port (proxy_port)")
+    ap.add_argument("--proxy-auth", metavar="USER:PASS",
+                    help="the proxy requires Proxy-Authorization: Basic of USER:PASS (else 407)")
+    ap.add_argument("--proxy-close-after", type=int, default=0, metavar="N",
+                    help="a tunnelled connection is closed by the server after its Nth request")
+    ap.add_argument("--proxy-refuse", type=int, default=0, metavar="CODE",
+                    help="the proxy answers every CONNECT with this status (e.g. 403, 502)")
+    ap.add_argument("--proxy-extra", action="store_true",
+                    help="the proxy sends bytes of its own right after its 200, in the same "
+                         "segment, before the TLS server's")
     ap.add_argument("--verbose", "-v", action="store_true", help="log requests to stderr")
     ap.add_argument("--list-jobs", action="store_true", help="print the job table and exit")
     args = ap.parse_args(argv)
@@ -1552,6 +1708,8 @@ def main(argv=None):
              "ca": certs["ca"], "other_ca": certs["other_ca"], "dir": d,
              "token": token, "ak": args.ak, "sk": args.sk, "sts_token": args.sts_token,
              "clock_skew": args.clock_skew, "pid": os.getpid()}
+    if server.proxy is not None:
+        state["proxy_port"] = server.port("proxy")
     line = json.dumps(state)
     if args.state_file:
         write_state(args.state_file, line)
