@@ -2,15 +2,29 @@
  * ges_job.c - see ges_job.h for the API and its contracts.
  * SPDX-License-Identifier: MIT
  *
- * Layout of this file, in data-path order:
- *   1. configuration checks and includes
- *   2. small helpers (wipe, bounded text)
- *   3. JSON stage: string decoder, number reader, field table, framer
- *      (a byte-driven validating scanner that hands bounded pieces to jsmn),
- *      dates
- *   4. HTTP: request writer and response reader (a byte-driven state machine)
- *   5. port and TLS glue, client
- *   6. public odds and ends (strerror, status helpers)
+ * Layout of this file, in data-path order (the banners below carry these
+ * numbers):
+ *   1.  configuration checks, includes, GES_ASSERT
+ *   1b. mbedTLS compatibility: every mbedTLS include and version shim
+ *   2.  small helpers (wipe, digits, case-insensitive compare, exact words)
+ *   3.  JSON stage, fed by the HTTP reader's body bytes:
+ *       3a string decoder, 3b number reader, 3c dates (parse_time),
+ *       3d field table, 3e framer (a byte-driven validating scanner that
+ *       hands bounded pieces to jsmn), ges_parser_* and ges_job_parse
+ *   4.  HTTP response reader (a byte-driven state machine; its transition
+ *       table is above ges__http_feed), ges_job_parse_response
+ *   4b. request writer (buffered, token or AK/SK headers)        [TLS only]
+ *   4c. AK/SK signing: canonical request streamed into SHA-256, HMAC,
+ *       ges_sign_request, ges_sdk_date                            [TLS only]
+ *   5.  port and TLS glue (sliced I/O, BIO, certificate dates), client:
+ *       connect, send, read, keep-alive, ges_job_get_status       [TLS only]
+ *   5b. waiting for a job: retry rules, jitter, sleep, ges_job_wait,
+ *       client init and free                                      [TLS only]
+ *   6.  public odds and ends (status helpers, strerror)
+ *
+ * The date arithmetic (3c days_from_civil, 4c civil_from_days) is Howard
+ * Hinnant's, "chrono-Compatible Low-Level Date Algorithms"
+ * (https://howardhinnant.github.io/date_algorithms.html).
  */
 #include "ges_job.h"
 
@@ -80,6 +94,61 @@
 #ifndef GES_ASSERT
 #define GES_ASSERT(x) ((void)sizeof(x)) /* checks nothing, evaluates nothing */
 #endif
+
+/* ------------------------------------------------------------------------- */
+/* 1b. mbedTLS compatibility                                                  */
+/*                                                                           */
+/* Every mbedTLS header this file includes (ges_job.h has ssl.h, ctr_drbg.h  */
+/* and x509_crt.h) and every difference between the versions we build with   */
+/* (2.28 and 3.x, tests/mbedtls/): the code below tests these names only,    */
+/* never MBEDTLS_VERSION_NUMBER.                                             */
+/* ------------------------------------------------------------------------- */
+#if !GES_CONFIG_NO_TLS
+#include <mbedtls/version.h> /* MBEDTLS_VERSION_NUMBER: 2.x defines it only here */
+#include <mbedtls/sha256.h>
+#include <mbedtls/net_sockets.h> /* error code values only */
+#if defined(MBEDTLS_PLATFORM_MEMORY)
+#include <mbedtls/platform.h> /* mbedtls_platform_set_calloc_free */
+#endif
+
+/* SHA-256: 3.0 dropped the _ret suffix (2.x's plain names return void). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define GES__SHA_START(c) mbedtls_sha256_starts((c), 0)
+#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update((c), (p), (n))
+#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish((c), (o))
+#else
+#define GES__SHA_START(c) mbedtls_sha256_starts_ret((c), 0)
+#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update_ret((c), (p), (n))
+#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish_ret((c), (o))
+#endif
+
+/* 3.x with PSA crypto: psa_crypto_init() before any TLS use. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#define GES__NEED_PSA_INIT 1
+#else
+#define GES__NEED_PSA_INIT 0
+#endif
+
+/* The TLS version bounds: mbedtls_ssl_conf_{min,max}_tls_version from 3.2
+ * (3.0 and 3.1 lack the _tls_ form), major/minor numbers before. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+#define GES__TLS_VERSION_API 1
+#else
+#define GES__TLS_VERSION_API 0
+#endif
+
+/* 3.6.1+ hands TLS 1.3 tickets over only when asked (as
+ * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET from mbedtls_ssl_read). */
+#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
+    defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+#define GES__TLS13_TICKET_SIGNAL 1
+#else
+#define GES__TLS13_TICKET_SIGNAL 0
+#endif
+/* (The code tests MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET itself: that
+ * error exists from 3.x with TLS 1.3.) */
+#endif /* !GES_CONFIG_NO_TLS */
 
 /* ------------------------------------------------------------------------- */
 /* 2. Small helpers                                                           */
@@ -2206,19 +2275,6 @@ static ges_err_t ges__write_request(ges__wr_t *w, const char *host, unsigned por
 /* into SHA-256 as it is produced, so signing needs a few hundred bytes of   */
 /* stack whatever the lengths of the path, query or security token.          */
 /* ------------------------------------------------------------------------- */
-#include <mbedtls/sha256.h>
-#include <mbedtls/version.h> /* MBEDTLS_VERSION_NUMBER: 2.x defines it only here */
-
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define GES__SHA_START(c) mbedtls_sha256_starts((c), 0)
-#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update((c), (p), (n))
-#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish((c), (o))
-#else
-#define GES__SHA_START(c) mbedtls_sha256_starts_ret((c), 0)
-#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update_ret((c), (p), (n))
-#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish_ret((c), (o))
-#endif
-
 /* Where the canonical request goes: SHA-256, or a test's buffer. */
 typedef struct {
     void (*put)(void *ctx, const char *s, size_t n);
@@ -2580,14 +2636,6 @@ ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
 /* ------------------------------------------------------------------------- */
 /* 5. Port and TLS glue, client                                               */
 /* ------------------------------------------------------------------------- */
-#include <mbedtls/net_sockets.h> /* error code values only */
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
-#include <psa/crypto.h>
-#endif
-#if defined(MBEDTLS_PLATFORM_MEMORY)
-#include <mbedtls/platform.h>
-#endif
-
 /* Milliseconds left before the request's deadline (0 once it passed). */
 static uint32_t ges__left(const ges_client_t *c)
 {
@@ -3352,7 +3400,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
         (void)mbedtls_platform_set_calloc_free(pt->tls_calloc, pt->tls_free);
     }
 #endif
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if GES__NEED_PSA_INIT
     if (psa_crypto_init() != PSA_SUCCESS) {
         r = MBEDTLS_ERR_SSL_HW_ACCEL_FAILED;
         goto fail;
@@ -3371,7 +3419,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
     mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
     mbedtls_ssl_conf_verify(&c->conf, ges__verify, c);
-#if MBEDTLS_VERSION_NUMBER >= 0x03020000 /* 3.0 and 3.1 lack the _tls_ form */
+#if GES__TLS_VERSION_API
     mbedtls_ssl_conf_min_tls_version(&c->conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && !GES_CONFIG_TLS13
     /* A client that also offers TLS 1.3 advertises RSA-PSS signatures, which
@@ -3384,10 +3432,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
                                  MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
-#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
-    defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
-    /* 3.6.1+ drops TLS 1.3 tickets unless asked to hand them over (as
-     * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET from mbedtls_ssl_read). */
+#if GES__TLS13_TICKET_SIGNAL
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
         &c->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
@@ -3434,6 +3479,9 @@ const char *ges_client_content_coding(const ges_client_t *c) { return c ? c->cod
 uint32_t ges_client_cert_flags(const ges_client_t *c) { return c ? c->cert_flags : 0; }
 #endif /* !GES_CONFIG_NO_TLS */
 
+/* ------------------------------------------------------------------------- */
+/* 6. Public odds and ends                                                    */
+/* ------------------------------------------------------------------------- */
 /* see ges_job.h */
 void ges_job_status_init(ges_job_status_t *st)
 {
