@@ -172,6 +172,21 @@ static int ges__lower(int c)
     return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
+/* The one case-insensitive compare (header names and tokens, the signed
+ * header names' order, the gateway's message): up to n bytes of a and b,
+ * ASCII letters folded to lower case, stopping after a NUL both share.
+ * <0, 0 or >0, like strncmp. Lower-case words need no folding, so a match
+ * against one is exact for them. */
+static int ges__icmp(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int x = ges__lower((unsigned char)a[i]), y = ges__lower((unsigned char)b[i]);
+        if (x != y || x == 0) return x - y;
+    }
+    return 0;
+}
+
 /* 1 if the n bytes at s equal the NUL-terminated word w, exactly. */
 static int ges__eq(const char *s, size_t n, const char *w)
 {
@@ -1671,6 +1686,13 @@ static void ges__http_init(ges__http_t *h, ges_parser_t *json)
 
 #define GES__RETRY_AFTER_MAX 86400u /* a day: longer Retry-After values are capped */
 
+/* A Retry-After date's distance from its reference time, as seconds:
+ * a date already passed is 0, beyond a day is a day. */
+static uint32_t ges__retry_secs(int64_t d)
+{
+    return d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+}
+
 /* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", to UTC seconds; -1 if it is
  * not one. (The obsolete RFC 850 and asctime forms are not accepted.) */
 static int64_t ges__http_date(const char *v, size_t n)
@@ -1702,10 +1724,7 @@ static int ges__hdr_is(const char *line, size_t n, const char *name,
                        const char **val, size_t *vlen)
 {
     size_t i, nl = strlen(name);
-    if (n <= nl || line[nl] != ':') return 0;
-    for (i = 0; i < nl; i++) {
-        if (ges__lower((unsigned char)line[i]) != name[i]) return 0;
-    }
+    if (n <= nl || line[nl] != ':' || ges__icmp(line, name, nl) != 0) return 0;
     i = nl + 1;
     while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
     while (n > i && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
@@ -1743,11 +1762,7 @@ static int ges__has_token(const char *v, size_t n, const char *tok)
         while (j < n && v[j] != ',') j++;
         k = j;
         while (k > i && (v[k - 1] == ' ' || v[k - 1] == '\t')) k--;
-        if (k - i == tl) {
-            size_t m;
-            for (m = 0; m < tl && ges__lower((unsigned char)v[i + m]) == tok[m]; m++) {}
-            if (m == tl) return 1;
-        }
+        if (k - i == tl && ges__icmp(v + i, tok, tl) == 0) return 1;
         i = j;
     }
     return 0;
@@ -1786,8 +1801,7 @@ static ges_err_t ges__http_headers_end(ges__http_t *h)
     }
     if (h->retry_at >= 0 && h->date >= 0) {
         /* Retry-After as a date: how far past the answer's own Date */
-        int64_t d = h->retry_at - h->date;
-        h->retry_after = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+        h->retry_after = ges__retry_secs(h->retry_at - h->date);
     }
     if (h->encoded && h->status >= 200 && h->status <= 299) {
         /* We asked for identity; a compressed body would only be
@@ -2340,14 +2354,6 @@ static int ges__pct_cmp(const char *a, size_t an, const char *b, size_t bn)
     return (i < an) - (j < bn);
 }
 
-static int ges__ci_cmp(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = ges__lower((unsigned char)*a), y = ges__lower((unsigned char)*b);
-        if (x != y || x == 0) return x - y;
-    }
-}
-
 /* HMAC-SHA256 (RFC 2104) over one message, without mbedtls_md (which
  * allocates its context). The padded key is wiped. */
 static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char *msg,
@@ -2411,7 +2417,7 @@ static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
     }
     for (i = 1; i < nh; i++) {
         const ges_sign_header_t *x = hd[i];
-        for (j = i; j > 0 && ges__ci_cmp(hd[j - 1]->name, x->name) > 0; j--) hd[j] = hd[j - 1];
+        for (j = i; j > 0 && ges__icmp(hd[j - 1]->name, x->name, SIZE_MAX) > 0; j--) hd[j] = hd[j - 1];
         hd[j] = x;
     }
     /* Query parameters: spans of r->query, sorted by decoded key, value. */
@@ -2487,7 +2493,7 @@ static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
     for (i = 0; i < r->n_headers; i++) {
         /* The caller's own payload hash (e.g. "UNSIGNED-PAYLOAD"), as the
          * official SDKs and the gateway take it. */
-        if (ges__ci_cmp(r->headers[i].name, "x-sdk-content-sha256") == 0) break;
+        if (ges__icmp(r->headers[i].name, "x-sdk-content-sha256", SIZE_MAX) == 0) break;
     }
     if (i < r->n_headers) {
         ges__sha_str(h, r->headers[i].value, strlen(r->headers[i].value));
@@ -2636,12 +2642,30 @@ ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
 /* ------------------------------------------------------------------------- */
 /* 5. Port and TLS glue, client                                               */
 /* ------------------------------------------------------------------------- */
+/* The time arithmetic, in two functions. now_ms wraps (every 49.7 days),
+ * so instants are compared by their signed distance, never by <.
+ *
+ * Milliseconds from `now` until the instant `end`, 0 once it passed. */
+static uint32_t ges__until(uint32_t end, uint32_t now)
+{
+    int32_t d = (int32_t)(end - now);
+    return d > 0 ? (uint32_t)d : 0;
+}
+
+/* What is left of `total` ms after `spent` by the clock and `stood` counted
+ * while the clock stood still (0 once it is over). A clock that went back
+ * has spent nothing. */
+static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
+{
+    if ((int32_t)spent < 0) spent = 0;
+    if (spent >= total || stood >= total - spent) return 0;
+    return total - spent - stood;
+}
+
 /* Milliseconds left before the request's deadline (0 once it passed). */
 static uint32_t ges__left(const ges_client_t *c)
 {
-    uint32_t now = c->cfg.platform->now_ms(c->cfg.platform->ctx);
-    int32_t d = (int32_t)(c->deadline - now);
-    return d > 0 ? (uint32_t)d : 0;
+    return ges__until(c->deadline, c->cfg.platform->now_ms(c->cfg.platform->ctx));
 }
 
 /* Tell the progress hook where the call is (see ges_client_config_t). */
@@ -2671,10 +2695,10 @@ static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned c
     for (;;) {
         uint32_t left = ges__left(c), slice, before;
         int r;
-        if (left == 0 || still >= left) return GES_PORT_TIMEOUT;
+        if (ges__wait_left(0, still, left) == 0) return GES_PORT_TIMEOUT;
         ges__progress(c, (ges_phase_t)c->phase, left);
         if (c->cancel) return GES_PORT_CANCELLED; /* the hook may have set it */
-        slice = ges__slice(left - still);
+        slice = ges__slice(ges__wait_left(0, still, left));
         before = pt->now_ms(pt->ctx);
         r = rbuf != NULL ? pt->net_recv(pt->ctx, c->sock, rbuf, len, slice)
                          : pt->net_send(pt->ctx, c->sock, sbuf, len, slice);
@@ -2687,8 +2711,8 @@ static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned c
  * slices (ges__sliced_io). They block (within the deadline), so mbedTLS
  * never answers WANT_READ or WANT_WRITE through them; the loops below
  * still accept those codes (an mbedTLS built with asynchronous operations
- * may return them), bounded by the deadline. Those branches are why
- * coverage of this part is not 100%. */
+ * may return them), bounded by the deadline, all through ges__tls_again()
+ * (which test_keepalive drives directly). */
 static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ges_client_t *c = (ges_client_t *)ctx;
@@ -2768,6 +2792,27 @@ static int ges__verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
     return 0;
 }
 
+/* Keep the connection's session, so the next connection can resume it. */
+static void ges__save_session(ges_client_t *c)
+{
+    mbedtls_ssl_session_free(&c->session);
+    mbedtls_ssl_session_init(&c->session);
+    c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+}
+
+/* After an mbedTLS call answered r: 1 if it is to be called again
+ * (WANT_READ or WANT_WRITE, and time is left); 0 otherwise, with a WANT
+ * past the deadline turned into MBEDTLS_ERR_SSL_TIMEOUT. Our BIO blocks,
+ * so the WANT codes come only from an mbedTLS built with asynchronous
+ * operations (or from a TLS 1.3 ticket, see ges__read_response). */
+static int ges__tls_again(const ges_client_t *c, int *r)
+{
+    if (*r != MBEDTLS_ERR_SSL_WANT_READ && *r != MBEDTLS_ERR_SSL_WANT_WRITE) return 0;
+    if (ges__left(c) > 0) return 1;
+    *r = MBEDTLS_ERR_SSL_TIMEOUT;
+    return 0;
+}
+
 static void ges__disconnect(ges_client_t *c)
 {
     if (!c->connected) return;
@@ -2822,13 +2867,10 @@ static ges_err_t ges__connect(ges_client_t *c)
     c->phase = GES_PHASE_HANDSHAKING;
     r = mbedtls_ssl_session_reset(&c->ssl);
     if (r == 0 && c->has_session) (void)mbedtls_ssl_set_session(&c->ssl, &c->session);
-    while (r == 0 && (r = mbedtls_ssl_handshake(&c->ssl)) != 0) {
-        if (r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE) break;
-        if (ges__left(c) == 0) {
-            r = MBEDTLS_ERR_SSL_TIMEOUT;
-            break;
-        }
-        r = 0;
+    if (r == 0) {
+        do {
+            r = mbedtls_ssl_handshake(&c->ssl);
+        } while (ges__tls_again(c, &r));
     }
     if (r != 0) {
         ges_err_t e;
@@ -2840,10 +2882,7 @@ static ges_err_t ges__connect(ges_client_t *c)
         ges__disconnect(c);
         return e;
     }
-    /* Keep the session, so the next connection can resume it. */
-    mbedtls_ssl_session_free(&c->session);
-    mbedtls_ssl_session_init(&c->session);
-    c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+    ges__save_session(c);
     return GES_OK;
 }
 
@@ -2868,10 +2907,8 @@ static ges_err_t ges__tls_sink(void *ctx, const unsigned char *p, size_t n)
         int r = mbedtls_ssl_write(&c->ssl, p + off, n - off);
         if (r > 0) {
             off += (size_t)r;
-        } else if (r != MBEDTLS_ERR_SSL_WANT_WRITE && r != MBEDTLS_ERR_SSL_WANT_READ) {
+        } else if (!ges__tls_again(c, &r)) {
             return ges__tls_fail(c, r);
-        } else if (ges__left(c) == 0) {
-            return GES_ERR_TIMEOUT;
         }
     }
     return GES_OK;
@@ -2966,16 +3003,11 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
         if (r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             /* TLS 1.3: tickets come after the handshake, so the session
              * ges__connect kept cannot resume; keep this ticket instead. */
-            mbedtls_ssl_session_free(&c->session);
-            mbedtls_ssl_session_init(&c->session);
-            c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+            ges__save_session(c);
             r = MBEDTLS_ERR_SSL_WANT_READ;
         }
 #endif
-        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
-            if (ges__left(c) == 0) return GES_ERR_TIMEOUT;
-            continue;
-        }
+        if (ges__tls_again(c, &r)) continue;
         if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
             (r == MBEDTLS_ERR_SSL_CONN_EOF && c->net_status == 0)) {
             h.close = 1;
@@ -3000,8 +3032,8 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     if (h.retry_at >= 0 && h.date < 0) {
         /* Retry-After as a date and no Date header: against our own UTC
          * time, when we have one. */
-        int64_t now = ges__utc_now(c), d = h.retry_at - now;
-        if (now > 0) c->retry_after_s = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+        int64_t now = ges__utc_now(c);
+        if (now > 0) c->retry_after_s = ges__retry_secs(h.retry_at - now);
     }
     return ges__http_end(&h, 1);
 }
@@ -3038,9 +3070,7 @@ static int ges__clock_rejected(const ges_client_t *c, const ges_job_status_t *st
     size_t i, n = st->len[GES_FI_ERROR_MESSAGE], k = sizeof needle - 1;
     if (c->cfg.token != NULL || st->http_status != 401 || c->server_date < 0) return 0;
     for (i = 0; i + k <= n; i++) {
-        size_t j;
-        for (j = 0; j < k && ges__lower((unsigned char)st->error_message[i + j]) == needle[j]; j++) {}
-        if (j == k) return 1;
+        if (ges__icmp(st->error_message + i, needle, k) == 0) return 1;
     }
     return 0;
 }
@@ -3198,15 +3228,6 @@ typedef ges_err_t (*ges__poll_fn)(ges_client_t *c, const char *project_id,
                                   const char *graph_id, const char *job_id,
                                   ges_job_status_t *out, uint32_t deadline);
 
-/* What is left of a wait of `total` ms after `spent` by the clock and
- * `stood` counted while the clock stood still (0 once it is over). */
-static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
-{
-    if ((int32_t)spent < 0) spent = 0; /* a clock that went back */
-    if (spent >= total || stood >= total - spent) return 0;
-    return total - spent - stood;
-}
-
 /* Sleep `ms` by the port, in slices of at most GES_WAIT_SLICE_MS with the
  * hook told before each, until the clock says it passed, or until the
  * calls made while the clock stood still asked for all of it: a frozen tick
@@ -3217,9 +3238,9 @@ static uint32_t ges__sleep(const ges_client_t *c, uint32_t now, uint32_t ms)
 {
     const ges_port_t *pt = c->cfg.platform;
     uint32_t wake = now + ms, from = now, still = 0;
-    while ((int32_t)(wake - now) > 0 && still < ms) {
-        uint32_t before = now, d = ges__slice(wake - now);
-        ges__progress(c, GES_PHASE_SLEEPING, wake - now);
+    while (ges__until(wake, now) > 0 && still < ms) {
+        uint32_t before = now, d = ges__slice(ges__until(wake, now));
+        ges__progress(c, GES_PHASE_SLEEPING, ges__until(wake, now));
         if (c->cancel) break; /* the wait loop returns at its next turn */
         pt->sleep_ms(pt->ctx, d);
         now = pt->now_ms(pt->ctx);
@@ -3332,18 +3353,9 @@ static int ges__host_norm(const char *h, char *out)
     return names > 0 || ges__ip_parse(out, ip) == 4;
 }
 
-/* A token goes into a header line: printable ASCII without space only, so
- * it can never end the line or inject another header. */
-static int ges__token_ok(const char *t)
-{
-    size_t n;
-    if (t == NULL) return 0;
-    for (n = 0; t[n]; n++) {
-        if ((unsigned char)t[n] < 0x21 || (unsigned char)t[n] > 0x7E) return 0;
-    }
-    return n >= 1 && n <= GES_TOKEN_MAX;
-}
-
+/* A value that goes into a header line (a token, AK, SK, project ID):
+ * 1..max bytes of printable ASCII without space, so it can never end the
+ * line or inject another header. */
 static int ges__short_ok(const char *s, size_t max)
 {
     size_t n;
@@ -3353,6 +3365,8 @@ static int ges__short_ok(const char *s, size_t max)
     }
     return n >= 1 && n <= max;
 }
+
+static int ges__token_ok(const char *t) { return ges__short_ok(t, GES_TOKEN_MAX); }
 
 /* Exactly one way to authenticate, and nothing that could break a header. */
 static int ges__auth_ok(const ges_client_config_t *cfg)
