@@ -2390,69 +2390,118 @@ static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char
 #define GES__SIGN_MAX_QUERY 16
 #define GES__SIGN_MAX_SEGMENTS 32
 
+/* The headers to sign: host, x-sdk-date and the caller's, sorted by name
+ * (case folded) into hd[0..*nh); `fixed` holds the first two. */
+static ges_err_t ges__canon_headers(const ges_sign_request_t *r, const ges_sign_header_t **hd,
+                                    ges_sign_header_t fixed[2], size_t *nh)
+{
+    size_t n = 0, i, j;
+    if (r->n_headers > GES__SIGN_MAX_HEADERS) return GES_ERR_INVALID_ARG;
+    fixed[0].name = "host";
+    fixed[0].value = r->host;
+    fixed[1].name = "x-sdk-date";
+    fixed[1].value = r->sdk_date;
+    if (r->host != NULL) hd[n++] = &fixed[0];
+    hd[n++] = &fixed[1];
+    for (i = 0; i < r->n_headers; i++) {
+        if (r->headers[i].name == NULL || r->headers[i].value == NULL) return GES_ERR_INVALID_ARG;
+        hd[n++] = &r->headers[i];
+    }
+    for (i = 1; i < n; i++) { /* insertion sort: at most 10 */
+        const ges_sign_header_t *x = hd[i];
+        for (j = i; j > 0 && ges__icmp(hd[j - 1]->name, x->name, SIZE_MAX) > 0; j--) hd[j] = hd[j - 1];
+        hd[j] = x;
+    }
+    *nh = n;
+    return GES_OK;
+}
+
+/* One query parameter: spans of the request's query string. */
+typedef struct {
+    const char *k, *v;
+    size_t kn, vn;
+} ges__qparam_t;
+
+/* The "k=v" pieces between '&'s of `query` (empty pieces skipped), sorted
+ * by decoded key, then decoded value, into q[0..*nq). */
+static ges_err_t ges__canon_query(const char *query, ges__qparam_t *q, size_t *nq)
+{
+    const char *s = query;
+    size_t n = 0;
+    while (s != NULL && *s) {
+        const char *amp = strchr(s, '&'), *eq;
+        size_t len = amp ? (size_t)(amp - s) : strlen(s), j;
+        ges__qparam_t x;
+        x.k = s;
+        s += len + (amp != NULL);
+        if (len == 0) continue;
+        if (n == GES__SIGN_MAX_QUERY) return GES_ERR_INVALID_ARG;
+        eq = (const char *)memchr(x.k, '=', len);
+        x.kn = eq ? (size_t)(eq - x.k) : len;
+        x.v = eq ? eq + 1 : x.k + len;
+        x.vn = eq ? len - x.kn - 1 : 0;
+        for (j = n; j > 0; j--) { /* insertion sort */
+            int c = ges__pct_cmp(q[j - 1].k, q[j - 1].kn, x.k, x.kn);
+            if (c < 0 || (c == 0 && ges__pct_cmp(q[j - 1].v, q[j - 1].vn, x.v, x.vn) <= 0)) break;
+            q[j] = q[j - 1];
+        }
+        q[j] = x;
+        n++;
+    }
+    *nq = n;
+    return GES_OK;
+}
+
+/* A header name, in lower case. */
+static void ges__emit_lower(const ges__emit_t *h, const char *name)
+{
+    for (; *name; name++) {
+        char lc = (char)ges__lower((unsigned char)*name);
+        ges__sha_str(h, &lc, 1);
+    }
+}
+
+/* The canonical request's last part: the caller's own payload hash (e.g.
+ * "UNSIGNED-PAYLOAD", as the official SDKs and the gateway take it), else
+ * the hex SHA-256 of the body (of nothing, for a GET). */
+static void ges__canon_payload(const ges_sign_request_t *r, const ges__emit_t *h)
+{
+    mbedtls_sha256_context b;
+    unsigned char dig[32];
+    char hx[64];
+    size_t i;
+    for (i = 0; i < r->n_headers; i++) {
+        if (ges__icmp(r->headers[i].name, "x-sdk-content-sha256", SIZE_MAX) == 0) {
+            ges__sha_str(h, r->headers[i].value, strlen(r->headers[i].value));
+            return;
+        }
+    }
+    mbedtls_sha256_init(&b);
+    (void)GES__SHA_START(&b);
+    if (r->body_len) (void)GES__SHA_UPDATE(&b, r->body, r->body_len);
+    (void)GES__SHA_FINISH(&b, dig);
+    mbedtls_sha256_free(&b);
+    ges__hex(dig, 32, hx);
+    ges__sha_str(h, hx, 64);
+}
+
 /* The canonical request of `r`, emitted piece by piece to `h`; the signed
- * header names, sorted, go to hd[0..*nh). The path comes as segments: raw
+ * header names, sorted, go to hd[0..*nhp). The path comes as segments: raw
  * ones (the client's IDs) are encoded, the public API's (from a wire path)
- * decoded first. */
+ * decoded first. Six parts, each ended by a newline but the last: method,
+ * path, query, headers (one "name:value" line each), signed header names,
+ * payload hash. */
 static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
                             const size_t *seglen, size_t nseg, int seg_decode,
                             const ges__emit_t *h, const ges_sign_header_t **hd,
                             ges_sign_header_t *fixed, size_t *nhp)
 {
-    struct { const char *k, *v; size_t kn, vn; } q[GES__SIGN_MAX_QUERY];
-    size_t nh = 0, nq = 0, i, j;
-    ges_sign_header_t *host_h = &fixed[0], *date_h = &fixed[1];
+    ges__qparam_t q[GES__SIGN_MAX_QUERY];
+    size_t nh = 0, nq = 0, i;
+    ges_err_t e = ges__canon_headers(r, hd, fixed, &nh);
+    if (e == GES_OK) e = ges__canon_query(r->query, q, &nq);
+    if (e != GES_OK) return e;
 
-    if (r->n_headers > GES__SIGN_MAX_HEADERS) return GES_ERR_INVALID_ARG;
-    /* Signed headers: host, x-sdk-date and the caller's, sorted by name. */
-    host_h->name = "host";
-    host_h->value = r->host;
-    date_h->name = "x-sdk-date";
-    date_h->value = r->sdk_date;
-    if (r->host != NULL) hd[nh++] = host_h;
-    hd[nh++] = date_h;
-    for (i = 0; i < r->n_headers; i++) {
-        if (r->headers[i].name == NULL || r->headers[i].value == NULL) return GES_ERR_INVALID_ARG;
-        hd[nh++] = &r->headers[i];
-    }
-    for (i = 1; i < nh; i++) {
-        const ges_sign_header_t *x = hd[i];
-        for (j = i; j > 0 && ges__icmp(hd[j - 1]->name, x->name, SIZE_MAX) > 0; j--) hd[j] = hd[j - 1];
-        hd[j] = x;
-    }
-    /* Query parameters: spans of r->query, sorted by decoded key, value. */
-    if (r->query != NULL && r->query[0] != '\0') {
-        const char *s = r->query;
-        while (*s) {
-            const char *amp = strchr(s, '&'), *eq;
-            size_t n = amp ? (size_t)(amp - s) : strlen(s);
-            if (n > 0) {
-                size_t kn, vn;
-                const char *v;
-                if (nq == GES__SIGN_MAX_QUERY) return GES_ERR_INVALID_ARG;
-                eq = (const char *)memchr(s, '=', n);
-                kn = eq ? (size_t)(eq - s) : n;
-                v = eq ? eq + 1 : s + n;
-                vn = eq ? n - kn - 1 : 0;
-                /* insertion sort: by decoded key, then value */
-                for (j = nq; j > 0; j--) {
-                    int c = ges__pct_cmp(q[j - 1].k, q[j - 1].kn, s, kn);
-                    if (c < 0 || (c == 0 && ges__pct_cmp(q[j - 1].v, q[j - 1].vn, v, vn) <= 0)) {
-                        break;
-                    }
-                    q[j] = q[j - 1];
-                }
-                q[j].k = s;
-                q[j].kn = kn;
-                q[j].v = v;
-                q[j].vn = vn;
-                nq++;
-            }
-            s += n + (amp != NULL);
-        }
-    }
-
-    /* CanonicalRequest, six parts joined by newlines. */
     ges__sha_str(h, r->method, strlen(r->method));
     ges__sha_str(h, "\n", 1);
     for (i = 0; i < nseg; i++) {
@@ -2467,49 +2516,23 @@ static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
         ges__sha_enc(h, q[i].v, q[i].vn, 1);
     }
     ges__sha_str(h, "\n", 1);
-    for (i = 0; i < nh; i++) {
-        const char *v = hd[i]->value, *e;
-        for (e = hd[i]->name; *e; e++) {
-            char lc = (char)ges__lower((unsigned char)*e);
-            ges__sha_str(h, &lc, 1);
-        }
+    for (i = 0; i < nh; i++) { /* values trimmed of spaces and tabs */
+        const char *v = hd[i]->value, *end;
+        ges__emit_lower(h, hd[i]->name);
         ges__sha_str(h, ":", 1);
         while (*v == ' ' || *v == '\t') v++;
-        e = v + strlen(v);
-        while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
-        ges__sha_str(h, v, (size_t)(e - v));
+        end = v + strlen(v);
+        while (end > v && (end[-1] == ' ' || end[-1] == '\t')) end--;
+        ges__sha_str(h, v, (size_t)(end - v));
         ges__sha_str(h, "\n", 1);
     }
     ges__sha_str(h, "\n", 1);
     for (i = 0; i < nh; i++) {
-        const char *e;
         if (i) ges__sha_str(h, ";", 1);
-        for (e = hd[i]->name; *e; e++) {
-            char lc = (char)ges__lower((unsigned char)*e);
-            ges__sha_str(h, &lc, 1);
-        }
+        ges__emit_lower(h, hd[i]->name);
     }
     ges__sha_str(h, "\n", 1);
-    for (i = 0; i < r->n_headers; i++) {
-        /* The caller's own payload hash (e.g. "UNSIGNED-PAYLOAD"), as the
-         * official SDKs and the gateway take it. */
-        if (ges__icmp(r->headers[i].name, "x-sdk-content-sha256", SIZE_MAX) == 0) break;
-    }
-    if (i < r->n_headers) {
-        ges__sha_str(h, r->headers[i].value, strlen(r->headers[i].value));
-    } else {
-        /* hex SHA-256 of the body (of nothing, for a GET) */
-        mbedtls_sha256_context b;
-        unsigned char dig[32];
-        char hx[64];
-        mbedtls_sha256_init(&b);
-        (void)GES__SHA_START(&b);
-        if (r->body_len) (void)GES__SHA_UPDATE(&b, r->body, r->body_len);
-        (void)GES__SHA_FINISH(&b, dig);
-        mbedtls_sha256_free(&b);
-        ges__hex(dig, 32, hx);
-        ges__sha_str(h, hx, 64);
-    }
+    ges__canon_payload(r, h);
     *nhp = nh;
     return GES_OK;
 }
