@@ -1652,6 +1652,18 @@ enum {
     H_DONE
 };
 
+/* The window a line is inspected through. Every line we act on fits: the
+ * longest is a Retry-After with an IMF-fixdate, 13 + 29 bytes; a status
+ * line needs its first 12 (the reason is skipped). Longer lines are only
+ * counted (line_over) and, where that matters, refused. */
+#define GES__LINE_WINDOW 48
+/* line_over counts the bytes past the window and stops here: header lines
+ * only ask whether the line fitted (line_over != 0); a chunk-size line is
+ * refused at its next byte once this many did not fit (chunk extensions
+ * without end), so a size line may pass the window by at most this many
+ * bytes, CR and LF not counted. */
+#define GES__LINE_OVER_MAX 2
+
 typedef struct {
     ges_parser_t *json;
     uint64_t left;        /* Content-Length or chunk bytes still due */
@@ -1665,10 +1677,10 @@ typedef struct {
     uint8_t keep_alive;   /* "Connection: keep-alive" (matters for 1.0) */
     uint8_t chunked;
     uint8_t have_len;
-    uint8_t line_over;    /* the line did not fit the window */
+    uint8_t line_over;    /* bytes past the window, up to GES__LINE_OVER_MAX */
     uint8_t line_cr;      /* the line's CR was seen */
     uint16_t line_len;
-    char line[48];        /* every line we act on fits */
+    char line[GES__LINE_WINDOW];
     uint8_t encoded;      /* Content-Encoding other than identity */
     uint32_t retry_after; /* Retry-After in seconds, 0 if none */
     int64_t retry_at;     /* Retry-After as an HTTP-date, -1 if none */
@@ -1908,42 +1920,103 @@ static ges_err_t ges__http_chunk_size(ges__http_t *h)
     return GES_OK;
 }
 
-/* One byte of a line-based state. */
+/* A trailer line after the last chunk: skipped, up to the empty line. */
+static ges_err_t ges__http_trailer(ges__http_t *h)
+{
+    if (h->line_len == 0 && !h->line_over) h->st = H_DONE;
+    return GES_OK;
+}
+
+/* The reader's transition table. The line states take one byte at a time
+ * (ges__http_line_byte), the others spans (ges__http_feed). Any error ends
+ * the answer; the input classes are tried from the top.
+ *
+ *   state         input                          next state, action
+ *   ------------  -----------------------------  ------------------------------
+ *   line states   past the row's byte budget     error: row's budget error
+ *   (H_STATUS,    size line: a byte once the     GES_ERR_HTTP_FRAMING
+ *   H_HEADER,       line is GES__LINE_OVER_MAX
+ *   H_CHUNK_SIZE,   bytes past the window
+ *   H_TRAILER)    LF after CR                    the row's line handler (below)
+ *                 LF alone; after CR, not LF;    error: the row's `bad`
+ *                   a control byte but HT
+ *                 CR                             same state, CR noted
+ *                 any other byte                 same state, into the window
+ *                                                (or counted past it)
+ *   line handlers, on the line in the window:
+ *   H_STATUS      "HTTP/1.x NNN[ reason]"        H_HEADER; else GES_ERR_HTTP
+ *   H_HEADER      a field line                   H_HEADER (acted on if we use it)
+ *                 empty, status 1xx but 101      H_STATUS, the headers forgotten
+ *                 empty, 101                     GES_ERR_HTTP
+ *                 empty, 2xx, Content-Encoding   GES_ERR_HTTP_ENCODING
+ *                 empty, 204 or 304              H_DONE
+ *                 empty, chunked                 H_CHUNK_SIZE
+ *                 empty, Content-Length n        H_BODY_LEN, or H_DONE if n = 0
+ *                 empty, neither                 H_BODY_CLOSE, not reusable
+ *   H_CHUNK_SIZE  hex size [; ext]               H_CHUNK_DATA, or H_TRAILER if 0
+ *   H_TRAILER     a field line / the empty line  H_TRAILER (skipped) / H_DONE
+ *   span states:
+ *   H_BODY_LEN    up to `left` bytes             JSON parser; H_DONE at left = 0
+ *   H_CHUNK_DATA  up to `left` bytes             JSON parser; H_CHUNK_CR at 0
+ *   H_BODY_CLOSE  every byte                     JSON parser; ends at the close
+ *   H_CHUNK_CR    CR / anything else             H_CHUNK_LF / GES_ERR_HTTP_FRAMING
+ *   H_CHUNK_LF    LF / anything else             H_CHUNK_SIZE / GES_ERR_HTTP_FRAMING
+ *   H_DONE        -                              feeding stops (*used tells)
+ *
+ * Budgets: status, header and trailer bytes count against
+ * GES_HTTP_HEADERS_MAX (GES_ERR_HTTP_HEADERS_TOO_LARGE); body bytes, and
+ * chunk-size lines and CRLFs as framing, against GES_BODY_MAX
+ * (GES_ERR_HTTP_BODY_TOO_LARGE), which the body bytes up to the bound
+ * reach first, however they came. A non-2xx body that is not JSON still
+ * frames: its JSON error stays in the parser. */
+static const struct {
+    ges_err_t (*line)(ges__http_t *h); /* line states: a complete line */
+    uint8_t framing; /* 1: the line's bytes count as framing, not headers */
+    ges_err_t bad;   /* what a malformed line is */
+} ges__http_rows[H_DONE + 1] = {
+    /* H_STATUS */ {ges__http_status_line, 0, GES_ERR_HTTP},
+    /* H_HEADER */ {ges__http_header, 0, GES_ERR_HTTP},
+    /* H_BODY_LEN */ {NULL, 0, GES_OK},
+    /* H_BODY_CLOSE */ {NULL, 0, GES_OK},
+    /* H_CHUNK_SIZE */ {ges__http_chunk_size, 1, GES_ERR_HTTP_FRAMING},
+    /* H_CHUNK_DATA */ {NULL, 0, GES_OK},
+    /* H_CHUNK_CR */ {NULL, 0, GES_OK},
+    /* H_CHUNK_LF */ {NULL, 0, GES_OK},
+    /* H_TRAILER */ {ges__http_trailer, 0, GES_ERR_HTTP_FRAMING},
+    /* H_DONE */ {NULL, 0, GES_OK},
+};
+
+/* One byte of a line state (see the table above). */
 static ges_err_t ges__http_line_byte(ges__http_t *h, unsigned char c)
 {
-    if (h->st != H_CHUNK_SIZE) {
+    GES_ASSERT(h->st <= H_DONE && ges__http_rows[h->st].line != NULL);
+    GES_ASSERT(h->line_len <= sizeof h->line && h->line_over <= GES__LINE_OVER_MAX);
+    GES_ASSERT(h->line_over == 0 || h->line_len == sizeof h->line);
+    if (!ges__http_rows[h->st].framing) {
         if (++h->hdr > GES_HTTP_HEADERS_MAX) return GES_ERR_HTTP_HEADERS_TOO_LARGE;
     } else if (++h->framing > GES_BODY_MAX) {
         return GES_ERR_HTTP_BODY_TOO_LARGE; /* a flood of tiny chunks */
-    } else if (h->line_len >= sizeof h->line && h->line_over > 1) {
+    } else if (h->line_over >= GES__LINE_OVER_MAX) {
         return GES_ERR_HTTP_FRAMING; /* chunk extensions without end */
     }
     if (c == '\n') {
         ges_err_t e;
-        if (!h->line_cr) return GES_ERR_HTTP; /* bare LF */
-        switch (h->st) {
-        case H_STATUS: e = ges__http_status_line(h); break;
-        case H_HEADER: e = ges__http_header(h); break;
-        case H_CHUNK_SIZE: e = ges__http_chunk_size(h); break;
-        default: /* H_TRAILER: skipped, up to the empty line */
-            e = GES_OK;
-            if (h->line_len == 0 && !h->line_over) h->st = H_DONE;
-            break;
-        }
+        if (!h->line_cr) return ges__http_rows[h->st].bad; /* bare LF */
+        e = ges__http_rows[h->st].line(h);
         h->line_len = 0;
         h->line_over = 0;
         h->line_cr = 0;
         return e;
     }
-    if (h->line_cr) return GES_ERR_HTTP; /* CR not followed by LF */
+    if (h->line_cr) return ges__http_rows[h->st].bad; /* CR not followed by LF */
     if (c == '\r') {
         h->line_cr = 1;
         return GES_OK;
     }
-    if ((c < 0x20 && c != '\t') || c == 0x7F) return GES_ERR_HTTP; /* NUL... */
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return ges__http_rows[h->st].bad; /* NUL... */
     if (h->line_len < sizeof h->line) {
         h->line[h->line_len++] = (char)c;
-    } else if (h->line_over < 2) {
+    } else if (h->line_over < GES__LINE_OVER_MAX) {
         h->line_over++;
     }
     return GES_OK;
@@ -1956,6 +2029,7 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
 {
     size_t i = 0;
     ges_err_t e = GES_OK;
+    GES_ASSERT(h != NULL && h->json != NULL && used != NULL && (b != NULL || n == 0));
     while (i < n && h->st != H_DONE) {
         switch (h->st) {
         case H_BODY_LEN:
@@ -1963,6 +2037,7 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
         case H_BODY_CLOSE: {
             size_t k = n - i, room = (size_t)(GES_BODY_MAX - h->body);
             int over = 0;
+            GES_ASSERT(h->body <= GES_BODY_MAX && (h->st == H_BODY_CLOSE || h->left > 0));
             if (h->st != H_BODY_CLOSE && (uint64_t)k > h->left) k = (size_t)h->left;
             if (k > room) { /* the bytes up to the bound still count first, */
                 k = room;   /* so the error is the same however they came */
@@ -1987,9 +2062,8 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
             if (e == GES_OK && ++h->framing > GES_BODY_MAX) e = GES_ERR_HTTP_BODY_TOO_LARGE;
             h->st = h->st == H_CHUNK_CR ? H_CHUNK_LF : H_CHUNK_SIZE;
             break;
-        default:
+        default: /* the line states */
             e = ges__http_line_byte(h, b[i++]);
-            if (e == GES_ERR_HTTP && h->st >= H_CHUNK_SIZE) e = GES_ERR_HTTP_FRAMING;
             break;
         }
         if (e != GES_OK) {
