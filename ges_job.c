@@ -2684,7 +2684,9 @@ ges_err_t ges_sdk_date(int64_t utc_seconds, char out[17])
     if (utc_seconds < 0 || utc_seconds > 253402300799) return GES_ERR_INVALID_ARG; /* 1970..9999 */
     days = utc_seconds / 86400;
     sec = (unsigned)(utc_seconds % 86400);
-    /* civil from days (the inverse of ges__days_from_civil) */
+    /* civil_from_days, the inverse of ges__days_from_civil: Howard
+     * Hinnant, "chrono-Compatible Low-Level Date Algorithms" (eras of
+     * 400 years, years counted from March 1) */
     z = days + 719468;
     era = z / 146097;
     doe = (unsigned)(z - era * 146097);
