@@ -1784,6 +1784,7 @@ static ges_err_t ges__http_status_line(ges__http_t *h)
 {
     const char *l = h->line;
     uint64_t code;
+    GES_ASSERT(h->st == H_STATUS);
     /* "HTTP/1.x NNN[ reason]" */
     if (h->line_len < 12 || memcmp(l, "HTTP/1.", 7) != 0 ||
         (l[7] != '0' && l[7] != '1') || l[8] != ' ' ||
@@ -1800,6 +1801,7 @@ static ges_err_t ges__http_status_line(ges__http_t *h)
 
 static ges_err_t ges__http_headers_end(ges__http_t *h)
 {
+    GES_ASSERT(h->st == H_HEADER && h->line_len == 0 && h->status >= 100);
     if (h->status < 200) {
         if (h->status == 101) return GES_ERR_HTTP; /* we asked no upgrade */
         /* 1xx interim answer: the real one follows, and none of these
@@ -1906,6 +1908,7 @@ static ges_err_t ges__http_chunk_size(ges__http_t *h)
 {
     size_t n = 0;
     int r;
+    GES_ASSERT(h->st == H_CHUNK_SIZE);
     while (n < h->line_len && h->line[n] != ';' && h->line[n] != ' ' &&
            h->line[n] != '\t') {
         n++;
@@ -2081,6 +2084,7 @@ static ges_err_t ges__http_end(ges__http_t *h, int eof)
 {
     ges_job_status_t *out = h->json->out;
     ges_err_t e;
+    GES_ASSERT(h->st <= H_DONE && h->body <= GES_BODY_MAX);
     if (h->st != H_DONE && !(eof && h->st == H_BODY_CLOSE)) {
         ges__status_reset(out);
         return GES_ERR_NET_CLOSED;
@@ -2138,12 +2142,16 @@ typedef struct {
 
 static void ges__wr_flush(ges__wr_t *w)
 {
+    GES_ASSERT(w->sink != NULL && w->len <= w->cap);
     if (w->err == GES_OK && w->len > 0) w->err = w->sink(w->ctx, w->buf, w->len);
     w->len = 0;
 }
 
+/* Invariant: between calls the buffer is never full (a full one is
+ * flushed), so every turn below copies at least one byte. */
 static void ges__wr(ges__wr_t *w, const char *s, size_t n)
 {
+    GES_ASSERT(w->buf != NULL && w->cap > 0 && w->len < w->cap && (s != NULL || n == 0));
     while (n > 0 && w->err == GES_OK) {
         size_t k = w->cap - w->len;
         if (k > n) k = n;
@@ -2316,6 +2324,9 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
                                          const char *graph, const char *job)
 {
     char hv[GES__HOST_HDR_MAX];
+    GES_ASSERT(project != NULL && graph != NULL && job != NULL); /* any bytes: encoded */
+    GES_ASSERT(a->token != NULL || (a->sdk_date != NULL && a->authorization != NULL));
+    GES_ASSERT(host != NULL && strlen(host) <= GES_HOST_MAX);
     ges__host_value(host, port, hv, sizeof hv);
     ges__wr_s(w, "GET /");
     ges__wr_s(w, a->version != NULL ? a->version : "v1.0");
@@ -2436,6 +2447,7 @@ static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char
     unsigned char k[64], pad[64];
     mbedtls_sha256_context h;
     size_t i;
+    GES_ASSERT((key != NULL || klen == 0) && msg != NULL && out != NULL);
     memset(k, 0, sizeof k);
     mbedtls_sha256_init(&h);
     if (klen > sizeof k) {
@@ -2572,7 +2584,10 @@ static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
 {
     ges__qparam_t q[GES__SIGN_MAX_QUERY];
     size_t nh = 0, nq = 0, i;
-    ges_err_t e = ges__canon_headers(r, hd, fixed, &nh);
+    ges_err_t e;
+    GES_ASSERT(r->method != NULL && r->sdk_date != NULL && nseg <= GES__SIGN_MAX_SEGMENTS);
+    GES_ASSERT(h != NULL && h->put != NULL && (r->body != NULL || r->body_len == 0));
+    e = ges__canon_headers(r, hd, fixed, &nh);
     if (e == GES_OK) e = ges__canon_query(r->query, q, &nq);
     if (e != GES_OK) return e;
 
@@ -2627,6 +2642,7 @@ static ges_err_t ges__sign(const ges_sign_request_t *r, const char *const *seg,
     static const char algo[] = "SDK-HMAC-SHA256";
     ges_err_t err;
 
+    GES_ASSERT(r->ak != NULL && r->sk != NULL && auth != NULL);
     if (strlen(r->sdk_date) != 16) return GES_ERR_INVALID_ARG;
     mbedtls_sha256_init(&sha);
     (void)GES__SHA_START(&sha);
@@ -2791,6 +2807,7 @@ static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned c
 {
     const ges_port_t *pt = c->cfg.platform;
     uint32_t still = 0; /* ms of slices that timed out with the clock standing */
+    GES_ASSERT(c->connected && (rbuf == NULL) != (sbuf == NULL));
     for (;;) {
         uint32_t left = ges__left(c), slice, before;
         int r;
@@ -2946,6 +2963,7 @@ static ges_err_t ges__connect(ges_client_t *c)
     const ges_port_t *pt = c->cfg.platform;
     uint32_t left = ges__left(c);
     int r;
+    GES_ASSERT(c->initialised && !c->connected);
     c->net_status = 0;
     c->cert_flags = 0;
     if (c->cancel) return GES_ERR_CANCELLED;
@@ -3018,6 +3036,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
 {
     ges__wr_t w;
     ges_err_t e;
+    GES_ASSERT(c->connected && c->cfg.io_buf_len >= GES_IO_BUF_MIN);
     c->phase = GES_PHASE_SENDING;
     w.sink = ges__tls_sink;
     w.ctx = c;
@@ -3090,6 +3109,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     size_t rx_len = c->cfg.io_buf_len - half;
     ges_err_t e = GES_OK;
 
+    GES_ASSERT(c->connected && c->cfg.io_buf_len >= GES_IO_BUF_MIN);
     *got = 0;
     *reusable = 0;
     c->phase = GES_PHASE_RECEIVING;
@@ -3184,6 +3204,7 @@ static int ges__idle(ges_client_t *c)
     int r;
     /* Nothing waits in mbedTLS's buffers here: ges__read_response closed
      * the connection when anything did. */
+    GES_ASSERT(c->connected && !c->probing);
     c->probing = 1;
     c->probe_got = 0;
     r = mbedtls_ssl_read(&c->ssl, c->cfg.io_buf, c->cfg.io_buf_len);
@@ -3207,6 +3228,7 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
 {
     ges_err_t e;
     int attempt, skew_retried = 0;
+    GES_ASSERT(c != NULL && c->initialised && out != NULL);
     ges_job_status_init(out);
     c->deadline = deadline;
     c->tls_err = 0;
@@ -3337,6 +3359,7 @@ static uint32_t ges__sleep(const ges_client_t *c, uint32_t now, uint32_t ms)
 {
     const ges_port_t *pt = c->cfg.platform;
     uint32_t wake = now + ms, from = now, still = 0;
+    GES_ASSERT(ms <= 0x7FFFFFFFu); /* within a wait's deadline */
     while (ges__until(wake, now) > 0 && still < ms) {
         uint32_t before = now, d = ges__slice(ges__until(wake, now));
         ges__progress(c, GES_PHASE_SLEEPING, ges__until(wake, now));
@@ -3356,10 +3379,14 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
                            const ges_wait_config_t *wc, ges_job_status_t *out,
                            ges__poll_fn poll)
 {
-    const ges_port_t *pt = c->cfg.platform;
-    uint32_t start = pt->now_ms(pt->ctx), stood = 0;
-    uint32_t cap = wc->max_interval_ms ? wc->max_interval_ms : 1;
-    uint32_t interval = wc->interval_ms ? wc->interval_ms : 1;
+    const ges_port_t *pt;
+    uint32_t start, stood = 0, cap, interval;
+    GES_ASSERT(c != NULL && c->initialised && out != NULL && poll != NULL);
+    GES_ASSERT(wc->deadline_ms > 0 && wc->deadline_ms <= 0x7FFFFFFFu && wc->backoff_percent >= 100);
+    pt = c->cfg.platform;
+    start = pt->now_ms(pt->ctx);
+    cap = wc->max_interval_ms ? wc->max_interval_ms : 1;
+    interval = wc->interval_ms ? wc->interval_ms : 1;
     if (interval > cap) interval = cap;
     for (;;) {
         uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep;

@@ -56,6 +56,7 @@
  *     NULL arguments.
  */
 #define _POSIX_C_SOURCE 200809L /* inet_pton, the oracle of test_ip_parse */
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 
@@ -2085,9 +2086,109 @@ static void test_plain_run_exhaustive(void)
     CHECK_EQ(bad, 0);
 }
 
+/* ------------------------------------------------------------------------- */
+/* GES_ASSERT is live in test builds (tests/assert_on.h): it evaluates its   */
+/* argument, and a violated precondition of each state machine (reader,      */
+/* writer, signer, client) aborts, in a forked child. A build without it (or */
+/* with NDEBUG) fails. Without fork (bare metal; qemu-user, whose forked     */
+/* children die of SIGSEGV when they abort) only the first part runs.        */
+/* ------------------------------------------------------------------------- */
+#if (defined(__unix__) || defined(__APPLE__)) && !defined(GES_TEST_NO_FORK_DEATH)
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+enum { DIE_READER, DIE_WRITER, DIE_SIGNER, DIE_CLIENT, DIE_COUNT };
+
+static void die_put(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    (void)s;
+    (void)n;
+}
+
+/* In the child: break one precondition; returning means nothing fired. */
+static void break_precondition(int which)
+{
+    static ges_job_status_t out;
+    static ges_parser_t json;
+    static char work[GES_PARSE_WORK];
+    static ges__http_t h;
+    static unsigned char buf[16];
+    static ges_client_t c;
+    ges__wr_t w;
+    ges_sign_request_t r;
+    const ges_sign_header_t *hd[GES__SIGN_MAX_HEADERS + 2];
+    ges_sign_header_t fixed[2];
+    ges__emit_t em;
+    size_t nh = 0, seglen[1] = {1};
+    const char *seg[1] = {"a"};
+    switch (which) {
+    case DIE_READER: /* a line byte in a body state */
+        ges_parser_init(&json, &out, work, sizeof work);
+        ges__http_init(&h, &json);
+        h.st = H_BODY_LEN;
+        (void)ges__http_line_byte(&h, 'x');
+        break;
+    case DIE_WRITER: /* a full buffer that was not flushed */
+        memset(&w, 0, sizeof w);
+        w.sink = cap_sink;
+        w.buf = buf;
+        w.cap = w.len = sizeof buf;
+        ges__wr(&w, "x", 1);
+        break;
+    case DIE_SIGNER: /* more path segments than a signature takes */
+        memset(&r, 0, sizeof r);
+        r.method = "GET";
+        r.sdk_date = "20260101T000000Z";
+        em.put = die_put;
+        em.ctx = NULL;
+        (void)ges__canon(&r, seg, seglen, GES__SIGN_MAX_SEGMENTS + 1, 0, &em, hd, fixed, &nh);
+        break;
+    default: /* DIE_CLIENT: a request sent with no connection */
+        c.initialised = 1;
+        (void)ges__send_request(&c, "p", "g", "j");
+        break;
+    }
+}
+
+static void test_asserts_are_live(void)
+{
+    int n = 0, which;
+    GES_ASSERT(++n == 1);
+    CHECK_EQ(n, 1); /* the default GES_ASSERT never evaluates its argument */
+    for (which = 0; which < DIE_COUNT; which++) {
+        int status = 0;
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid < 0) return;
+        if (pid == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            if (fd >= 0) (void)dup2(fd, 2); /* assert's message is expected */
+            break_precondition(which);
+            _exit(0);
+        }
+        CHECK_EQ(waitpid(pid, &status, 0), pid);
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+        if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT)) {
+            fprintf(stderr, "  precondition %d did not abort (status 0x%x)\n", which, status);
+        }
+    }
+}
+#else
+static void test_asserts_are_live(void)
+{
+    int n = 0;
+    GES_ASSERT(++n == 1);
+    CHECK_EQ(n, 1); /* the default GES_ASSERT never evaluates its argument */
+}
+#endif
+
 int main(void)
 {
     RUN(test_plain_run_exhaustive);
+    RUN(test_asserts_are_live);
     RUN(test_client_init_refusals);
     memset(spaces, ' ', sizeof spaces);
 

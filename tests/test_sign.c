@@ -6,6 +6,7 @@
  * canonical request is captured through the same emitter that feeds
  * SHA-256 in production.
  */
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 

@@ -6,6 +6,7 @@
  * jitter bounds, Retry-After, the deadline (never overshot, never slept
  * past), what is retried and what ends the wait at once, and cancelling.
  */
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 

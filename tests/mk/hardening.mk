@@ -10,6 +10,9 @@
 # The scripts are in tests/hardening/; tests/hardening/deps.sh installs what is missing.
 # The instrumented builds reuse the Makefile's rules through a recursive make with their own
 # B, CC and CFLAGS (the link lines pass CFLAGS, so -fsanitize/--coverage reach the linker).
+# GES_ASSERT is assert() in every test and fuzz binary (tests/assert_on.h); the sanitizer
+# and coverage builds also build their library object so (LIB_CFLAGS), for the CLI and
+# test_client; the plain `make test` library stays the shipped one.
 
 ASAN_B    ?= build-asan
 ASAN_CC   ?= clang
@@ -30,7 +33,7 @@ hardening-deps:
 
 test-asan: deps
 	@sh tests/hardening/deps.sh clang
-	@$(MAKE) --no-print-directory B=$(ASAN_B) CC=$(ASAN_CC) CFLAGS='-O1 -g $(SAN_FLAGS)' hardening-build
+	@$(MAKE) --no-print-directory B=$(ASAN_B) CC=$(ASAN_CC) CFLAGS='-O1 -g $(SAN_FLAGS)' LIB_CFLAGS='$(TEST_ASSERT)' hardening-build
 	@$(HARDENING_SH) tests/hardening/asan.sh $(ASAN_B)
 
 test-valgrind: deps
@@ -45,7 +48,7 @@ analyze: deps
 # Stale counters would mix runs: the .gcda files go before every run.
 coverage: deps
 	@sh tests/hardening/deps.sh gcovr
-	@$(MAKE) --no-print-directory B=$(COV_B) CC=gcc CFLAGS='-O0 -g --coverage -fprofile-update=atomic' hardening-build
+	@$(MAKE) --no-print-directory B=$(COV_B) CC=gcc CFLAGS='-O0 -g --coverage -fprofile-update=atomic' LIB_CFLAGS='$(TEST_ASSERT)' hardening-build
 	@rm -f $(COV_B)/*.gcda
 	@$(HARDENING_SH) tests/hardening/coverage.sh $(COV_B)
 
