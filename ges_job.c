@@ -2966,6 +2966,8 @@ static ges_err_t ges__connect(ges_client_t *c)
     GES_ASSERT(c->initialised && !c->connected);
     c->net_status = 0;
     c->cert_flags = 0;
+    /* (ges__get_status answers a cancel just before; this one is
+     * defensive, so that no caller can start a connection after one) */
     if (c->cancel) return GES_ERR_CANCELLED;
     if (left == 0) return GES_ERR_TIMEOUT;
     if (pt->net_connect_tick != NULL) {

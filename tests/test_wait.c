@@ -507,6 +507,21 @@ static void test_time_left_and_tls_again(void)
     CHECK_EQ(ges__tls_again(&client, &r), 0);
     CHECK_EQ(r, MBEDTLS_ERR_SSL_TIMEOUT);
     CHECK_EQ(ges__tls_fail(&client, r), GES_ERR_TIMEOUT);
+
+    /* ges__tls_fail: what the port said first, then mbedTLS's code */
+    client.net_status = 0;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_SSL_CONN_EOF), GES_ERR_NET_CLOSED);
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_SSL_BAD_INPUT_DATA), GES_ERR_TLS);
+    CHECK_EQ(client.tls_err, MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    client.net_status = GES_PORT_ERROR;
+    client.send_failed = 1;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_NET_SEND_FAILED), GES_ERR_NET_SEND);
+    client.send_failed = 0;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_NET_RECV_FAILED), GES_ERR_NET_RECV);
+    client.net_status = GES_PORT_CANCELLED;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_SSL_TIMEOUT), GES_ERR_CANCELLED);
+    client.net_status = GES_PORT_TIMEOUT;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_NET_RECV_FAILED), GES_ERR_TIMEOUT);
 }
 
 int main(void)
