@@ -1923,26 +1923,20 @@ static ges_err_t ges__http_chunk_size(ges__http_t *h)
     return GES_OK;
 }
 
-/* A trailer line after the last chunk: skipped, up to the empty line. */
-static ges_err_t ges__http_trailer(ges__http_t *h)
-{
-    if (h->line_len == 0 && !h->line_over) h->st = H_DONE;
-    return GES_OK;
-}
-
 /* The reader's transition table. The line states take one byte at a time
  * (ges__http_line_byte), the others spans (ges__http_feed). Any error ends
  * the answer; the input classes are tried from the top.
  *
  *   state         input                          next state, action
  *   ------------  -----------------------------  ------------------------------
- *   line states   past the row's byte budget     error: row's budget error
+ *   line states   past the state's byte budget   the budget's error (below)
  *   (H_STATUS,    size line: a byte once the     GES_ERR_HTTP_FRAMING
  *   H_HEADER,       line is GES__LINE_OVER_MAX
  *   H_CHUNK_SIZE,   bytes past the window
- *   H_TRAILER)    LF after CR                    the row's line handler (below)
- *                 LF alone; after CR, not LF;    error: the row's `bad`
- *                   a control byte but HT
+ *   H_TRAILER)    LF after CR                    the state's line handler (below)
+ *                 LF alone; after CR, not LF;    GES_ERR_HTTP, but
+ *                   a control byte but HT        GES_ERR_HTTP_FRAMING in
+ *                                                H_CHUNK_SIZE and H_TRAILER
  *                 CR                             same state, CR noted
  *                 any other byte                 same state, into the window
  *                                                (or counted past it)
@@ -1971,52 +1965,44 @@ static ges_err_t ges__http_trailer(ges__http_t *h)
  * chunk-size lines and CRLFs as framing, against GES_BODY_MAX
  * (GES_ERR_HTTP_BODY_TOO_LARGE), which the body bytes up to the bound
  * reach first, however they came. A non-2xx body that is not JSON still
- * frames: its JSON error stays in the parser. */
-static const struct {
-    ges_err_t (*line)(ges__http_t *h); /* line states: a complete line */
-    uint8_t framing; /* 1: the line's bytes count as framing, not headers */
-    ges_err_t bad;   /* what a malformed line is */
-} ges__http_rows[H_DONE + 1] = {
-    /* H_STATUS */ {ges__http_status_line, 0, GES_ERR_HTTP},
-    /* H_HEADER */ {ges__http_header, 0, GES_ERR_HTTP},
-    /* H_BODY_LEN */ {NULL, 0, GES_OK},
-    /* H_BODY_CLOSE */ {NULL, 0, GES_OK},
-    /* H_CHUNK_SIZE */ {ges__http_chunk_size, 1, GES_ERR_HTTP_FRAMING},
-    /* H_CHUNK_DATA */ {NULL, 0, GES_OK},
-    /* H_CHUNK_CR */ {NULL, 0, GES_OK},
-    /* H_CHUNK_LF */ {NULL, 0, GES_OK},
-    /* H_TRAILER */ {ges__http_trailer, 0, GES_ERR_HTTP_FRAMING},
-    /* H_DONE */ {NULL, 0, GES_OK},
-};
-
-/* One byte of a line state (see the table above). */
+ * frames: its JSON error stays in the parser.
+ *
+ * ges__http_line_byte: one byte of a line state. */
 static ges_err_t ges__http_line_byte(ges__http_t *h, unsigned char c)
 {
-    GES_ASSERT(h->st <= H_DONE && ges__http_rows[h->st].line != NULL);
-    GES_ASSERT(h->line_len <= sizeof h->line && h->line_over <= GES__LINE_OVER_MAX);
-    GES_ASSERT(h->line_over == 0 || h->line_len == sizeof h->line);
-    if (!ges__http_rows[h->st].framing) {
+    GES_ASSERT(h->st == H_STATUS || h->st == H_HEADER || h->st == H_CHUNK_SIZE ||
+               h->st == H_TRAILER);
+    GES_ASSERT(h->line_len <= GES__LINE_WINDOW && h->line_over <= GES__LINE_OVER_MAX);
+    if (h->st != H_CHUNK_SIZE) {
         if (++h->hdr > GES_HTTP_HEADERS_MAX) return GES_ERR_HTTP_HEADERS_TOO_LARGE;
     } else if (++h->framing > GES_BODY_MAX) {
         return GES_ERR_HTTP_BODY_TOO_LARGE; /* a flood of tiny chunks */
-    } else if (h->line_over >= GES__LINE_OVER_MAX) {
+    } else if (h->line_len >= sizeof h->line && h->line_over >= GES__LINE_OVER_MAX) {
         return GES_ERR_HTTP_FRAMING; /* chunk extensions without end */
     }
     if (c == '\n') {
         ges_err_t e;
-        if (!h->line_cr) return ges__http_rows[h->st].bad; /* bare LF */
-        e = ges__http_rows[h->st].line(h);
+        if (!h->line_cr) return GES_ERR_HTTP; /* bare LF */
+        switch (h->st) {
+        case H_STATUS: e = ges__http_status_line(h); break;
+        case H_HEADER: e = ges__http_header(h); break;
+        case H_CHUNK_SIZE: e = ges__http_chunk_size(h); break;
+        default: /* H_TRAILER: skipped, up to the empty line */
+            e = GES_OK;
+            if (h->line_len == 0 && !h->line_over) h->st = H_DONE;
+            break;
+        }
         h->line_len = 0;
         h->line_over = 0;
         h->line_cr = 0;
         return e;
     }
-    if (h->line_cr) return ges__http_rows[h->st].bad; /* CR not followed by LF */
+    if (h->line_cr) return GES_ERR_HTTP; /* CR not followed by LF */
     if (c == '\r') {
         h->line_cr = 1;
         return GES_OK;
     }
-    if ((c < 0x20 && c != '\t') || c == 0x7F) return ges__http_rows[h->st].bad; /* NUL... */
+    if ((c < 0x20 && c != '\t') || c == 0x7F) return GES_ERR_HTTP; /* NUL... */
     if (h->line_len < sizeof h->line) {
         h->line[h->line_len++] = (char)c;
     } else if (h->line_over < GES__LINE_OVER_MAX) {
@@ -2040,7 +2026,7 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
         case H_BODY_CLOSE: {
             size_t k = n - i, room = (size_t)(GES_BODY_MAX - h->body);
             int over = 0;
-            GES_ASSERT(h->body <= GES_BODY_MAX && (h->st == H_BODY_CLOSE || h->left > 0));
+            GES_ASSERT(h->st == H_BODY_CLOSE || h->left > 0);
             if (h->st != H_BODY_CLOSE && (uint64_t)k > h->left) k = (size_t)h->left;
             if (k > room) { /* the bytes up to the bound still count first, */
                 k = room;   /* so the error is the same however they came */
@@ -2065,8 +2051,11 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
             if (e == GES_OK && ++h->framing > GES_BODY_MAX) e = GES_ERR_HTTP_BODY_TOO_LARGE;
             h->st = h->st == H_CHUNK_CR ? H_CHUNK_LF : H_CHUNK_SIZE;
             break;
-        default: /* the line states */
+        default: /* the line states; a malformed size or trailer line is framing */
             e = ges__http_line_byte(h, b[i++]);
+            if (e == GES_ERR_HTTP && (h->st == H_CHUNK_SIZE || h->st == H_TRAILER)) {
+                e = GES_ERR_HTTP_FRAMING;
+            }
             break;
         }
         if (e != GES_OK) {
@@ -2084,7 +2073,7 @@ static ges_err_t ges__http_end(ges__http_t *h, int eof)
 {
     ges_job_status_t *out = h->json->out;
     ges_err_t e;
-    GES_ASSERT(h->st <= H_DONE && h->body <= GES_BODY_MAX);
+    GES_ASSERT(h->st <= H_DONE);
     if (h->st != H_DONE && !(eof && h->st == H_BODY_CLOSE)) {
         ges__status_reset(out);
         return GES_ERR_NET_CLOSED;
