@@ -2769,7 +2769,8 @@ static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
 /* Milliseconds left before the request's deadline (0 once it passed). */
 static uint32_t ges__left(const ges_client_t *c)
 {
-    return ges__until(c->deadline, c->cfg.platform->now_ms(c->cfg.platform->ctx));
+    uint32_t now = c->cfg.platform->now_ms(c->cfg.platform->ctx);
+    return ges__until(c->deadline, now);
 }
 
 /* Tell the progress hook where the call is (see ges_client_config_t). */
