@@ -11,6 +11,13 @@ ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -I. -Iport/posix
 LDLIBS  ?= -lmbedtls -lmbedx509 -lmbedcrypto
 B       ?= build
 PYTHON  ?= python3
+# GES_ASSERT is assert() in the test, fuzz, sanitizer and coverage builds
+# (tests/assert_on.h): the suites and harnesses that include ges_job.c
+# include it first; where ges_job.c is compiled alone (test_parse, and the
+# library object of the sanitizer and coverage builds through LIB_CFLAGS)
+# TEST_ASSERT brings it in.
+TEST_ASSERT ?= -include tests/assert_on.h
+LIB_CFLAGS  ?=
 
 LIB_OBJS = $(B)/ges_job.o $(B)/ges_port_posix.o
 TESTS    = $(B)/test_parse $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive \
@@ -23,7 +30,7 @@ $(B):
 	@mkdir -p $(B)
 
 $(B)/ges_job.o: ges_job.c ges_job.h | $(B)
-	$(CC) $(ALL_CFLAGS) $(STRICT) -c ges_job.c -o $@
+	$(CC) $(ALL_CFLAGS) $(STRICT) $(LIB_CFLAGS) -c ges_job.c -o $@
 
 $(B)/ges_port_posix.o: port/posix/ges_port_posix.c port/posix/ges_port_posix.h ges_job.h | $(B)
 	$(CC) $(ALL_CFLAGS) $(STRICT) -c port/posix/ges_port_posix.c -o $@
@@ -39,16 +46,16 @@ $(B)/minimal: examples/minimal.c $(B)/libges_job.a
 	$(CC) $(ALL_CFLAGS) $(STRICT) examples/minimal.c $(B)/libges_job.a $(LDLIBS) -o $@
 
 # Unit tests include ges_job.c themselves, to reach its internals.
-$(B)/test_parse: tests/test_parse.c tests/harness.h tests/seed_bodies.h ges_job.c ges_job.h | $(B)
-	$(CC) $(ALL_CFLAGS) tests/test_parse.c ges_job.c $(LDLIBS) -lm -o $@
+$(B)/test_parse: tests/test_parse.c tests/harness.h tests/seed_bodies.h tests/assert_on.h ges_job.c ges_job.h | $(B)
+	$(CC) $(ALL_CFLAGS) $(TEST_ASSERT) tests/test_parse.c ges_job.c $(LDLIBS) -lm -o $@
 
 # These include ../ges_job.c to reach its internals (the HTTP reader, the
 # request writer, the wait loop with an injected poll).
-$(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive $(B)/test_proxy: $(B)/test_%: tests/test_%.c tests/harness.h tests/seed_bodies.h tests/tls_wire.h ges_job.c ges_job.h | $(B)
+$(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive $(B)/test_proxy: $(B)/test_%: tests/test_%.c tests/harness.h tests/seed_bodies.h tests/tls_wire.h tests/assert_on.h ges_job.c ges_job.h | $(B)
 	$(CC) $(ALL_CFLAGS) tests/test_$*.c $(LDLIBS) -o $@
 
 # The same suite built without the proxy (GES_PROXY=0).
-$(B)/test_proxy0: tests/test_proxy.c tests/harness.h tests/tls_wire.h ges_job.c ges_job.h | $(B)
+$(B)/test_proxy0: tests/test_proxy.c tests/harness.h tests/tls_wire.h tests/assert_on.h ges_job.c ges_job.h | $(B)
 	$(CC) $(ALL_CFLAGS) -DGES_PROXY=0 tests/test_proxy.c $(LDLIBS) -o $@
 
 $(B)/test_port_posix: tests/test_port_posix.c tests/harness.h $(B)/ges_port_posix.o | $(B)
@@ -61,7 +68,7 @@ $(B)/test_cli: tests/test_cli.c tests/harness.h examples/ges_job_status.c $(B)/l
 
 # One field added the documented way (tests/schema_extra_config.h as
 # GES_CONFIG_FILE): library, port and CLI built in that configuration.
-$(B)/test_schema: tests/test_schema.c tests/schema_extra_config.h tests/harness.h tests/fuzz/fuzz_common.h examples/ges_job_status.c ges_job.c ges_job.h port/posix/ges_port_posix.c | $(B)
+$(B)/test_schema: tests/test_schema.c tests/schema_extra_config.h tests/harness.h tests/fuzz/fuzz_common.h tests/assert_on.h examples/ges_job_status.c ges_job.c ges_job.h port/posix/ges_port_posix.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(STRICT) -Itests '-DGES_CONFIG_FILE="schema_extra_config.h"' tests/test_schema.c port/posix/ges_port_posix.c $(LDLIBS) -o $@
 
 $(B)/test_client: tests/test_client.c tests/harness.h $(B)/libges_job.a

@@ -2,15 +2,31 @@
  * ges_job.c - see ges_job.h for the API and its contracts.
  * SPDX-License-Identifier: MIT
  *
- * Layout of this file, in data-path order:
- *   1. configuration checks and includes
- *   2. small helpers (wipe, bounded text)
- *   3. JSON stage: string decoder, number reader, field table, framer
- *      (a byte-driven validating scanner that hands bounded pieces to jsmn),
- *      dates
- *   4. HTTP: request writer and response reader (a byte-driven state machine)
- *   5. port and TLS glue, client
- *   6. public odds and ends (strerror, status helpers)
+ * Layout of this file, in data-path order (the banners below carry these
+ * numbers):
+ *   1.  configuration checks (ranges, mbedTLS modules), jsmn's include
+ *   1b. mbedTLS compatibility: every mbedTLS include and version shim
+ *   2.  small helpers (wipe, digits, case-insensitive compare, exact words)
+ *   3.  JSON stage, fed by the HTTP reader's body bytes:
+ *       3a string decoder, 3b number reader, 3c dates (parse_time),
+ *       3d field table, 3e framer (a byte-driven validating scanner that
+ *       hands bounded pieces to jsmn), ges_parser_* and ges_job_parse
+ *   4.  HTTP response reader (a byte-driven state machine; its transition
+ *       table is above ges__http_feed), ges_job_parse_response
+ *   4b. request writer (buffered, token or AK/SK headers)        [TLS only]
+ *   4c. AK/SK signing: canonical request streamed into SHA-256, HMAC,
+ *       ges_sign_request, ges_sdk_date                            [TLS only]
+ *   5.  port and TLS glue (sliced I/O, BIO, certificate dates), client:
+ *       connect, send, read, keep-alive, ges_job_get_status       [TLS only]
+ *   5a. HTTP CONNECT proxy: the CONNECT writer, the proxy's answer read
+ *       byte by byte (never past its blank line)        [TLS, GES_PROXY]
+ *   5b. waiting for a job: retry rules, jitter, sleep, ges_job_wait,
+ *       client init and free                                      [TLS only]
+ *   6.  public odds and ends (status helpers, strerror)
+ *
+ * The date arithmetic (3c days_from_civil, 4c civil_from_days) is Howard
+ * Hinnant's, "chrono-Compatible Low-Level Date Algorithms"
+ * (https://howardhinnant.github.io/date_algorithms.html).
  */
 #include "ges_job.h"
 
@@ -127,6 +143,61 @@
 #include GES_JSMN_INCLUDE
 
 /* ------------------------------------------------------------------------- */
+/* 1b. mbedTLS compatibility                                                  */
+/*                                                                           */
+/* Every mbedTLS header this file includes (ges_job.h has ssl.h, ctr_drbg.h  */
+/* and x509_crt.h) and every difference between the versions we build with   */
+/* (2.28 and 3.x, tests/mbedtls/): the code below tests these names only,    */
+/* never MBEDTLS_VERSION_NUMBER.                                             */
+/* ------------------------------------------------------------------------- */
+#if !GES_CONFIG_NO_TLS
+#include <mbedtls/version.h> /* MBEDTLS_VERSION_NUMBER: 2.x defines it only here */
+#include <mbedtls/sha256.h>
+#include <mbedtls/net_sockets.h> /* error code values only */
+#if defined(MBEDTLS_PLATFORM_MEMORY)
+#include <mbedtls/platform.h> /* mbedtls_platform_set_calloc_free */
+#endif
+
+/* SHA-256: 3.0 dropped the _ret suffix (2.x's plain names return void). */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+#define GES__SHA_START(c) mbedtls_sha256_starts((c), 0)
+#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update((c), (p), (n))
+#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish((c), (o))
+#else
+#define GES__SHA_START(c) mbedtls_sha256_starts_ret((c), 0)
+#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update_ret((c), (p), (n))
+#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish_ret((c), (o))
+#endif
+
+/* 3.x with PSA crypto: psa_crypto_init() before any TLS use. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#include <psa/crypto.h>
+#define GES__NEED_PSA_INIT 1
+#else
+#define GES__NEED_PSA_INIT 0
+#endif
+
+/* The TLS version bounds: mbedtls_ssl_conf_{min,max}_tls_version from 3.2
+ * (3.0 and 3.1 lack the _tls_ form), major/minor numbers before. */
+#if MBEDTLS_VERSION_NUMBER >= 0x03020000
+#define GES__TLS_VERSION_API 1
+#else
+#define GES__TLS_VERSION_API 0
+#endif
+
+/* 3.6.1+ hands TLS 1.3 tickets over only when asked (as
+ * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET from mbedtls_ssl_read). */
+#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
+    defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
+#define GES__TLS13_TICKET_SIGNAL 1
+#else
+#define GES__TLS13_TICKET_SIGNAL 0
+#endif
+/* (The code tests MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET itself: that
+ * error exists from 3.x with TLS 1.3.) */
+#endif /* !GES_CONFIG_NO_TLS */
+
+/* ------------------------------------------------------------------------- */
 /* 2. Small helpers                                                           */
 /* ------------------------------------------------------------------------- */
 /* memset through a volatile pointer, so wiping a secret is not optimised
@@ -146,6 +217,21 @@ static int ges__is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static int ges__lower(int c)
 {
     return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+/* The one case-insensitive compare (header names and tokens, the signed
+ * header names' order, the gateway's message): up to n bytes of a and b,
+ * ASCII letters folded to lower case, stopping after a NUL both share.
+ * <0, 0 or >0, like strncmp. Lower-case words need no folding, so a match
+ * against one is exact for them. */
+static int ges__icmp(const char *a, const char *b, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        int x = ges__lower((unsigned char)a[i]), y = ges__lower((unsigned char)b[i]);
+        if (x != y || x == 0) return x - y;
+    }
+    return 0;
 }
 
 /* 1 if the n bytes at s equal the NUL-terminated word w, exactly. */
@@ -1791,6 +1877,22 @@ enum {
     H_DONE
 };
 
+/* The window a line is inspected through. Every line we act on fits: the
+ * longest is a Retry-After with an IMF-fixdate, 13 + 29 bytes; a status
+ * line needs its first 12 (the reason is skipped). Longer lines are only
+ * counted (line_over) and, where that matters, refused. */
+#define GES__LINE_WINDOW 48
+/* line_over counts the bytes past the window and stops here: header lines
+ * only ask whether the line fitted (line_over != 0); a chunk-size line is
+ * refused at its next byte once this many did not fit (chunk extensions
+ * without end), so a size line may pass the window by at most this many
+ * bytes, CR and LF not counted. */
+#define GES__LINE_OVER_MAX 2
+/* So the longest chunk-size line accepted is ges_job.h's constant. */
+#if GES__LINE_WINDOW + GES__LINE_OVER_MAX - 1 != GES_HTTP_CHUNK_LINE_MAX
+#error "GES_HTTP_CHUNK_LINE_MAX must be GES__LINE_WINDOW + GES__LINE_OVER_MAX - 1"
+#endif
+
 typedef struct {
     ges_parser_t *json;
     uint64_t left;        /* Content-Length or chunk bytes still due */
@@ -1804,12 +1906,10 @@ typedef struct {
     uint8_t keep_alive;   /* "Connection: keep-alive" (matters for 1.0) */
     uint8_t chunked;
     uint8_t have_len;
-    uint8_t line_over;    /* the line did not fit the window */
+    uint8_t line_over;    /* bytes past the window, up to GES__LINE_OVER_MAX */
     uint8_t line_cr;      /* the line's CR was seen */
     uint16_t line_len;
-    /* Every line we act on fits; a chunk-size line may run one byte over
-     * (line_over), hence GES_HTTP_CHUNK_LINE_MAX is its size + 1. */
-    char line[GES_HTTP_CHUNK_LINE_MAX - 1];
+    char line[GES__LINE_WINDOW];
     uint8_t encoded;      /* Content-Encoding other than identity */
     uint32_t retry_after; /* Retry-After in seconds, 0 if none */
     int64_t retry_at;     /* Retry-After as an HTTP-date, -1 if none */
@@ -1826,6 +1926,13 @@ static void ges__http_init(ges__http_t *h, ges_parser_t *json)
 }
 
 #define GES__RETRY_AFTER_MAX 86400u /* a day: longer Retry-After values are capped */
+
+/* A Retry-After date's distance from its reference time, as seconds:
+ * a date already passed is 0, beyond a day is a day. */
+static uint32_t ges__retry_secs(int64_t d)
+{
+    return d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+}
 
 /* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", to UTC seconds; -1 if it is
  * not one. (The obsolete RFC 850 and asctime forms are not accepted.) */
@@ -1858,10 +1965,7 @@ static int ges__hdr_is(const char *line, size_t n, const char *name,
                        const char **val, size_t *vlen)
 {
     size_t i, nl = strlen(name);
-    if (n <= nl || line[nl] != ':') return 0;
-    for (i = 0; i < nl; i++) {
-        if (ges__lower((unsigned char)line[i]) != name[i]) return 0;
-    }
+    if (n <= nl || line[nl] != ':' || ges__icmp(line, name, nl) != 0) return 0;
     i = nl + 1;
     while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
     while (n > i && (line[n - 1] == ' ' || line[n - 1] == '\t')) n--;
@@ -1899,11 +2003,7 @@ static int ges__has_token(const char *v, size_t n, const char *tok)
         while (j < n && v[j] != ',') j++;
         k = j;
         while (k > i && (v[k - 1] == ' ' || v[k - 1] == '\t')) k--;
-        if (k - i == tl) {
-            size_t m;
-            for (m = 0; m < tl && ges__lower((unsigned char)v[i + m]) == tok[m]; m++) {}
-            if (m == tl) return 1;
-        }
+        if (k - i == tl && ges__icmp(v + i, tok, tl) == 0) return 1;
         i = j;
     }
     return 0;
@@ -1913,6 +2013,7 @@ static ges_err_t ges__http_status_line(ges__http_t *h)
 {
     const char *l = h->line;
     uint64_t code;
+    GES_ASSERT(h->st == H_STATUS);
     /* "HTTP/1.x NNN[ reason]" */
     if (h->line_len < 12 || memcmp(l, "HTTP/1.", 7) != 0 ||
         (l[7] != '0' && l[7] != '1') || l[8] != ' ' ||
@@ -1929,6 +2030,7 @@ static ges_err_t ges__http_status_line(ges__http_t *h)
 
 static ges_err_t ges__http_headers_end(ges__http_t *h)
 {
+    GES_ASSERT(h->st == H_HEADER && h->line_len == 0 && h->status >= 100);
     if (h->status < 200) {
         if (h->status == 101) return GES_ERR_HTTP; /* we asked no upgrade */
         /* 1xx interim answer: the real one follows, and none of these
@@ -1942,8 +2044,7 @@ static ges_err_t ges__http_headers_end(ges__http_t *h)
     }
     if (h->retry_at >= 0 && h->date >= 0) {
         /* Retry-After as a date: how far past the answer's own Date */
-        int64_t d = h->retry_at - h->date;
-        h->retry_after = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+        h->retry_after = ges__retry_secs(h->retry_at - h->date);
     }
     if (h->encoded && h->status >= 200 && h->status <= 299) {
         /* We asked for identity; a compressed body would only be
@@ -2036,6 +2137,7 @@ static ges_err_t ges__http_chunk_size(ges__http_t *h)
 {
     size_t n = 0;
     int r;
+    GES_ASSERT(h->st == H_CHUNK_SIZE);
     while (n < h->line_len && h->line[n] != ';' && h->line[n] != ' ' &&
            h->line[n] != '\t') {
         n++;
@@ -2050,14 +2152,61 @@ static ges_err_t ges__http_chunk_size(ges__http_t *h)
     return GES_OK;
 }
 
-/* One byte of a line-based state. */
+/* The reader's transition table. The line states take one byte at a time
+ * (ges__http_line_byte), the others spans (ges__http_feed). Any error ends
+ * the answer; the input classes are tried from the top.
+ *
+ *   state         input                          next state, action
+ *   ------------  -----------------------------  ------------------------------
+ *   line states   past the state's byte budget   the budget's error (below)
+ *   (H_STATUS,    size line: a byte once the     GES_ERR_HTTP_FRAMING
+ *   H_HEADER,       line is GES__LINE_OVER_MAX
+ *   H_CHUNK_SIZE,   bytes past the window
+ *   H_TRAILER)    LF after CR                    the state's line handler (below)
+ *                 LF alone; after CR, not LF;    GES_ERR_HTTP, but
+ *                   a control byte but HT        GES_ERR_HTTP_FRAMING in
+ *                                                H_CHUNK_SIZE and H_TRAILER
+ *                 CR                             same state, CR noted
+ *                 any other byte                 same state, into the window
+ *                                                (or counted past it)
+ *   line handlers, on the line in the window:
+ *   H_STATUS      "HTTP/1.x NNN[ reason]"        H_HEADER; else GES_ERR_HTTP
+ *   H_HEADER      a field line                   H_HEADER (acted on if we use it)
+ *                 empty, status 1xx but 101      H_STATUS, the headers forgotten
+ *                 empty, 101                     GES_ERR_HTTP
+ *                 empty, 2xx, Content-Encoding   GES_ERR_HTTP_ENCODING
+ *                 empty, 204 or 304              H_DONE
+ *                 empty, chunked                 H_CHUNK_SIZE
+ *                 empty, Content-Length n        H_BODY_LEN, or H_DONE if n = 0
+ *                 empty, neither                 H_BODY_CLOSE, not reusable
+ *   H_CHUNK_SIZE  hex size [; ext]               H_CHUNK_DATA, or H_TRAILER if 0
+ *   H_TRAILER     a field line / the empty line  H_TRAILER (skipped) / H_DONE
+ *   span states:
+ *   H_BODY_LEN    up to `left` bytes             JSON parser; H_DONE at left = 0
+ *   H_CHUNK_DATA  up to `left` bytes             JSON parser; H_CHUNK_CR at 0
+ *   H_BODY_CLOSE  every byte                     JSON parser; ends at the close
+ *   H_CHUNK_CR    CR / anything else             H_CHUNK_LF / GES_ERR_HTTP_FRAMING
+ *   H_CHUNK_LF    LF / anything else             H_CHUNK_SIZE / GES_ERR_HTTP_FRAMING
+ *   H_DONE        -                              feeding stops (*used tells)
+ *
+ * Budgets: status, header and trailer bytes count against
+ * GES_HTTP_HEADERS_MAX (GES_ERR_HTTP_HEADERS_TOO_LARGE); body bytes, and
+ * chunk-size lines and CRLFs as framing, against GES_BODY_MAX
+ * (GES_ERR_HTTP_BODY_TOO_LARGE), which the body bytes up to the bound
+ * reach first, however they came. A non-2xx body that is not JSON still
+ * frames: its JSON error stays in the parser.
+ *
+ * ges__http_line_byte: one byte of a line state. */
 static ges_err_t ges__http_line_byte(ges__http_t *h, unsigned char c)
 {
+    GES_ASSERT(h->st == H_STATUS || h->st == H_HEADER || h->st == H_CHUNK_SIZE ||
+               h->st == H_TRAILER);
+    GES_ASSERT(h->line_len <= GES__LINE_WINDOW && h->line_over <= GES__LINE_OVER_MAX);
     if (h->st != H_CHUNK_SIZE) {
         if (++h->hdr > GES_HTTP_HEADERS_MAX) return GES_ERR_HTTP_HEADERS_TOO_LARGE;
     } else if (++h->framing > GES_BODY_MAX) {
         return GES_ERR_HTTP_BODY_TOO_LARGE; /* a flood of tiny chunks */
-    } else if (h->line_len >= sizeof h->line && h->line_over > 1) {
+    } else if (h->line_len >= sizeof h->line && h->line_over >= GES__LINE_OVER_MAX) {
         return GES_ERR_HTTP_FRAMING; /* chunk extensions without end */
     }
     if (c == '\n') {
@@ -2085,7 +2234,7 @@ static ges_err_t ges__http_line_byte(ges__http_t *h, unsigned char c)
     if ((c < 0x20 && c != '\t') || c == 0x7F) return GES_ERR_HTTP; /* NUL... */
     if (h->line_len < sizeof h->line) {
         h->line[h->line_len++] = (char)c;
-    } else if (h->line_over < 2) {
+    } else if (h->line_over < GES__LINE_OVER_MAX) {
         h->line_over++;
     }
     return GES_OK;
@@ -2098,6 +2247,7 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
 {
     size_t i = 0;
     ges_err_t e = GES_OK;
+    GES_ASSERT(h != NULL && h->json != NULL && used != NULL && (b != NULL || n == 0));
     while (i < n && h->st != H_DONE) {
         switch (h->st) {
         case H_BODY_LEN:
@@ -2105,6 +2255,7 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
         case H_BODY_CLOSE: {
             size_t k = n - i, room = (size_t)(GES_BODY_MAX - h->body);
             int over = 0;
+            GES_ASSERT(h->st == H_BODY_CLOSE || h->left > 0);
             if (h->st != H_BODY_CLOSE && (uint64_t)k > h->left) k = (size_t)h->left;
             if (k > room) { /* the bytes up to the bound still count first, */
                 k = room;   /* so the error is the same however they came */
@@ -2129,9 +2280,11 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
             if (e == GES_OK && ++h->framing > GES_BODY_MAX) e = GES_ERR_HTTP_BODY_TOO_LARGE;
             h->st = h->st == H_CHUNK_CR ? H_CHUNK_LF : H_CHUNK_SIZE;
             break;
-        default:
+        default: /* the line states; a malformed size or trailer line is framing */
             e = ges__http_line_byte(h, b[i++]);
-            if (e == GES_ERR_HTTP && h->st >= H_CHUNK_SIZE) e = GES_ERR_HTTP_FRAMING;
+            if (e == GES_ERR_HTTP && (h->st == H_CHUNK_SIZE || h->st == H_TRAILER)) {
+                e = GES_ERR_HTTP_FRAMING;
+            }
             break;
         }
         if (e != GES_OK) {
@@ -2149,6 +2302,7 @@ static ges_err_t ges__http_end(ges__http_t *h, int eof)
 {
     ges_job_status_t *out = h->json->out;
     ges_err_t e;
+    GES_ASSERT(h->st <= H_DONE);
     if (h->st != H_DONE && !(eof && h->st == H_BODY_CLOSE)) {
         ges__status_reset(out);
         return GES_ERR_NET_CLOSED;
@@ -2206,12 +2360,16 @@ typedef struct {
 
 static void ges__wr_flush(ges__wr_t *w)
 {
+    GES_ASSERT(w->sink != NULL && w->len <= w->cap);
     if (w->err == GES_OK && w->len > 0) w->err = w->sink(w->ctx, w->buf, w->len);
     w->len = 0;
 }
 
+/* Invariant: between calls the buffer is never full (a full one is
+ * flushed), so every turn below copies at least one byte. */
 static void ges__wr(ges__wr_t *w, const char *s, size_t n)
 {
+    GES_ASSERT(w->buf != NULL && w->cap > 0 && w->len < w->cap && (s != NULL || n == 0));
     while (n > 0 && w->err == GES_OK) {
         size_t k = w->cap - w->len;
         if (k > n) k = n;
@@ -2384,6 +2542,9 @@ static ges_err_t ges__write_request_auth(ges__wr_t *w, const char *host, unsigne
                                          const char *graph, const char *job)
 {
     char hv[GES__HOST_HDR_MAX];
+    GES_ASSERT(project != NULL && graph != NULL && job != NULL); /* any bytes: encoded */
+    GES_ASSERT(a->token != NULL || (a->sdk_date != NULL && a->authorization != NULL));
+    GES_ASSERT(host != NULL && strlen(host) <= GES_HOST_MAX);
     ges__host_value(host, port, hv, sizeof hv);
     ges__wr_s(w, "GET /");
     ges__wr_s(w, a->version != NULL ? a->version : "v1.0");
@@ -2431,19 +2592,6 @@ static ges_err_t ges__write_request(ges__wr_t *w, const char *host, unsigned por
 /* into SHA-256 as it is produced, so signing needs a few hundred bytes of   */
 /* stack whatever the lengths of the path, query or security token.          */
 /* ------------------------------------------------------------------------- */
-#include <mbedtls/sha256.h>
-#include <mbedtls/version.h> /* MBEDTLS_VERSION_NUMBER: 2.x defines it only here */
-
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000
-#define GES__SHA_START(c) mbedtls_sha256_starts((c), 0)
-#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update((c), (p), (n))
-#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish((c), (o))
-#else
-#define GES__SHA_START(c) mbedtls_sha256_starts_ret((c), 0)
-#define GES__SHA_UPDATE(c, p, n) mbedtls_sha256_update_ret((c), (p), (n))
-#define GES__SHA_FINISH(c, o) mbedtls_sha256_finish_ret((c), (o))
-#endif
-
 /* Where the canonical request goes: SHA-256, or a test's buffer. */
 typedef struct {
     void (*put)(void *ctx, const char *s, size_t n);
@@ -2509,14 +2657,6 @@ static int ges__pct_cmp(const char *a, size_t an, const char *b, size_t bn)
     return (i < an) - (j < bn);
 }
 
-static int ges__ci_cmp(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = ges__lower((unsigned char)*a), y = ges__lower((unsigned char)*b);
-        if (x != y || x == 0) return x - y;
-    }
-}
-
 /* HMAC-SHA256 (RFC 2104) over one message, without mbedtls_md (which
  * allocates its context). The padded key is wiped. */
 static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char *msg,
@@ -2525,6 +2665,7 @@ static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char
     unsigned char k[64], pad[64];
     mbedtls_sha256_context h;
     size_t i;
+    GES_ASSERT((key != NULL || klen == 0) && msg != NULL && out != NULL);
     memset(k, 0, sizeof k);
     mbedtls_sha256_init(&h);
     if (klen > sizeof k) {
@@ -2553,69 +2694,121 @@ static void ges__hmac(const unsigned char *key, size_t klen, const unsigned char
 #define GES__SIGN_MAX_QUERY GES_SIGN_QUERY_MAX
 #define GES__SIGN_MAX_SEGMENTS GES_SIGN_SEGMENTS_MAX
 
+/* The headers to sign: host, x-sdk-date and the caller's, sorted by name
+ * (case folded) into hd[0..*nh); `fixed` holds the first two. */
+static ges_err_t ges__canon_headers(const ges_sign_request_t *r, const ges_sign_header_t **hd,
+                                    ges_sign_header_t fixed[2], size_t *nh)
+{
+    size_t n = 0, i, j;
+    if (r->n_headers > GES__SIGN_MAX_HEADERS) return GES_ERR_INVALID_ARG;
+    fixed[0].name = "host";
+    fixed[0].value = r->host;
+    fixed[1].name = "x-sdk-date";
+    fixed[1].value = r->sdk_date;
+    if (r->host != NULL) hd[n++] = &fixed[0];
+    hd[n++] = &fixed[1];
+    for (i = 0; i < r->n_headers; i++) {
+        if (r->headers[i].name == NULL || r->headers[i].value == NULL) return GES_ERR_INVALID_ARG;
+        hd[n++] = &r->headers[i];
+    }
+    for (i = 1; i < n; i++) { /* insertion sort: at most 10 */
+        const ges_sign_header_t *x = hd[i];
+        for (j = i; j > 0 && ges__icmp(hd[j - 1]->name, x->name, SIZE_MAX) > 0; j--) hd[j] = hd[j - 1];
+        hd[j] = x;
+    }
+    *nh = n;
+    return GES_OK;
+}
+
+/* One query parameter: spans of the request's query string. */
+typedef struct {
+    const char *k, *v;
+    size_t kn, vn;
+} ges__qparam_t;
+
+/* The "k=v" pieces between '&'s of `query` (empty pieces skipped), sorted
+ * by decoded key, then decoded value, into q[0..*nq). */
+static ges_err_t ges__canon_query(const char *query, ges__qparam_t *q, size_t *nq)
+{
+    const char *s = query;
+    size_t n = 0;
+    while (s != NULL && *s) {
+        const char *amp = strchr(s, '&'), *eq;
+        size_t len = amp ? (size_t)(amp - s) : strlen(s), j;
+        ges__qparam_t x;
+        x.k = s;
+        s += len + (amp != NULL);
+        if (len == 0) continue;
+        if (n == GES__SIGN_MAX_QUERY) return GES_ERR_INVALID_ARG;
+        eq = (const char *)memchr(x.k, '=', len);
+        x.kn = eq ? (size_t)(eq - x.k) : len;
+        x.v = eq ? eq + 1 : x.k + len;
+        x.vn = eq ? len - x.kn - 1 : 0;
+        for (j = n; j > 0; j--) { /* insertion sort */
+            int c = ges__pct_cmp(q[j - 1].k, q[j - 1].kn, x.k, x.kn);
+            if (c < 0 || (c == 0 && ges__pct_cmp(q[j - 1].v, q[j - 1].vn, x.v, x.vn) <= 0)) break;
+            q[j] = q[j - 1];
+        }
+        q[j] = x;
+        n++;
+    }
+    *nq = n;
+    return GES_OK;
+}
+
+/* A header name, in lower case. */
+static void ges__emit_lower(const ges__emit_t *h, const char *name)
+{
+    for (; *name; name++) {
+        char lc = (char)ges__lower((unsigned char)*name);
+        ges__sha_str(h, &lc, 1);
+    }
+}
+
+/* The canonical request's last part: the caller's own payload hash (e.g.
+ * "UNSIGNED-PAYLOAD", as the official SDKs and the gateway take it), else
+ * the hex SHA-256 of the body (of nothing, for a GET). */
+static void ges__canon_payload(const ges_sign_request_t *r, const ges__emit_t *h)
+{
+    mbedtls_sha256_context b;
+    unsigned char dig[32];
+    char hx[64];
+    size_t i;
+    for (i = 0; i < r->n_headers; i++) {
+        if (ges__icmp(r->headers[i].name, "x-sdk-content-sha256", SIZE_MAX) == 0) {
+            ges__sha_str(h, r->headers[i].value, strlen(r->headers[i].value));
+            return;
+        }
+    }
+    mbedtls_sha256_init(&b);
+    (void)GES__SHA_START(&b);
+    if (r->body_len) (void)GES__SHA_UPDATE(&b, r->body, r->body_len);
+    (void)GES__SHA_FINISH(&b, dig);
+    mbedtls_sha256_free(&b);
+    ges__hex(dig, 32, hx);
+    ges__sha_str(h, hx, 64);
+}
+
 /* The canonical request of `r`, emitted piece by piece to `h`; the signed
- * header names, sorted, go to hd[0..*nh). The path comes as segments: raw
+ * header names, sorted, go to hd[0..*nhp). The path comes as segments: raw
  * ones (the client's IDs) are encoded, the public API's (from a wire path)
- * decoded first. */
+ * decoded first. Six parts, each ended by a newline but the last: method,
+ * path, query, headers (one "name:value" line each), signed header names,
+ * payload hash. */
 static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
                             const size_t *seglen, size_t nseg, int seg_decode,
                             const ges__emit_t *h, const ges_sign_header_t **hd,
                             ges_sign_header_t *fixed, size_t *nhp)
 {
-    struct { const char *k, *v; size_t kn, vn; } q[GES__SIGN_MAX_QUERY];
-    size_t nh = 0, nq = 0, i, j;
-    ges_sign_header_t *host_h = &fixed[0], *date_h = &fixed[1];
+    ges__qparam_t q[GES__SIGN_MAX_QUERY];
+    size_t nh = 0, nq = 0, i;
+    ges_err_t e;
+    GES_ASSERT(r->method != NULL && r->sdk_date != NULL && nseg <= GES__SIGN_MAX_SEGMENTS);
+    GES_ASSERT(h != NULL && h->put != NULL && (r->body != NULL || r->body_len == 0));
+    e = ges__canon_headers(r, hd, fixed, &nh);
+    if (e == GES_OK) e = ges__canon_query(r->query, q, &nq);
+    if (e != GES_OK) return e;
 
-    if (r->n_headers > GES__SIGN_MAX_HEADERS) return GES_ERR_INVALID_ARG;
-    /* Signed headers: host, x-sdk-date and the caller's, sorted by name. */
-    host_h->name = "host";
-    host_h->value = r->host;
-    date_h->name = "x-sdk-date";
-    date_h->value = r->sdk_date;
-    if (r->host != NULL) hd[nh++] = host_h;
-    hd[nh++] = date_h;
-    for (i = 0; i < r->n_headers; i++) {
-        if (r->headers[i].name == NULL || r->headers[i].value == NULL) return GES_ERR_INVALID_ARG;
-        hd[nh++] = &r->headers[i];
-    }
-    for (i = 1; i < nh; i++) {
-        const ges_sign_header_t *x = hd[i];
-        for (j = i; j > 0 && ges__ci_cmp(hd[j - 1]->name, x->name) > 0; j--) hd[j] = hd[j - 1];
-        hd[j] = x;
-    }
-    /* Query parameters: spans of r->query, sorted by decoded key, value. */
-    if (r->query != NULL && r->query[0] != '\0') {
-        const char *s = r->query;
-        while (*s) {
-            const char *amp = strchr(s, '&'), *eq;
-            size_t n = amp ? (size_t)(amp - s) : strlen(s);
-            if (n > 0) {
-                size_t kn, vn;
-                const char *v;
-                if (nq == GES__SIGN_MAX_QUERY) return GES_ERR_INVALID_ARG;
-                eq = (const char *)memchr(s, '=', n);
-                kn = eq ? (size_t)(eq - s) : n;
-                v = eq ? eq + 1 : s + n;
-                vn = eq ? n - kn - 1 : 0;
-                /* insertion sort: by decoded key, then value */
-                for (j = nq; j > 0; j--) {
-                    int c = ges__pct_cmp(q[j - 1].k, q[j - 1].kn, s, kn);
-                    if (c < 0 || (c == 0 && ges__pct_cmp(q[j - 1].v, q[j - 1].vn, v, vn) <= 0)) {
-                        break;
-                    }
-                    q[j] = q[j - 1];
-                }
-                q[j].k = s;
-                q[j].kn = kn;
-                q[j].v = v;
-                q[j].vn = vn;
-                nq++;
-            }
-            s += n + (amp != NULL);
-        }
-    }
-
-    /* CanonicalRequest, six parts joined by newlines. */
     ges__sha_str(h, r->method, strlen(r->method));
     ges__sha_str(h, "\n", 1);
     for (i = 0; i < nseg; i++) {
@@ -2630,49 +2823,23 @@ static ges_err_t ges__canon(const ges_sign_request_t *r, const char *const *seg,
         ges__sha_enc(h, q[i].v, q[i].vn, 1);
     }
     ges__sha_str(h, "\n", 1);
-    for (i = 0; i < nh; i++) {
-        const char *v = hd[i]->value, *e;
-        for (e = hd[i]->name; *e; e++) {
-            char lc = (char)ges__lower((unsigned char)*e);
-            ges__sha_str(h, &lc, 1);
-        }
+    for (i = 0; i < nh; i++) { /* values trimmed of spaces and tabs */
+        const char *v = hd[i]->value, *end;
+        ges__emit_lower(h, hd[i]->name);
         ges__sha_str(h, ":", 1);
         while (*v == ' ' || *v == '\t') v++;
-        e = v + strlen(v);
-        while (e > v && (e[-1] == ' ' || e[-1] == '\t')) e--;
-        ges__sha_str(h, v, (size_t)(e - v));
+        end = v + strlen(v);
+        while (end > v && (end[-1] == ' ' || end[-1] == '\t')) end--;
+        ges__sha_str(h, v, (size_t)(end - v));
         ges__sha_str(h, "\n", 1);
     }
     ges__sha_str(h, "\n", 1);
     for (i = 0; i < nh; i++) {
-        const char *e;
         if (i) ges__sha_str(h, ";", 1);
-        for (e = hd[i]->name; *e; e++) {
-            char lc = (char)ges__lower((unsigned char)*e);
-            ges__sha_str(h, &lc, 1);
-        }
+        ges__emit_lower(h, hd[i]->name);
     }
     ges__sha_str(h, "\n", 1);
-    for (i = 0; i < r->n_headers; i++) {
-        /* The caller's own payload hash (e.g. "UNSIGNED-PAYLOAD"), as the
-         * official SDKs and the gateway take it. */
-        if (ges__ci_cmp(r->headers[i].name, "x-sdk-content-sha256") == 0) break;
-    }
-    if (i < r->n_headers) {
-        ges__sha_str(h, r->headers[i].value, strlen(r->headers[i].value));
-    } else {
-        /* hex SHA-256 of the body (of nothing, for a GET) */
-        mbedtls_sha256_context b;
-        unsigned char dig[32];
-        char hx[64];
-        mbedtls_sha256_init(&b);
-        (void)GES__SHA_START(&b);
-        if (r->body_len) (void)GES__SHA_UPDATE(&b, r->body, r->body_len);
-        (void)GES__SHA_FINISH(&b, dig);
-        mbedtls_sha256_free(&b);
-        ges__hex(dig, 32, hx);
-        ges__sha_str(h, hx, 64);
-    }
+    ges__canon_payload(r, h);
     *nhp = nh;
     return GES_OK;
 }
@@ -2693,6 +2860,7 @@ static ges_err_t ges__sign(const ges_sign_request_t *r, const char *const *seg,
     static const char algo[] = "SDK-HMAC-SHA256";
     ges_err_t err;
 
+    GES_ASSERT(r->ak != NULL && r->sk != NULL && auth != NULL);
     if (strlen(r->sdk_date) != 16) return GES_ERR_INVALID_ARG;
     mbedtls_sha256_init(&sha);
     (void)GES__SHA_START(&sha);
@@ -2750,7 +2918,9 @@ ges_err_t ges_sdk_date(int64_t utc_seconds, char out[17])
     if (utc_seconds < 0 || utc_seconds > 253402300799) return GES_ERR_INVALID_ARG; /* 1970..9999 */
     days = utc_seconds / 86400;
     sec = (unsigned)(utc_seconds % 86400);
-    /* civil from days (the inverse of ges__days_from_civil) */
+    /* civil_from_days, the inverse of ges__days_from_civil: Howard
+     * Hinnant, "chrono-Compatible Low-Level Date Algorithms" (eras of
+     * 400 years, years counted from March 1) */
     z = days + 719468;
     era = z / 146097;
     doe = (unsigned)(z - era * 146097);
@@ -2805,20 +2975,31 @@ ges_err_t ges_sign_request(const ges_sign_request_t *r, char *auth, size_t cap,
 /* ------------------------------------------------------------------------- */
 /* 5. Port and TLS glue, client                                               */
 /* ------------------------------------------------------------------------- */
-#include <mbedtls/net_sockets.h> /* error code values only */
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
-#include <psa/crypto.h>
-#endif
-#if defined(MBEDTLS_PLATFORM_MEMORY)
-#include <mbedtls/platform.h>
-#endif
+/* The time arithmetic, in two functions. now_ms wraps (every 49.7 days),
+ * so instants are compared by their signed distance, never by <.
+ *
+ * Milliseconds from `now` until the instant `end`, 0 once it passed. */
+static uint32_t ges__until(uint32_t end, uint32_t now)
+{
+    int32_t d = (int32_t)(end - now);
+    return d > 0 ? (uint32_t)d : 0;
+}
+
+/* What is left of `total` ms after `spent` by the clock and `stood` counted
+ * while the clock stood still (0 once it is over). A clock that went back
+ * has spent nothing. */
+static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
+{
+    if ((int32_t)spent < 0) spent = 0;
+    if (spent >= total || stood >= total - spent) return 0;
+    return total - spent - stood;
+}
 
 /* Milliseconds left before the request's deadline (0 once it passed). */
 static uint32_t ges__left(const ges_client_t *c)
 {
     uint32_t now = c->cfg.platform->now_ms(c->cfg.platform->ctx);
-    int32_t d = (int32_t)(c->deadline - now);
-    return d > 0 ? (uint32_t)d : 0;
+    return ges__until(c->deadline, now);
 }
 
 /* Tell the progress hook where the call is (see ges_client_config_t). */
@@ -2845,13 +3026,14 @@ static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned c
 {
     const ges_port_t *pt = c->cfg.platform;
     uint32_t still = 0; /* ms of slices that timed out with the clock standing */
+    GES_ASSERT(c->connected && (rbuf == NULL) != (sbuf == NULL));
     for (;;) {
         uint32_t left = ges__left(c), slice, before;
         int r;
-        if (left == 0 || still >= left) return GES_PORT_TIMEOUT;
+        if (ges__wait_left(0, still, left) == 0) return GES_PORT_TIMEOUT;
         ges__progress(c, (ges_phase_t)c->phase, left);
         if (c->cancel) return GES_PORT_CANCELLED; /* the hook may have set it */
-        slice = ges__slice(left - still);
+        slice = ges__slice(ges__wait_left(0, still, left));
         before = pt->now_ms(pt->ctx);
         r = rbuf != NULL ? pt->net_recv(pt->ctx, c->sock, rbuf, len, slice)
                          : pt->net_send(pt->ctx, c->sock, sbuf, len, slice);
@@ -2864,8 +3046,8 @@ static int ges__sliced_io(ges_client_t *c, unsigned char *rbuf, const unsigned c
  * slices (ges__sliced_io). They block (within the deadline), so mbedTLS
  * never answers WANT_READ or WANT_WRITE through them; the loops below
  * still accept those codes (an mbedTLS built with asynchronous operations
- * may return them), bounded by the deadline. Those branches are why
- * coverage of this part is not 100%. */
+ * may return them), bounded by the deadline, all through ges__tls_again()
+ * (which test_keepalive drives directly). */
 static int ges__bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     ges_client_t *c = (ges_client_t *)ctx;
@@ -2942,6 +3124,27 @@ static int ges__verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *fl
                c->cfg.time_floor > ges__x509_epoch(&crt->valid_to)) {
         *flags |= MBEDTLS_X509_BADCERT_EXPIRED;
     }
+    return 0;
+}
+
+/* Keep the connection's session, so the next connection can resume it. */
+static void ges__save_session(ges_client_t *c)
+{
+    mbedtls_ssl_session_free(&c->session);
+    mbedtls_ssl_session_init(&c->session);
+    c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+}
+
+/* After an mbedTLS call answered r: 1 if it is to be called again
+ * (WANT_READ or WANT_WRITE, and time is left); 0 otherwise, with a WANT
+ * past the deadline turned into MBEDTLS_ERR_SSL_TIMEOUT. Our BIO blocks,
+ * so the WANT codes come only from an mbedTLS built with asynchronous
+ * operations (or from a TLS 1.3 ticket, see ges__read_response). */
+static int ges__tls_again(const ges_client_t *c, int *r)
+{
+    if (*r != MBEDTLS_ERR_SSL_WANT_READ && *r != MBEDTLS_ERR_SSL_WANT_WRITE) return 0;
+    if (ges__left(c) > 0) return 1;
+    *r = MBEDTLS_ERR_SSL_TIMEOUT;
     return 0;
 }
 
@@ -3170,8 +3373,11 @@ static ges_err_t ges__connect(ges_client_t *c)
     const char *host = c->host; /* where the TCP connection goes */
     uint16_t port = c->cfg.port;
     int r;
+    GES_ASSERT(c->initialised && !c->connected);
     c->net_status = 0;
     c->cert_flags = 0;
+    /* (ges__get_status answers a cancel just before; this one is
+     * defensive, so that no caller can start a connection after one) */
     if (c->cancel) return GES_ERR_CANCELLED;
     if (left == 0) return GES_ERR_TIMEOUT;
 #if GES_PROXY
@@ -3205,13 +3411,10 @@ static ges_err_t ges__connect(ges_client_t *c)
     c->phase = GES_PHASE_HANDSHAKING;
     r = mbedtls_ssl_session_reset(&c->ssl);
     if (r == 0 && c->has_session) (void)mbedtls_ssl_set_session(&c->ssl, &c->session);
-    while (r == 0 && (r = mbedtls_ssl_handshake(&c->ssl)) != 0) {
-        if (r != MBEDTLS_ERR_SSL_WANT_READ && r != MBEDTLS_ERR_SSL_WANT_WRITE) break;
-        if (ges__left(c) == 0) {
-            r = MBEDTLS_ERR_SSL_TIMEOUT;
-            break;
-        }
-        r = 0;
+    if (r == 0) {
+        do {
+            r = mbedtls_ssl_handshake(&c->ssl);
+        } while (ges__tls_again(c, &r));
     }
     if (r != 0) {
         ges_err_t e;
@@ -3223,10 +3426,7 @@ static ges_err_t ges__connect(ges_client_t *c)
         ges__disconnect(c);
         return e;
     }
-    /* Keep the session, so the next connection can resume it. */
-    mbedtls_ssl_session_free(&c->session);
-    mbedtls_ssl_session_init(&c->session);
-    c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+    ges__save_session(c);
     return GES_OK;
 }
 
@@ -3251,10 +3451,8 @@ static ges_err_t ges__tls_sink(void *ctx, const unsigned char *p, size_t n)
         int r = mbedtls_ssl_write(&c->ssl, p + off, n - off);
         if (r > 0) {
             off += (size_t)r;
-        } else if (r != MBEDTLS_ERR_SSL_WANT_WRITE && r != MBEDTLS_ERR_SSL_WANT_READ) {
+        } else if (!ges__tls_again(c, &r)) {
             return ges__tls_fail(c, r);
-        } else if (ges__left(c) == 0) {
-            return GES_ERR_TIMEOUT;
         }
     }
     return GES_OK;
@@ -3265,6 +3463,7 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
 {
     ges__wr_t w;
     ges_err_t e;
+    GES_ASSERT(c->connected && c->cfg.io_buf_len >= GES_IO_BUF_MIN);
     c->phase = GES_PHASE_SENDING;
     ges__wr_start(&w, c, ges__tls_sink);
     if (c->cfg.token != NULL) {
@@ -3332,6 +3531,7 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     size_t rx_len = c->cfg.io_buf_len - half;
     ges_err_t e = GES_OK;
 
+    GES_ASSERT(c->connected && c->cfg.io_buf_len >= GES_IO_BUF_MIN);
     *got = 0;
     *reusable = 0;
     c->phase = GES_PHASE_RECEIVING;
@@ -3344,16 +3544,11 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
         if (r == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
             /* TLS 1.3: tickets come after the handshake, so the session
              * ges__connect kept cannot resume; keep this ticket instead. */
-            mbedtls_ssl_session_free(&c->session);
-            mbedtls_ssl_session_init(&c->session);
-            c->has_session = mbedtls_ssl_get_session(&c->ssl, &c->session) == 0;
+            ges__save_session(c);
             r = MBEDTLS_ERR_SSL_WANT_READ;
         }
 #endif
-        if (r == MBEDTLS_ERR_SSL_WANT_READ || r == MBEDTLS_ERR_SSL_WANT_WRITE) {
-            if (ges__left(c) == 0) return GES_ERR_TIMEOUT;
-            continue;
-        }
+        if (ges__tls_again(c, &r)) continue;
         if (r == 0 || r == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
             (r == MBEDTLS_ERR_SSL_CONN_EOF && c->net_status == 0)) {
             h.close = 1;
@@ -3378,8 +3573,8 @@ static ges_err_t ges__read_response(ges_client_t *c, ges_job_status_t *out,
     if (h.retry_at >= 0 && h.date < 0) {
         /* Retry-After as a date and no Date header: against our own UTC
          * time, when we have one. */
-        int64_t now = ges__utc_now(c), d = h.retry_at - now;
-        if (now > 0) c->retry_after_s = d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+        int64_t now = ges__utc_now(c);
+        if (now > 0) c->retry_after_s = ges__retry_secs(h.retry_at - now);
     }
     return ges__http_end(&h, 1);
 }
@@ -3416,9 +3611,7 @@ static int ges__clock_rejected(const ges_client_t *c, const ges_job_status_t *st
     size_t i, n = st->len[GES_FI_ERROR_MESSAGE], k = sizeof needle - 1;
     if (c->cfg.token != NULL || st->http_status != 401 || c->server_date < 0) return 0;
     for (i = 0; i + k <= n; i++) {
-        size_t j;
-        for (j = 0; j < k && ges__lower((unsigned char)st->error_message[i + j]) == needle[j]; j++) {}
-        if (j == k) return 1;
+        if (ges__icmp(st->error_message + i, needle, k) == 0) return 1;
     }
     return 0;
 }
@@ -3433,6 +3626,7 @@ static int ges__idle(ges_client_t *c)
     int r;
     /* Nothing waits in mbedTLS's buffers here: ges__read_response closed
      * the connection when anything did. */
+    GES_ASSERT(c->connected && !c->probing);
     c->probing = 1;
     c->probe_got = 0;
     r = mbedtls_ssl_read(&c->ssl, c->cfg.io_buf, c->cfg.io_buf_len);
@@ -3456,6 +3650,7 @@ static ges_err_t ges__get_status(ges_client_t *c, const char *project_id,
 {
     ges_err_t e;
     int attempt, skew_retried = 0;
+    GES_ASSERT(c != NULL && c->initialised && out != NULL);
     ges_job_status_init(out);
     c->deadline = deadline;
     c->tls_err = 0;
@@ -3576,15 +3771,6 @@ typedef ges_err_t (*ges__poll_fn)(ges_client_t *c, const char *project_id,
                                   const char *graph_id, const char *job_id,
                                   ges_job_status_t *out, uint32_t deadline);
 
-/* What is left of a wait of `total` ms after `spent` by the clock and
- * `stood` counted while the clock stood still (0 once it is over). */
-static uint32_t ges__wait_left(uint32_t spent, uint32_t stood, uint32_t total)
-{
-    if ((int32_t)spent < 0) spent = 0; /* a clock that went back */
-    if (spent >= total || stood >= total - spent) return 0;
-    return total - spent - stood;
-}
-
 /* Sleep `ms` by the port, in slices of at most GES_WAIT_SLICE_MS with the
  * hook told before each, until the clock says it passed, or until the
  * calls made while the clock stood still asked for all of it: a frozen tick
@@ -3595,9 +3781,10 @@ static uint32_t ges__sleep(const ges_client_t *c, uint32_t now, uint32_t ms)
 {
     const ges_port_t *pt = c->cfg.platform;
     uint32_t wake = now + ms, from = now, still = 0;
-    while ((int32_t)(wake - now) > 0 && still < ms) {
-        uint32_t before = now, d = ges__slice(wake - now);
-        ges__progress(c, GES_PHASE_SLEEPING, wake - now);
+    GES_ASSERT(ms <= 0x7FFFFFFFu); /* within a wait's deadline */
+    while (ges__until(wake, now) > 0 && still < ms) {
+        uint32_t before = now, d = ges__slice(ges__until(wake, now));
+        ges__progress(c, GES_PHASE_SLEEPING, ges__until(wake, now));
         if (c->cancel) break; /* the wait loop returns at its next turn */
         pt->sleep_ms(pt->ctx, d);
         now = pt->now_ms(pt->ctx);
@@ -3614,10 +3801,14 @@ static ges_err_t ges__wait(ges_client_t *c, const char *project_id,
                            const ges_wait_config_t *wc, ges_job_status_t *out,
                            ges__poll_fn poll)
 {
-    const ges_port_t *pt = c->cfg.platform;
-    uint32_t start = pt->now_ms(pt->ctx), stood = 0;
-    uint32_t cap = wc->max_interval_ms ? wc->max_interval_ms : 1;
-    uint32_t interval = wc->interval_ms ? wc->interval_ms : 1;
+    const ges_port_t *pt;
+    uint32_t start, stood = 0, cap, interval;
+    GES_ASSERT(c != NULL && c->initialised && out != NULL && poll != NULL);
+    GES_ASSERT(wc->deadline_ms > 0 && wc->deadline_ms <= 0x7FFFFFFFu && wc->backoff_percent >= 100);
+    pt = c->cfg.platform;
+    start = pt->now_ms(pt->ctx);
+    cap = wc->max_interval_ms ? wc->max_interval_ms : 1;
+    interval = wc->interval_ms ? wc->interval_ms : 1;
     if (interval > cap) interval = cap;
     for (;;) {
         uint32_t now = pt->now_ms(pt->ctx), left, poll_end, sleep;
@@ -3711,18 +3902,9 @@ static int ges__host_norm(const char *h, char *out)
     return names > 0 || ges__ip_parse(out, ip) == 4;
 }
 
-/* A token goes into a header line: printable ASCII without space only, so
- * it can never end the line or inject another header. */
-static int ges__token_ok(const char *t)
-{
-    size_t n;
-    if (t == NULL) return 0;
-    for (n = 0; t[n]; n++) {
-        if ((unsigned char)t[n] < 0x21 || (unsigned char)t[n] > 0x7E) return 0;
-    }
-    return n >= 1 && n <= GES_TOKEN_MAX;
-}
-
+/* A value that goes into a header line (a token, AK, SK, project ID):
+ * 1..max bytes of printable ASCII without space, so it can never end the
+ * line or inject another header. */
 static int ges__short_ok(const char *s, size_t max)
 {
     size_t n;
@@ -3732,6 +3914,8 @@ static int ges__short_ok(const char *s, size_t max)
     }
     return n >= 1 && n <= max;
 }
+
+static int ges__token_ok(const char *t) { return ges__short_ok(t, GES_TOKEN_MAX); }
 
 /* Exactly one way to authenticate, and nothing that could break a header. */
 static int ges__auth_ok(const ges_client_config_t *cfg)
@@ -3798,7 +3982,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
         (void)mbedtls_platform_set_calloc_free(pt->tls_calloc, pt->tls_free);
     }
 #endif
-#if MBEDTLS_VERSION_NUMBER >= 0x03000000 && defined(MBEDTLS_PSA_CRYPTO_C)
+#if GES__NEED_PSA_INIT
     if (psa_crypto_init() != PSA_SUCCESS) {
         r = MBEDTLS_ERR_SSL_HW_ACCEL_FAILED;
         goto fail;
@@ -3817,7 +4001,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
     mbedtls_ssl_conf_rng(&c->conf, mbedtls_ctr_drbg_random, &c->drbg);
     mbedtls_ssl_conf_verify(&c->conf, ges__verify, c);
-#if MBEDTLS_VERSION_NUMBER >= 0x03020000 /* 3.0 and 3.1 lack the _tls_ form */
+#if GES__TLS_VERSION_API
     mbedtls_ssl_conf_min_tls_version(&c->conf, MBEDTLS_SSL_VERSION_TLS1_2);
 #if defined(MBEDTLS_SSL_PROTO_TLS1_3) && !GES_CONFIG_TLS13
     /* A client that also offers TLS 1.3 advertises RSA-PSS signatures, which
@@ -3830,10 +4014,7 @@ ges_err_t ges_client_init(ges_client_t *c, const ges_client_config_t *cfg)
     mbedtls_ssl_conf_min_version(&c->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
                                  MBEDTLS_SSL_MINOR_VERSION_3);
 #endif
-#if defined(MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED) && \
-    defined(MBEDTLS_SSL_PROTO_TLS1_3) && defined(MBEDTLS_SSL_SESSION_TICKETS)
-    /* 3.6.1+ drops TLS 1.3 tickets unless asked to hand them over (as
-     * MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET from mbedtls_ssl_read). */
+#if GES__TLS13_TICKET_SIGNAL
     mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
         &c->conf, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
 #endif
@@ -3891,6 +4072,9 @@ int ges_client_proxy_status(const ges_client_t *c)
 uint32_t ges_client_cert_flags(const ges_client_t *c) { return c ? c->cert_flags : 0; }
 #endif /* !GES_CONFIG_NO_TLS */
 
+/* ------------------------------------------------------------------------- */
+/* 6. Public odds and ends                                                    */
+/* ------------------------------------------------------------------------- */
 /* see ges_job.h */
 void ges_job_status_init(ges_job_status_t *st)
 {

@@ -56,6 +56,7 @@
  *     NULL arguments.
  */
 #define _POSIX_C_SOURCE 200809L /* inet_pton, the oracle of test_ip_parse */
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 
@@ -2026,28 +2027,36 @@ static int no_entropy(void *x, unsigned char *b, size_t n)
 /* Client set-up refusals that happen before any I/O: credentials that could
  * break a header, both kinds of credentials at once, and a CA mbedTLS cannot
  * parse (the set-up is then undone: free is safe, the mbedTLS code kept). */
-static void test_client_init_refusals(void)
+/* A port none of whose functions may be called, and a configuration on
+ * it that gets as far as its CA, which is junk (GES_ERR_TLS: accepted). */
+static ges_port_t no_port;
+static void refused_config(ges_client_config_t *cfg)
 {
     static unsigned char io[512];
     static const unsigned char junk_ca[] = "-----BEGIN CERTIFICATE-----\nnot base64\n"
                                            "-----END CERTIFICATE-----\n";
-    static ges_port_t port;
+    no_port.net_connect = no_connect;
+    no_port.net_send = no_send;
+    no_port.net_recv = no_recv;
+    no_port.net_close = no_close;
+    no_port.now_ms = no_now;
+    no_port.sleep_ms = no_sleep;
+    no_port.entropy = no_entropy;
+    ges_client_config_init(cfg);
+    cfg->host = "localhost";
+    cfg->platform = &no_port;
+    cfg->io_buf = io;
+    cfg->io_buf_len = sizeof io;
+    cfg->ca_pem = junk_ca;
+    cfg->ca_pem_len = sizeof junk_ca;
+}
+
+static void test_client_init_refusals(void)
+{
     ges_client_config_t cfg;
     static ges_client_t c;
-    port.net_connect = no_connect; /* none of these may be called */
-    port.net_send = no_send;
-    port.net_recv = no_recv;
-    port.net_close = no_close;
-    port.now_ms = no_now;
-    port.sleep_ms = no_sleep;
-    port.entropy = no_entropy;
-    ges_client_config_init(&cfg);
-    cfg.host = "localhost";
-    cfg.platform = &port;
-    cfg.io_buf = io;
-    cfg.io_buf_len = sizeof io;
-    cfg.ca_pem = junk_ca;
-    cfg.ca_pem_len = sizeof junk_ca;
+    size_t len;
+    refused_config(&cfg);
     cfg.ak = "AK with space";
     cfg.sk = "SK";
     CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG);
@@ -2061,14 +2070,193 @@ static void test_client_init_refusals(void)
     cfg.project_id_header = "p";
     CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG); /* AK/SK only */
     cfg.project_id_header = NULL;
+    len = cfg.io_buf_len;
     cfg.io_buf_len = GES_IO_BUF_MIN - 1;
     CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_BUFFER_TOO_SMALL);
-    cfg.io_buf_len = sizeof io;
+    cfg.io_buf_len = len;
     CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_TLS); /* the CA is junk */
     CHECK(ges_client_tls_error(&c) < 0);
     ges_client_free(&c); /* safe after a failed init */
     ges_client_free(&c);
     CHECK_EQ(no_io_calls, 0);
+}
+
+
+/* Each thing ges_client_init refuses, alone on a configuration that gets
+ * as far as the CA (junk here, so GES_ERR_TLS means "accepted"): a missing
+ * port function, CA, buffer, port, timeout or API version, and bad
+ * secrets; then the NULL cases of the small public calls. */
+static void test_client_api_refusals(void)
+{
+    static ges_port_t full, port;
+    static ges_client_t c;
+    ges_client_config_t ok, cfg;
+    ges_wait_config_t wc;
+    ges_job_status_t out;
+    int i;
+    refused_config(&ok);
+    full = no_port;
+    ok.platform = &port;
+    ok.token = "tok";
+    port = full;
+    CHECK_EQ(ges_client_init(&c, &ok), GES_ERR_TLS);
+    ges_client_free(&c);
+    CHECK_EQ(ges_client_init(NULL, &ok), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_client_init(&c, NULL), GES_ERR_INVALID_ARG);
+    for (i = 0; i < 7; i++) { /* each port function missing */
+        port = full;
+        if (i == 0) port.net_connect = NULL;
+        if (i == 1) port.net_send = NULL;
+        if (i == 2) port.net_recv = NULL;
+        if (i == 3) port.net_close = NULL;
+        if (i == 4) port.now_ms = NULL;
+        if (i == 5) port.sleep_ms = NULL;
+        if (i == 6) port.entropy = NULL;
+        CHECK_EQ(ges_client_init(&c, &ok), GES_ERR_INVALID_ARG);
+    }
+    port = full;
+    for (i = 0; i < 12; i++) { /* each other field wrong */
+        cfg = ok;
+        if (i == 0) cfg.platform = NULL;
+        if (i == 1) cfg.ca_pem = NULL;
+        if (i == 2) cfg.ca_pem_len = 0;
+        if (i == 3) cfg.io_buf = NULL;
+        if (i == 4) cfg.port = 0;
+        if (i == 5) cfg.timeout_ms = 0;
+        if (i == 6) cfg.timeout_ms = 0x80000000u;
+        if (i == 7) cfg.api_version = (ges_api_t)7;
+        if (i == 8) cfg.security_token = "st"; /* only with AK/SK */
+        if (i == 9) { cfg.token = NULL; cfg.ak = "AK"; cfg.sk = "SK"; cfg.security_token = "s t"; }
+        if (i == 10) { cfg.token = NULL; cfg.ak = "AK"; cfg.sk = "SK"; cfg.project_id_header = "p q"; }
+        if (i == 11) cfg.host = NULL;
+        CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG);
+    }
+    cfg = ok; /* the longest values still pass */
+    cfg.token = NULL;
+    cfg.ak = "AK";
+    cfg.sk = "SK";
+    cfg.security_token = "st";
+    cfg.project_id_header = "proj";
+    cfg.timeout_ms = 0x7FFFFFFFu;
+    CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_TLS);
+    ges_client_free(&c);
+    CHECK_EQ(no_io_calls, 0);
+
+    /* the small calls take NULL */
+    CHECK_EQ(ges_client_tls_error(NULL), 0);
+    CHECK_STR(ges_client_content_coding(NULL), "");
+    CHECK_EQ(ges_client_cert_flags(NULL), 0);
+    ges_client_free(NULL);
+    ges_client_cancel(NULL);
+    ges_job_status_init(NULL);
+    CHECK_EQ(ges_job_truncated(NULL), 0);
+    ges_wait_config_init(NULL);
+    ges_client_config_init(NULL);
+    CHECK_EQ(ges_job_retryable(GES_ERR_NET_SEND, NULL), 1);
+    CHECK_EQ(ges_job_retryable(GES_ERR_SERVICE, NULL), 0);
+    CHECK_EQ(ges_job_retryable(GES_ERR_JSON_SYNTAX, &out), 0);
+    CHECK_EQ(ges_job_get_status(NULL, "p", "g", "j", &out), GES_ERR_INVALID_ARG);
+    memset(&c, 0, sizeof c);
+    c.initialised = 1;
+    c.cfg.token = "t";
+    c.cfg.platform = &full;
+    CHECK_EQ(ges_job_get_status(&c, "p", "g", "j", NULL), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_job_wait(&c, "p", "g", "j", NULL, NULL), GES_ERR_INVALID_ARG);
+    ges_wait_config_init(&wc);
+    wc.deadline_ms = 0x80000000u;
+    CHECK_EQ(ges_job_wait(&c, "p", "g", "j", &wc, &out), GES_ERR_INVALID_ARG);
+    CHECK_EQ(no_io_calls, 0);
+    memset(&c, 0, sizeof c);
+}
+
+
+/* Lines the reader meets rarely, fed whole into a ges__http_t: each row is
+ * a status line and header block (and body), the error it ends with, and,
+ * for answers that end, what the reader made of the headers. Overlong
+ * lines of every header we act on, names with spaces or none, odd token
+ * lists, broken dates, chunk-size lines with spaces or past the window. */
+static void test_reader_rare_lines(void)
+{
+    static const struct {
+        const char *resp;
+        ges_err_t err;
+        int close, keep;  /* -1: not checked */
+        int64_t date;     /* -2: not checked */
+        uint32_t retry;
+    } rows[] = {
+        {"HTTP/1.1 200 OK\r\nContent-Length: 00000000000000000000000000000000000002\r\n\r\n{}",
+         GES_ERR_HTTP_FRAMING, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding:                              chunked\r\n\r\n",
+         GES_ERR_HTTP_FRAMING, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nConnection: keep-alive, something-long-enough-to-pass\r\n"
+         "Content-Length: 2\r\n\r\n{}", GES_OK, 1, 0, -2, 0},
+        {"HTTP/1.1 200 OK\r\nConnection: , ,\tkeep-alive \t, x\r\nContent-Length: 2\r\n\r\n{}",
+         GES_OK, 0, 1, -2, 0},
+        {"HTTP/1.0 200 OK\r\nConnection: keep-alive\t\r\nContent-Length: 2\r\n\r\n{}",
+         GES_OK, 0, 1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nDate:                    Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+         "Content-Length: 2\r\n\r\n{}", GES_OK, -1, -1, -1, 0},
+        {"HTTP/1.1 200 OK\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\nContent-Length: 2\r\n\r\n{}",
+         GES_OK, -1, -1, 946684800, 0},
+        {"HTTP/1.1 200 OK\r\nRetry-After:                Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+         "Content-Length: 2\r\n\r\n{}", GES_OK, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nX-No-Colon-In-The-Window-Because-This-Name-Is-Long: 1\r\n"
+         "Content-Length: 2\r\n\r\n{}", GES_OK, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nX-No-Colon\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\n: empty name\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nX\tY: 1\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
+        {"HTTP/1.2 200 OK\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
+        {"HTTP/1.1 200X\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
+        {"HTTP/1.1 404 Not Found\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}",
+         GES_OK, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 \t;ext\r\n{}\r\n0\r\n\r\n",
+         GES_OK, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2 x\r\n{}\r\n0\r\n\r\n",
+         GES_ERR_HTTP_FRAMING, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+         "0000000000000000000000000000000000000000000000002\r\n{}\r\n0\r\n\r\n",
+         GES_ERR_HTTP_FRAMING, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\rX0\r\n\r\n",
+         GES_ERR_HTTP_FRAMING, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n"
+         "X-Trailer-Long-Enough-To-Pass-The-Window-Of-The-Reader: 1\r\n\r\n",
+         GES_OK, -1, -1, -2, 0},
+        {"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX: 1\n\r\n",
+         GES_ERR_HTTP_FRAMING, -1, -1, -2, 0},
+    };
+    /* IMF-fixdates broken at each fixed position, and a month that is none */
+    static const char *const bad_dates[] = {
+        "Sat; 01 Jan 2000 00:00:00 GMT", "Sat,-01 Jan 2000 00:00:00 GMT",
+        "Sat, 01-Jan 2000 00:00:00 GMT", "Sat, 01 Jan-2000 00:00:00 GMT",
+        "Sat, 01 Jan 2000-00:00:00 GMT", "Sat, 01 Jan 2000 00:00:00 UTC",
+        "Sat, 01 Jam 2000 00:00:00 GMT"};
+    size_t i;
+    for (i = 0; i < sizeof bad_dates / sizeof bad_dates[0]; i++) {
+        CHECK_EQ(ges__http_date(bad_dates[i], strlen(bad_dates[i])), -1);
+    }
+    CHECK_EQ(ges__http_date("Sat, 01 Jan 2000 00:00:00 GMT", 29), 946684800);
+    for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        static ges_job_status_t out;
+        static char work[GES_PARSE_WORK];
+        ges_parser_t json;
+        ges__http_t h;
+        size_t used = 0, n = strlen(rows[i].resp);
+        ges_err_t e;
+        ges_parser_init(&json, &out, work, sizeof work);
+        ges__http_init(&h, &json);
+        e = ges__http_feed(&h, (const unsigned char *)rows[i].resp, n, &used);
+        if (e == GES_OK) e = ges__http_end(&h, 1);
+        if (e == GES_ERR_SERVICE && h.status == 404) e = GES_OK; /* framed to the end */
+        CHECK_EQ(e, rows[i].err);
+        if (e != rows[i].err) fprintf(stderr, "  row %u: %s\n", (unsigned)i, rows[i].resp);
+        if (e != GES_OK) continue;
+        CHECK_EQ(used, n);
+        if (rows[i].close >= 0) CHECK_EQ(h.close, rows[i].close);
+        if (rows[i].keep >= 0) CHECK_EQ(h.keep_alive, rows[i].keep);
+        if (rows[i].date != -2) CHECK_EQ(h.date, rows[i].date);
+        CHECK_EQ(h.retry_after, rows[i].retry);
+        CHECK_EQ(h.retry_at, -1);
+    }
 }
 
 /* ges__plain_run (word-at-a-time) against the byte definition: every byte
@@ -2097,10 +2285,112 @@ static void test_plain_run_exhaustive(void)
     CHECK_EQ(bad, 0);
 }
 
+/* ------------------------------------------------------------------------- */
+/* GES_ASSERT is live in test builds (tests/assert_on.h): it evaluates its   */
+/* argument, and a violated precondition of each state machine (reader,      */
+/* writer, signer, client) aborts, in a forked child. A build without it (or */
+/* with NDEBUG) fails. Without fork (bare metal; qemu-user, whose forked     */
+/* children die of SIGSEGV when they abort) only the first part runs.        */
+/* ------------------------------------------------------------------------- */
+#if (defined(__unix__) || defined(__APPLE__)) && !defined(GES_TEST_NO_FORK_DEATH)
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+enum { DIE_READER, DIE_WRITER, DIE_SIGNER, DIE_CLIENT, DIE_COUNT };
+
+static void die_put(void *ctx, const char *s, size_t n)
+{
+    (void)ctx;
+    (void)s;
+    (void)n;
+}
+
+/* In the child: break one precondition; returning means nothing fired. */
+static void break_precondition(int which)
+{
+    static ges_job_status_t out;
+    static ges_parser_t json;
+    static char work[GES_PARSE_WORK];
+    static ges__http_t h;
+    static unsigned char buf[16];
+    static ges_client_t c;
+    ges__wr_t w;
+    ges_sign_request_t r;
+    const ges_sign_header_t *hd[GES__SIGN_MAX_HEADERS + 2];
+    ges_sign_header_t fixed[2];
+    ges__emit_t em;
+    size_t nh = 0, seglen[1] = {1};
+    const char *seg[1] = {"a"};
+    switch (which) {
+    case DIE_READER: /* a line byte in a body state */
+        ges_parser_init(&json, &out, work, sizeof work);
+        ges__http_init(&h, &json);
+        h.st = H_BODY_LEN;
+        (void)ges__http_line_byte(&h, 'x');
+        break;
+    case DIE_WRITER: /* a full buffer that was not flushed */
+        memset(&w, 0, sizeof w);
+        w.sink = cap_sink;
+        w.buf = buf;
+        w.cap = w.len = sizeof buf;
+        ges__wr(&w, "x", 1);
+        break;
+    case DIE_SIGNER: /* more path segments than a signature takes */
+        memset(&r, 0, sizeof r);
+        r.method = "GET";
+        r.sdk_date = "20260101T000000Z";
+        em.put = die_put;
+        em.ctx = NULL;
+        (void)ges__canon(&r, seg, seglen, GES__SIGN_MAX_SEGMENTS + 1, 0, &em, hd, fixed, &nh);
+        break;
+    default: /* DIE_CLIENT: a request sent with no connection */
+        c.initialised = 1;
+        (void)ges__send_request(&c, "p", "g", "j");
+        break;
+    }
+}
+
+static void test_asserts_are_live(void)
+{
+    int n = 0, which;
+    GES_ASSERT(++n == 1);
+    CHECK_EQ(n, 1); /* the default GES_ASSERT never evaluates its argument */
+    for (which = 0; which < DIE_COUNT; which++) {
+        int status = 0;
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid < 0) return;
+        if (pid == 0) {
+            int fd = open("/dev/null", O_WRONLY);
+            if (fd >= 0) (void)dup2(fd, 2); /* assert's message is expected */
+            break_precondition(which);
+            _exit(0);
+        }
+        CHECK_EQ(waitpid(pid, &status, 0), pid);
+        CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+        if (!(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT)) {
+            fprintf(stderr, "  precondition %d did not abort (status 0x%x)\n", which, status);
+        }
+    }
+}
+#else
+static void test_asserts_are_live(void)
+{
+    int n = 0;
+    GES_ASSERT(++n == 1);
+    CHECK_EQ(n, 1); /* the default GES_ASSERT never evaluates its argument */
+}
+#endif
+
 int main(void)
 {
     RUN(test_plain_run_exhaustive);
+    RUN(test_asserts_are_live);
     RUN(test_client_init_refusals);
+    RUN(test_client_api_refusals);
+    RUN(test_reader_rare_lines);
     memset(spaces, ' ', sizeof spaces);
 
     RUN(test_request_port_443);

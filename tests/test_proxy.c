@@ -29,6 +29,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 

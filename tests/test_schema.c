@@ -12,6 +12,7 @@
 #define main ges_cli_main
 #include "../examples/ges_job_status.c" /* first: it sets the feature macros */
 #undef main
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 
 #include "harness.h"

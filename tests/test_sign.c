@@ -6,6 +6,7 @@
  * canonical request is captured through the same emitter that feeds
  * SHA-256 in production.
  */
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 
@@ -426,6 +427,112 @@ static void test_aksk_ids_unreserved_only(void)
     for (i = 0; i < sizeof good / sizeof good[0]; i++) CHECK(ges__id_signable(good[i]));
 }
 
+/* Every argument ges_sign_request refuses, each alone on a request that
+ * signs: NULL pointers, a body or headers pointer missing for its length,
+ * a header without name or value, more headers, query pieces or path
+ * segments than a signature takes; and what it accepts at those bounds. */
+static void test_refusals_one_by_one(void)
+{
+    static const char *const fields[] = {"method", "path", "date", "ak", "sk"};
+    ges_sign_request_t r, ok;
+    ges_sign_header_t hs[GES__SIGN_MAX_HEADERS + 1];
+    char auth[400], path[2 * GES__SIGN_MAX_SEGMENTS + 3], query[4 * GES__SIGN_MAX_QUERY + 8];
+    size_t i;
+    sign_base(&ok);
+    CHECK_EQ(ges_sign_request(&ok, auth, sizeof auth, NULL), GES_OK);
+    for (i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        r = ok;
+        if (i == 0) r.method = NULL;
+        if (i == 1) r.path = NULL;
+        if (i == 2) r.sdk_date = NULL;
+        if (i == 3) r.ak = NULL;
+        if (i == 4) r.sk = NULL;
+        memcpy(auth, "x", 2);
+        CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+        CHECK_STR(auth, "");
+        if (auth[0] != '\0') fprintf(stderr, "  field %s\n", fields[i]);
+    }
+    CHECK_EQ(ges_sign_request(&ok, NULL, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+    memcpy(auth, "x", 2);
+    CHECK_EQ(ges_sign_request(&ok, auth, 0, NULL), GES_ERR_BUFFER_TOO_SMALL); /* no room: untouched */
+    CHECK_STR(auth, "x");
+    r = ok;
+    r.body_len = 1; /* and no body */
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+    r.body = (const unsigned char *)"b"; /* with it: fine */
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
+
+    /* headers: a NULL name or value, one too many */
+    for (i = 0; i < GES__SIGN_MAX_HEADERS + 1; i++) {
+        hs[i].name = "x-h";
+        hs[i].value = " v\t";
+    }
+    r = ok;
+    r.headers = hs;
+    r.n_headers = GES__SIGN_MAX_HEADERS;
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
+    r.n_headers = GES__SIGN_MAX_HEADERS + 1;
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+    r.n_headers = 2;
+    hs[1].name = NULL;
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+    hs[1].name = "x-h";
+    hs[1].value = NULL;
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+    hs[1].value = "v";
+
+    /* path segments: GES__SIGN_MAX_SEGMENTS sign, one more does not */
+    for (i = 0; i < GES__SIGN_MAX_SEGMENTS; i++) memcpy(path + 2 * i, "/a", 2);
+    path[2 * GES__SIGN_MAX_SEGMENTS] = '\0';
+    r = ok;
+    r.path = path;
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
+    memcpy(path + 2 * GES__SIGN_MAX_SEGMENTS, "/a", 3);
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+
+    /* query pieces: empty ones do not count; one more than the bound fails */
+    memcpy(query, "a=", 2);
+    for (i = 1; i < GES__SIGN_MAX_QUERY; i++) memcpy(query + 4 * i - 2, "&&a=", 4);
+    query[4 * GES__SIGN_MAX_QUERY - 2] = '\0';
+    r = ok;
+    r.query = query;
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_OK);
+    memcpy(query + 4 * GES__SIGN_MAX_QUERY - 2, "&b", 3);
+    CHECK_EQ(ges_sign_request(&r, auth, sizeof auth, NULL), GES_ERR_INVALID_ARG);
+    CHECK_STR(auth, "");
+}
+
+/* Header values are signed trimmed of spaces and tabs at both ends. */
+static void test_header_values_trimmed(void)
+{
+    ges_sign_request_t r;
+    ges_sign_header_t h[1];
+    sign_base(&r);
+    h[0].name = "X-Trim";
+    h[0].value = " \t a b\t \t";
+    r.headers = h;
+    r.n_headers = 1;
+    CHECK_STR(canonical(&r), "GET\n/p/\n\nx-sdk-date:20060102T150405Z\nx-trim:a b\n\n"
+                             "x-sdk-date;x-trim\n"
+                             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    h[0].value = "\t ";
+    CHECK_STR(canonical(&r), "GET\n/p/\n\nx-sdk-date:20060102T150405Z\nx-trim:\n\n"
+                             "x-sdk-date;x-trim\n"
+                             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+/* ges_sdk_date's refusals: no output, before 1970, after 9999. */
+static void test_sdk_date_refusals(void)
+{
+    char out[17];
+    CHECK_EQ(ges_sdk_date(0, NULL), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_sdk_date(-1, out), GES_ERR_INVALID_ARG);
+    CHECK_STR(out, "");
+    CHECK_EQ(ges_sdk_date(253402300800, out), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_sdk_date(253402300799, out), GES_OK);
+    CHECK_STR(out, "99991231T235959Z");
+}
+
 int main(void)
 {
     RUN(test_go_vector_1);
@@ -441,5 +548,8 @@ int main(void)
     RUN(test_http_date);
     RUN(test_client_request_signed);
     RUN(test_aksk_ids_unreserved_only);
+    RUN(test_refusals_one_by_one);
+    RUN(test_header_values_trimmed);
+    RUN(test_sdk_date_refusals);
     return harness_done();
 }

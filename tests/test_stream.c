@@ -34,6 +34,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 

@@ -6,6 +6,7 @@
  * jitter bounds, Retry-After, the deadline (never overshot, never slept
  * past), what is retried and what ends the wait at once, and cancelling.
  */
+#include "assert_on.h" /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 
@@ -503,6 +504,62 @@ static void test_bad_config(void)
     CHECK_EQ(ges_job_wait(NULL, "p", "g", "j", &wc, &out), GES_ERR_INVALID_ARG);
 }
 
+/* The time arithmetic every deadline goes through (ges__until, ges__wait_left)
+ * and the one loop rule for mbedTLS's WANT_READ/WANT_WRITE (ges__tls_again),
+ * which a blocking BIO never meets in the suites that talk TLS. */
+static void test_time_left_and_tls_again(void)
+{
+    int r;
+    CHECK_EQ(ges__until(100, 40), 60);
+    CHECK_EQ(ges__until(100, 100), 0);
+    CHECK_EQ(ges__until(100, 101), 0);
+    CHECK_EQ(ges__until(0x10u, 0xFFFFFFF0u), 0x20); /* across the wrap */
+    CHECK_EQ(ges__until(0xFFFFFFF0u, 0x10u), 0);    /* passed, across it */
+    CHECK_EQ(ges__wait_left(10, 5, 100), 85);
+    CHECK_EQ(ges__wait_left(100, 0, 100), 0);
+    CHECK_EQ(ges__wait_left(10, 90, 100), 0);
+    CHECK_EQ(ges__wait_left(10, 89, 100), 1);
+    CHECK_EQ(ges__wait_left((uint32_t)-5, 0, 100), 100); /* clock went back */
+
+    memset(&client, 0, sizeof client);
+    client.cfg.platform = &fake_port;
+    fake_now = 0xFFFFFF00u;
+    client.deadline = 0x100u; /* 512 ms ahead, across the wrap */
+    CHECK_EQ(ges__left(&client), 512);
+    r = MBEDTLS_ERR_SSL_WANT_READ;
+    CHECK_EQ(ges__tls_again(&client, &r), 1);
+    CHECK_EQ(r, MBEDTLS_ERR_SSL_WANT_READ);
+    r = MBEDTLS_ERR_SSL_WANT_WRITE;
+    CHECK_EQ(ges__tls_again(&client, &r), 1);
+    r = MBEDTLS_ERR_SSL_CONN_EOF; /* not a WANT: left alone */
+    CHECK_EQ(ges__tls_again(&client, &r), 0);
+    CHECK_EQ(r, MBEDTLS_ERR_SSL_CONN_EOF);
+    r = 0;
+    CHECK_EQ(ges__tls_again(&client, &r), 0);
+    CHECK_EQ(r, 0);
+    fake_now = 0x100u; /* the deadline itself: a WANT becomes a timeout */
+    CHECK_EQ(ges__left(&client), 0);
+    r = MBEDTLS_ERR_SSL_WANT_WRITE;
+    CHECK_EQ(ges__tls_again(&client, &r), 0);
+    CHECK_EQ(r, MBEDTLS_ERR_SSL_TIMEOUT);
+    CHECK_EQ(ges__tls_fail(&client, r), GES_ERR_TIMEOUT);
+
+    /* ges__tls_fail: what the port said first, then mbedTLS's code */
+    client.net_status = 0;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_SSL_CONN_EOF), GES_ERR_NET_CLOSED);
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_SSL_BAD_INPUT_DATA), GES_ERR_TLS);
+    CHECK_EQ(client.tls_err, MBEDTLS_ERR_SSL_BAD_INPUT_DATA);
+    client.net_status = GES_PORT_ERROR;
+    client.send_failed = 1;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_NET_SEND_FAILED), GES_ERR_NET_SEND);
+    client.send_failed = 0;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_NET_RECV_FAILED), GES_ERR_NET_RECV);
+    client.net_status = GES_PORT_CANCELLED;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_SSL_TIMEOUT), GES_ERR_CANCELLED);
+    client.net_status = GES_PORT_TIMEOUT;
+    CHECK_EQ(ges__tls_fail(&client, MBEDTLS_ERR_NET_RECV_FAILED), GES_ERR_TIMEOUT);
+}
+
 int main(void)
 {
     RUN(test_defaults);
@@ -525,5 +582,6 @@ int main(void)
     RUN(test_bad_config);
     RUN(test_frozen_clock_ends);
     RUN(test_early_sleep_resumed);
+    RUN(test_time_left_and_tls_again);
     return harness_done();
 }

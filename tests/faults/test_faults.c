@@ -78,6 +78,7 @@
  *
  * SPDX-License-Identifier: MIT
  */
+#include "../assert_on.h" /* GES_ASSERT is assert() */
 #include "../../ges_job.c"
 
 #include <stdio.h>

@@ -121,14 +121,15 @@ python3 $F/sizes.py "$D/ges_fw.map" --json "$D/sizes.json" >"$D/sizes.txt"
 # stack. -Dmain renames the suite's main; GES_TEST_NO_INET_PTON and
 # GES_TEST_NO_RUSAGE drop the two host-only parts (the inet_pton oracle of
 # test_ip_parse, the peak RSS line); GES_TEST_PROPERTY_SECONDS allows for
-# emulation in test_stream's host-speed bound.
+# emulation in test_stream's host-speed bound. GES_ASSERT is assert(), as
+# on the host (tests/assert_on.h; test_parse's ges_job.c through -include).
 SUITE_FLAGS="$CPU -O2 -g -ffunction-sections -fdata-sections $STRICT -I. -Iport/posix -I$F
   -isystem $D/inc-jsmn $MBED_CFLAGS -Dmain=ges_fw_suite_main
   -DGES_TEST_NO_INET_PTON -DGES_TEST_NO_RUSAGE -DGES_TEST_PROPERTY_SECONDS=600.0"
 SUITE_LINK="$CPU -nostartfiles -T $F/mps2_an386.ld -Wl,--gc-sections --specs=rdimon.specs
   -Wl,--defsym=GES_FW_STACK_SIZE=0x40000"
 cc_ours "$D/obj/suite_main.o" $F/suite_main.c
-$ARM_CC $SUITE_FLAGS -Umain -c ges_job.c -o "$D/obj/suite_ges_job.o"
+$ARM_CC $SUITE_FLAGS -Umain -include tests/assert_on.h -c ges_job.c -o "$D/obj/suite_ges_job.o"
 for t in parse http wait sign stream; do
     extra=""
     [ "$t" = parse ] && extra=$D/obj/suite_ges_job.o

@@ -48,6 +48,7 @@
 #ifdef FZ_SMALL_CONFIG
 #include "fuzz_small_config.h" /* every bound at its smallest */
 #endif
+#include "../assert_on.h" /* GES_ASSERT is assert() */
 #include "../../ges_job.c"
 #include "fuzz_common.h"
 

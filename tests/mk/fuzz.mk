@@ -4,7 +4,7 @@
 #                       standalone builds (any C compiler, no libFuzzer)
 #   make fuzz-ci        CI's short round (30 s each) plus the replays
 FUZZ_REPLAYS = $(foreach h,parse http request,$(B)/fuzz/replay_$(h) $(B)/fuzz/replay_small_$(h))
-FUZZ_DEPS    = tests/fuzz/standalone.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_small_config.h ges_job.c ges_job.h
+FUZZ_DEPS    = tests/fuzz/standalone.c tests/fuzz/fuzz_common.h tests/fuzz/fuzz_small_config.h tests/assert_on.h ges_job.c ges_job.h
 
 $(B)/fuzz:
 	@mkdir -p $@

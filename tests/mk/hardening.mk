@@ -13,6 +13,9 @@
 # is missing.
 # The instrumented builds reuse the Makefile's rules through a recursive make with their own
 # B, CC and CFLAGS (the link lines pass CFLAGS, so -fsanitize/--coverage reach the linker).
+# GES_ASSERT is assert() in every test and fuzz binary (tests/assert_on.h); the sanitizer
+# and coverage builds also build their library object so (LIB_CFLAGS), for the CLI and
+# test_client; the plain `make test` library stays the shipped one.
 
 ASAN_B    ?= build-asan
 ASAN_CC   ?= clang
@@ -33,7 +36,7 @@ hardening-deps:
 
 test-asan: deps
 	@sh tests/deps.sh clang
-	@$(MAKE) --no-print-directory B=$(ASAN_B) CC=$(ASAN_CC) CFLAGS='-O1 -g $(SAN_FLAGS)' hardening-build
+	@$(MAKE) --no-print-directory B=$(ASAN_B) CC=$(ASAN_CC) CFLAGS='-O1 -g $(SAN_FLAGS)' LIB_CFLAGS='$(TEST_ASSERT)' hardening-build
 	@$(HARDENING_SH) tests/hardening/asan.sh $(ASAN_B)
 
 test-valgrind: deps
@@ -52,7 +55,7 @@ format:
 # Stale counters would mix runs: the .gcda files go before every run.
 coverage: deps
 	@sh tests/deps.sh gcovr
-	@$(MAKE) --no-print-directory B=$(COV_B) CC=gcc CFLAGS='-O0 -g --coverage -fprofile-update=atomic' hardening-build
+	@$(MAKE) --no-print-directory B=$(COV_B) CC=gcc CFLAGS='-O0 -g --coverage -fprofile-update=atomic' LIB_CFLAGS='$(TEST_ASSERT)' hardening-build
 	@rm -f $(COV_B)/*.gcda
 	@$(HARDENING_SH) tests/hardening/coverage.sh $(COV_B)
 
