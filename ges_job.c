@@ -212,7 +212,10 @@ static void ges__wipe(void *p, size_t n)
 }
 #endif
 
-static int ges__is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int ges__is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 static int ges__lower(int c)
 {
@@ -253,7 +256,10 @@ static int ges__eq(const char *s, size_t n, const char *w)
 /* framer (validation, direct values, keys) and the jsmn pieces, so both     */
 /* paths decode identically.                                                 */
 /* ------------------------------------------------------------------------- */
-enum { GES__STR_MORE = 0, GES__STR_END = 1 };
+enum {
+    GES__STR_MORE = 0,
+    GES__STR_END = 1
+};
 
 static void ges__sdec_init(ges__sdec_t *d, char *dst, size_t cap)
 {
@@ -310,7 +316,13 @@ static int ges__hexval(unsigned char c)
 }
 
 /* Escape states. */
-enum { GES__E_NONE, GES__E_BACKSLASH, GES__E_HEX, GES__E_LOW_BACKSLASH, GES__E_LOW_U };
+enum {
+    GES__E_NONE,
+    GES__E_BACKSLASH,
+    GES__E_HEX,
+    GES__E_LOW_BACKSLASH,
+    GES__E_LOW_U
+};
 
 /* Length of the run of plain bytes at s (printable ASCII but '"' and '\\'),
  * which a string decoder outside any escape copies as they are.
@@ -342,7 +354,8 @@ static size_t ges__plain_run(const char *s, size_t n)
         size_t x, m;
         memcpy(&x, s + k, sizeof x);
         m = ((x - GES__W1 * 0x20u) | ((x ^ GES__W1 * 0x22u) - GES__W1) |
-             ((x ^ GES__W1 * 0x5Cu) - GES__W1) | x) & GES__W1 * 0x80u;
+             ((x ^ GES__W1 * 0x5Cu) - GES__W1) | x) &
+            GES__W1 * 0x80u;
         if (m != 0) {
 #if GES__LE
             m = (((m & (0u - m)) >> 7) - 1u) & GES__W1; /* 0x01 per lane below */
@@ -399,7 +412,9 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c);
 static int ges__esc1(unsigned char c)
 {
     switch (c) {
-    case '"': case '\\': case '/': return c;
+    case '"':
+    case '\\':
+    case '/': return c;
     case 'b': return '\b';
     case 'f': return '\f';
     case 'n': return '\n';
@@ -414,10 +429,13 @@ static int ges__esc1(unsigned char c)
  * surrogates, nothing above U+10FFFF); the others are 0x80..0xBF. */
 static unsigned ges__utf8_lead(unsigned c, uint8_t *lo, uint8_t *hi)
 {
-    *lo = (uint8_t)(c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80);
-    *hi = (uint8_t)(c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF);
+    *lo = (uint8_t)(c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90
+                                                 : 0x80);
+    *hi = (uint8_t)(c == 0xED ? 0x9F : c == 0xF4 ? 0x8F
+                                                 : 0xBF);
     return (c >= 0xC2 && c <= 0xDF) ? 1u : (c >= 0xE0 && c <= 0xEF) ? 2u
-         : (c >= 0xF0 && c <= 0xF4) ? 3u : 0u;
+                                       : (c >= 0xF0 && c <= 0xF4)   ? 3u
+                                                                    : 0u;
 }
 
 /* Four hex digits, or -1. */
@@ -606,10 +624,19 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
 /* (1.8e308) is GES_ERR_JSON_NUMBER. Both exponents saturate at +-1e5, far   */
 /* beyond any double, so no count of digits can overflow them.               */
 /* ------------------------------------------------------------------------- */
-enum { GES__N_START, GES__N_MINUS, GES__N_ZERO, GES__N_INT, GES__N_DOT,
-       GES__N_FRAC, GES__N_E, GES__N_ESIGN, GES__N_EXP };
+enum {
+    GES__N_START,
+    GES__N_MINUS,
+    GES__N_ZERO,
+    GES__N_INT,
+    GES__N_DOT,
+    GES__N_FRAC,
+    GES__N_E,
+    GES__N_ESIGN,
+    GES__N_EXP
+};
 #define GES__NUM_NEG 1u
-#define GES__NUM_BIG 4u     /* more than 19 integer digits */
+#define GES__NUM_BIG 4u /* more than 19 integer digits */
 #define GES__NUM_ENEG 8u
 #define GES__NUM_LOST 16u   /* a dropped digit was not 0 */
 #define GES__NUM_SAT 100000 /* |exp10| and e saturate here */
@@ -636,7 +663,11 @@ static int ges__num_byte(ges__num_t *n, unsigned char c)
     int dig = ges__is_digit(c);
     switch (n->st) {
     case GES__N_START:
-        if (c == '-') { n->flags |= GES__NUM_NEG; n->st = GES__N_MINUS; return 0; }
+        if (c == '-') {
+            n->flags |= GES__NUM_NEG;
+            n->st = GES__N_MINUS;
+            return 0;
+        }
         /* fall through */
     case GES__N_MINUS:
         if (!dig) return GES_ERR_JSON_SYNTAX;
@@ -647,15 +678,31 @@ static int ges__num_byte(ges__num_t *n, unsigned char c)
         if (dig) return GES_ERR_JSON_SYNTAX; /* no leading zeros */
         /* fall through */
     case GES__N_INT:
-        if (dig) { ges__num_digit(n, (unsigned)(c - '0'), 0); return 0; }
-        if (c == '.') { n->st = GES__N_DOT; return 0; }
-        if (c == 'e' || c == 'E') { n->st = GES__N_E; return 0; }
+        if (dig) {
+            ges__num_digit(n, (unsigned)(c - '0'), 0);
+            return 0;
+        }
+        if (c == '.') {
+            n->st = GES__N_DOT;
+            return 0;
+        }
+        if (c == 'e' || c == 'E') {
+            n->st = GES__N_E;
+            return 0;
+        }
         return 1;
     case GES__N_DOT:
     case GES__N_FRAC:
-        if (dig) { n->st = GES__N_FRAC; ges__num_digit(n, (unsigned)(c - '0'), 1); return 0; }
+        if (dig) {
+            n->st = GES__N_FRAC;
+            ges__num_digit(n, (unsigned)(c - '0'), 1);
+            return 0;
+        }
         if (n->st == GES__N_DOT) return GES_ERR_JSON_SYNTAX;
-        if (c == 'e' || c == 'E') { n->st = GES__N_E; return 0; }
+        if (c == 'e' || c == 'E') {
+            n->st = GES__N_E;
+            return 0;
+        }
         return 1;
     case GES__N_E:
         if (c == '+' || c == '-') {
@@ -745,16 +792,22 @@ static int ges__big_bit(const uint32_t *w, int b)
 /* d * 2^x, exact while the result stays a normal double. */
 static double ges__scale2(double d, int x)
 {
-    while (x > 60) { d *= 1152921504606846976.0; x -= 60; }
-    while (x < -60) { d /= 1152921504606846976.0; x += 60; }
+    while (x > 60) {
+        d *= 1152921504606846976.0;
+        x -= 60;
+    }
+    while (x < -60) {
+        d /= 1152921504606846976.0;
+        x += 60;
+    }
     return x >= 0 ? d * (double)(1ull << x) : d / (double)(1ull << -x);
 }
 
 static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
 {
     /* Exact powers of ten representable in a double: 1e0..1e22. */
-    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
+                                 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                  1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
                                  1e18, 1e19, 1e20, 1e21, 1e22};
     static const uint32_t p10s[] = {1u, 10u, 100u, 1000u, 10000u, 100000u,
@@ -890,19 +943,34 @@ ges_err_t ges_parse_time(const char *s, size_t len, int64_t *epoch)
 /* field" there); only the nested error shape's two aliases are written out. */
 /* ------------------------------------------------------------------------- */
 /* Kinds of member. No code compares them by order: ges__kind_scalar(). */
-enum { GES__K_STR, GES__K_F64, GES__K_I64, GES__K_DETAIL, GES__K_ERROR, GES__K_SET };
+enum {
+    GES__K_STR,
+    GES__K_F64,
+    GES__K_I64,
+    GES__K_DETAIL,
+    GES__K_ERROR,
+    GES__K_SET
+};
 /* Levels: where the framer is in the document. */
-enum { GES__L_NONE, GES__L_TOP, GES__L_DETAIL, GES__L_ERROR, GES__L_SET, GES__L_ENTRY,
-       GES__L_SKIP, GES__L_END };
+enum {
+    GES__L_NONE,
+    GES__L_TOP,
+    GES__L_DETAIL,
+    GES__L_ERROR,
+    GES__L_SET,
+    GES__L_ENTRY,
+    GES__L_SKIP,
+    GES__L_END
+};
 
 typedef struct {
     const char *v1, *v2; /* member names (v2 may equal v1) */
     uint8_t level;       /* GES__L_TOP, GES__L_ERROR, GES__L_DETAIL or GES__L_ENTRY */
     uint8_t kind;
-    uint8_t idx;         /* GES_FI_* / GES_FE_* bit and len index, or set index */
-    uint8_t l1, l2;      /* strlen(v1), strlen(v2): the lookup compares these first */
-    uint16_t cap;        /* string bound */
-    size_t off;          /* offset in ges_job_status_t or ges_job_file_t */
+    uint8_t idx;    /* GES_FI_* / GES_FE_* bit and len index, or set index */
+    uint8_t l1, l2; /* strlen(v1), strlen(v2): the lookup compares these first */
+    uint16_t cap;   /* string bound */
+    size_t off;     /* offset in ges_job_status_t or ges_job_file_t */
 } ges__field_t;
 
 /* A string, number or null value goes to a field (not a container). */
@@ -918,25 +986,23 @@ static int ges__kind_scalar(unsigned kind)
 #define GES__KL(k) (uint8_t)(sizeof(k) - 1)
 #define GES__KEYS(k1, k2) k1, k2
 #define GES__LENS(k1, k2) GES__KL(k1), GES__KL(k2)
-#define GES__TOP_ROW(NAME, m, k1, k2, KIND, bound) \
+#define GES__TOP_ROW(NAME, m, k1, k2, KIND, bound)                                   \
     {GES__KEYS(k1, k2), GES__L_TOP, GES__K_##KIND, GES_FI_##NAME, GES__LENS(k1, k2), \
      bound, GES__OFF_##KIND(ges_job_status_t, m)},
-#define GES__ENT_ROW(NAME, m, k1, k2, KIND, bound) \
+#define GES__ENT_ROW(NAME, m, k1, k2, KIND, bound)                                     \
     {GES__KEYS(k1, k2), GES__L_ENTRY, GES__K_##KIND, GES_FE_##NAME, GES__LENS(k1, k2), \
      bound, GES__OFF_##KIND(ges_job_file_t, m)},
 #define GES__SET_ROW(NAME, k1, k2) \
     {GES__KEYS(k1, k2), GES__L_DETAIL, GES__K_SET, GES_SET_##NAME, GES__LENS(k1, k2), 0, 0},
 static const ges__field_t ges__fields[] = {
-    GES_JOB_FIELDS(GES__TOP_ROW)
-    {"error", "error", GES__L_TOP, GES__K_ERROR, 0, 5, 5, 0, 0},
+    GES_JOB_FIELDS(GES__TOP_ROW){"error", "error", GES__L_TOP, GES__K_ERROR, 0, 5, 5, 0, 0},
     /* {"error":{"code","message"}}: the API gateway's nested shape */
     {"code", "code", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_CODE, 4, 4, GES_CODE_MAX,
      offsetof(ges_job_status_t, error_code)},
     {"message", "message", GES__L_ERROR, GES__K_STR, GES_FI_ERROR_MESSAGE, 7, 7,
      GES_TEXT_MAX, offsetof(ges_job_status_t, error_message)},
     GES_SETS(GES__SET_ROW)
-    GES_FILE_FIELDS(GES__ENT_ROW)
-};
+        GES_FILE_FIELDS(GES__ENT_ROW)};
 /* Every set's bit in the masks. */
 #define GES__SET_BITS (((1u << GES_SET_COUNT) - 1u) << GES_FI_COUNT)
 #define GES__NFIELDS (sizeof ges__fields / sizeof ges__fields[0])
@@ -954,13 +1020,19 @@ typedef char ges__fi_len_fit[GES_FI_LEN_SLOTS <= GES_FI_COUNT ? 1 : -1];
 typedef char ges__fe_len_fit[GES_FE_LEN_SLOTS <= GES_FE_COUNT ? 1 : -1];
 /* Per row: a string's bound fits len[]'s uint16_t (and is at least 1), its
  * index has a len[] slot, its keys fit the parser's key buffer. */
-#define GES__CHECK_ROW(P, NAME, m, k1, k2, KIND, bound, slots)                   \
-    typedef char ges__bound_##P##NAME[!GES__IS_STR_##KIND ||                     \
-                                      ((bound) >= 1 && (bound) <= 0xFFFF) ? 1 : -1]; \
-    typedef char ges__slot_##P##NAME[!GES__IS_STR_##KIND ||                      \
-                                     GES_##P##_##NAME < (slots) ? 1 : -1];      \
-    typedef char ges__key_##P##NAME[sizeof(k1) <= GES__KEY_MAX + 1 &&            \
-                                    sizeof(k2) <= GES__KEY_MAX + 1 ? 1 : -1];
+#define GES__CHECK_ROW(P, NAME, m, k1, k2, KIND, bound, slots)                    \
+    typedef char ges__bound_##P##NAME[!GES__IS_STR_##KIND ||                      \
+                                              ((bound) >= 1 && (bound) <= 0xFFFF) \
+                                          ? 1                                     \
+                                          : -1];                                  \
+    typedef char ges__slot_##P##NAME[!GES__IS_STR_##KIND ||                       \
+                                             GES_##P##_##NAME < (slots)           \
+                                         ? 1                                      \
+                                         : -1];                                   \
+    typedef char ges__key_##P##NAME[sizeof(k1) <= GES__KEY_MAX + 1 &&             \
+                                            sizeof(k2) <= GES__KEY_MAX + 1        \
+                                        ? 1                                       \
+                                        : -1];
 #define GES__CHECK_FI(NAME, m, k1, k2, KIND, bound) \
     GES__CHECK_ROW(FI, NAME, m, k1, k2, KIND, bound, GES_FI_LEN_SLOTS)
 #define GES__CHECK_FE(NAME, m, k1, k2, KIND, bound) \
@@ -984,10 +1056,22 @@ static uint8_t ges__lookup(uint8_t level, const char *key, size_t len)
 {
     size_t i, end;
     switch (level) {
-    case GES__L_TOP: i = 0; end = GES__ROWS_ERROR; break;
-    case GES__L_ERROR: i = GES__ROWS_ERROR; end = GES__ROWS_DETAIL; break;
-    case GES__L_DETAIL: i = GES__ROWS_DETAIL; end = GES__ROWS_ENTRY; break;
-    case GES__L_ENTRY: i = GES__ROWS_ENTRY; end = GES__NFIELDS; break;
+    case GES__L_TOP:
+        i = 0;
+        end = GES__ROWS_ERROR;
+        break;
+    case GES__L_ERROR:
+        i = GES__ROWS_ERROR;
+        end = GES__ROWS_DETAIL;
+        break;
+    case GES__L_DETAIL:
+        i = GES__ROWS_DETAIL;
+        end = GES__ROWS_ENTRY;
+        break;
+    case GES__L_ENTRY:
+        i = GES__ROWS_ENTRY;
+        end = GES__NFIELDS;
+        break;
     default: return GES__NO_FIELD;
     }
     if (len == 0) return GES__NO_FIELD;
@@ -1399,7 +1483,7 @@ static ges_err_t ges__push(ges_parser_t *p, int is_object, uint8_t level)
 static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
 {
     const ges__field_t *f = NULL;
-    uint8_t kind = 0xFF;       /* 0xFF: nobody keeps this value */
+    uint8_t kind = 0xFF;         /* 0xFF: nobody keeps this value */
     uint8_t inner = GES__L_SKIP; /* level inside, if it is a container */
     ges_err_t e;
     int is_null = (c == 'n');
@@ -1531,7 +1615,8 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
         (void)ges__num_byte(&p->num, c);
         p->state = GES__S_NUM;
     } else {
-        p->lit = c == 't' ? 0 : c == 'f' ? 1 : 2;
+        p->lit = c == 't' ? 0 : c == 'f' ? 1
+                                         : 2;
         p->lit_pos = 1;
         p->state = GES__S_LIT;
     }
@@ -1871,9 +1956,9 @@ enum {
     H_BODY_CLOSE, /* body up to the connection's close */
     H_CHUNK_SIZE, /* chunk-size [; ext] line */
     H_CHUNK_DATA,
-    H_CHUNK_CR,   /* CRLF after chunk data */
+    H_CHUNK_CR, /* CRLF after chunk data */
     H_CHUNK_LF,
-    H_TRAILER,    /* trailer lines after the last chunk */
+    H_TRAILER, /* trailer lines after the last chunk */
     H_DONE
 };
 
@@ -1895,25 +1980,25 @@ enum {
 
 typedef struct {
     ges_parser_t *json;
-    uint64_t left;        /* Content-Length or chunk bytes still due */
-    uint64_t body;        /* body bytes so far */
-    uint64_t framing;     /* chunk-size lines and CRLFs so far */
-    unsigned long hdr;    /* status-line and header bytes so far */
-    int status;           /* HTTP status of the final answer */
+    uint64_t left;     /* Content-Length or chunk bytes still due */
+    uint64_t body;     /* body bytes so far */
+    uint64_t framing;  /* chunk-size lines and CRLFs so far */
+    unsigned long hdr; /* status-line and header bytes so far */
+    int status;        /* HTTP status of the final answer */
     uint8_t st;
     uint8_t http10;
-    uint8_t close;        /* the connection cannot be reused */
-    uint8_t keep_alive;   /* "Connection: keep-alive" (matters for 1.0) */
+    uint8_t close;      /* the connection cannot be reused */
+    uint8_t keep_alive; /* "Connection: keep-alive" (matters for 1.0) */
     uint8_t chunked;
     uint8_t have_len;
-    uint8_t line_over;    /* bytes past the window, up to GES__LINE_OVER_MAX */
-    uint8_t line_cr;      /* the line's CR was seen */
+    uint8_t line_over; /* bytes past the window, up to GES__LINE_OVER_MAX */
+    uint8_t line_cr;   /* the line's CR was seen */
     uint16_t line_len;
     char line[GES__LINE_WINDOW];
-    uint8_t encoded;      /* Content-Encoding other than identity */
-    uint32_t retry_after; /* Retry-After in seconds, 0 if none */
-    int64_t retry_at;     /* Retry-After as an HTTP-date, -1 if none */
-    int64_t date;         /* Date as UTC seconds, -1 if none or invalid */
+    uint8_t encoded;                 /* Content-Encoding other than identity */
+    uint32_t retry_after;            /* Retry-After in seconds, 0 if none */
+    int64_t retry_at;                /* Retry-After as an HTTP-date, -1 if none */
+    int64_t date;                    /* Date as UTC seconds, -1 if none or invalid */
     char coding[GES_CODING_MAX + 1]; /* that Content-Encoding, for messages */
 } ges__http_t;
 
@@ -1931,7 +2016,8 @@ static void ges__http_init(ges__http_t *h, ges_parser_t *json)
  * a date already passed is 0, beyond a day is a day. */
 static uint32_t ges__retry_secs(int64_t d)
 {
-    return d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX : (uint32_t)d;
+    return d <= 0 ? 0 : d > GES__RETRY_AFTER_MAX ? GES__RETRY_AFTER_MAX
+                                                 : (uint32_t)d;
 }
 
 /* IMF-fixdate, "Sun, 06 Nov 1994 08:49:37 GMT", to UTC seconds; -1 if it is
@@ -2934,8 +3020,13 @@ ges_err_t ges_sdk_date(int64_t utc_seconds, char out[17])
     {
         unsigned v[7], i;
         char *o = out;
-        v[0] = (unsigned)(y / 100); v[1] = (unsigned)(y % 100); v[2] = m; v[3] = d;
-        v[4] = sec / 3600; v[5] = sec / 60 % 60; v[6] = sec % 60;
+        v[0] = (unsigned)(y / 100);
+        v[1] = (unsigned)(y % 100);
+        v[2] = m;
+        v[3] = d;
+        v[4] = sec / 3600;
+        v[5] = sec / 60 % 60;
+        v[6] = sec % 60;
         for (i = 0; i < 7; i++) {
             if (i == 4) *o++ = 'T';
             *o++ = (char)('0' + v[i] / 10);
@@ -3482,8 +3573,12 @@ static ges_err_t ges__send_request(ges_client_t *c, const char *project,
         ges_sign_request_t r;
         ges__auth_t a;
         seg[0] = ges__api_segment(c->cfg.api_version);
-        seg[1] = project; seg[2] = fixed[0]; seg[3] = graph;
-        seg[4] = fixed[1]; seg[5] = job; seg[6] = fixed[2];
+        seg[1] = project;
+        seg[2] = fixed[0];
+        seg[3] = graph;
+        seg[4] = fixed[1];
+        seg[5] = job;
+        seg[6] = fixed[2];
         for (i = 0; i < 7; i++) len[i] = strlen(seg[i]);
         memset(&r, 0, sizeof r);
         memset(&a, 0, sizeof a);
@@ -3750,7 +3845,12 @@ int ges_job_retryable(ges_err_t e, const ges_job_status_t *st)
         if (ges__eq(st->error_code, st->len[GES_FI_ERROR_CODE], later[i])) return 1;
     }
     switch (st->http_status) {
-    case 408: case 429: case 500: case 502: case 503: case 504: return 1;
+    case 408:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504: return 1;
     default: return 0;
     }
 }

@@ -462,12 +462,12 @@ const char *ges_strerror(ges_err_t err);
 /* ------------------------------------------------------------------------- */
 /** Job status. The raw string is kept too (ges_job_status_t.status). */
 typedef enum {
-    GES_JOB_UNKNOWN = 0,      /**< absent, null, or a value we do not know. */
-    GES_JOB_PENDING,          /**< "pending" (or "waiting"). */
-    GES_JOB_RUNNING,          /**< "running". */
-    GES_JOB_SUCCESS,          /**< "success" (or "complete"). Terminal. */
-    GES_JOB_FAILED,           /**< "failed". Terminal. */
-    GES_JOB_PARTIALLY_FAILED  /**< "partiallyFailed". Terminal. */
+    GES_JOB_UNKNOWN = 0,     /**< absent, null, or a value we do not know. */
+    GES_JOB_PENDING,         /**< "pending" (or "waiting"). */
+    GES_JOB_RUNNING,         /**< "running". */
+    GES_JOB_SUCCESS,         /**< "success" (or "complete"). Terminal. */
+    GES_JOB_FAILED,          /**< "failed". Terminal. */
+    GES_JOB_PARTIALLY_FAILED /**< "partiallyFailed". Terminal. */
 } ges_job_state_t;
 
 /**
@@ -481,10 +481,10 @@ int ges_job_status_is_terminal(ges_job_state_t s);
 
 /** Status of one imported file. Note the spelling: files say "partFailed". */
 typedef enum {
-    GES_FILE_UNKNOWN = 0,     /**< absent, null or another value. */
-    GES_FILE_SUCCESS,         /**< "success". */
-    GES_FILE_FAILED,          /**< "failed". */
-    GES_FILE_PART_FAILED      /**< "partFailed". */
+    GES_FILE_UNKNOWN = 0, /**< absent, null or another value. */
+    GES_FILE_SUCCESS,     /**< "success". */
+    GES_FILE_FAILED,      /**< "failed". */
+    GES_FILE_PART_FAILED  /**< "partFailed". */
 } ges_file_state_t;
 
 /* ------------------------------------------------------------------------- */
@@ -549,21 +549,21 @@ typedef enum {
     X(JOB_DETAIL, job_detail, "jobDetail", "job_detail", DETAIL, 0)             \
     GES_JOB_FIELDS_EXTRA(X)
 
-#define GES_FILE_FIELDS(X)                                                      \
-    X(PATH, path, "path", "path", STR, GES_PATH_MAX)                            \
-    X(LOG, log, "log", "log", STR, GES_PATH_MAX)                                \
-    X(STATUS, status, "status", "status", STR, GES_STATUS_MAX)                  \
-    X(CAUSE, cause, "cause", "cause", STR, GES_CAUSE_MAX)                       \
-    X(TOTAL_LINES, total_lines, "totalLines", "total_lines", I64, 0)            \
-    X(FAILED_LINES, failed_lines, "failedLines", "failed_lines", I64, 0)        \
-    X(SUCCESSFUL_LINES, successful_lines, "successfulLines",                    \
-      "successful_lines", I64, 0)                                               \
+#define GES_FILE_FIELDS(X)                                               \
+    X(PATH, path, "path", "path", STR, GES_PATH_MAX)                     \
+    X(LOG, log, "log", "log", STR, GES_PATH_MAX)                         \
+    X(STATUS, status, "status", "status", STR, GES_STATUS_MAX)           \
+    X(CAUSE, cause, "cause", "cause", STR, GES_CAUSE_MAX)                \
+    X(TOTAL_LINES, total_lines, "totalLines", "total_lines", I64, 0)     \
+    X(FAILED_LINES, failed_lines, "failedLines", "failed_lines", I64, 0) \
+    X(SUCCESSFUL_LINES, successful_lines, "successfulLines",             \
+      "successful_lines", I64, 0)                                        \
     GES_FILE_FIELDS_EXTRA(X)
 
 /* The three sets of jobDetail: X(NAME, "v1.0 key", "v2 key"). */
-#define GES_SETS(X)                                                             \
-    X(SCHEMA, "schemaPath", "schema_path")                                      \
-    X(EDGESET, "edgesetPath", "edgeset_path")                                   \
+#define GES_SETS(X)                           \
+    X(SCHEMA, "schemaPath", "schema_path")    \
+    X(EDGESET, "edgesetPath", "edgeset_path") \
     X(VERTEXSET, "vertexsetPath", "vertexset_path")
 
 /* Keys the parser matches that are not rows: the nested error shape. */
@@ -591,49 +591,62 @@ typedef enum {
 #define GES__FE_ENUM(NAME, m, k1, k2, KIND, bound) GES_FE_##NAME,
 #define GES__SET_ENUM(NAME, k1, k2) GES_SET_##NAME,
 #define GES__FI_KEY_LEN(NAME, m, k1, k2, KIND, bound) \
-    char ges__fi1_##NAME[sizeof(k1)]; char ges__fi2_##NAME[sizeof(k2)];
+    char ges__fi1_##NAME[sizeof(k1)];                 \
+    char ges__fi2_##NAME[sizeof(k2)];
 #define GES__FE_KEY_LEN(NAME, m, k1, k2, KIND, bound) \
-    char ges__fe1_##NAME[sizeof(k1)]; char ges__fe2_##NAME[sizeof(k2)];
+    char ges__fe1_##NAME[sizeof(k1)];                 \
+    char ges__fe2_##NAME[sizeof(k2)];
 #define GES__SET_KEY_LEN(NAME, k1, k2) \
-    char ges__set1_##NAME[sizeof(k1)]; char ges__set2_##NAME[sizeof(k2)];
+    char ges__set1_##NAME[sizeof(k1)]; \
+    char ges__set2_##NAME[sizeof(k2)];
 #define GES__OTHER_KEY_LEN(NAME, k) char ges__other_##NAME[sizeof(k)];
 
 /** Index (bit number) of each top-level member: GES_FI_JOB_ID ...
  *  GES_FI_JOB_DETAIL, then any GES_JOB_FIELDS_EXTRA rows; GES_FI_COUNT. */
-enum { GES_JOB_FIELDS(GES__FI_ENUM) GES_FI_COUNT };
+enum {
+    GES_JOB_FIELDS(GES__FI_ENUM)
+    GES_FI_COUNT
+};
 /** Index of each member of a file entry: GES_FE_PATH ... GES_FE_SUCCESSFUL_LINES. */
-enum { GES_FILE_FIELDS(GES__FE_ENUM) GES_FE_COUNT };
+enum {
+    GES_FILE_FIELDS(GES__FE_ENUM)
+    GES_FE_COUNT
+};
 
 /** The bit of a member in present / null / truncated / invalid:
  *  GES_F(JOB_ID) == GES_F_JOB_ID; GES_FF(PATH) == GES_FF_PATH. Unsigned, so
  *  ~GES_F(X) is a mask. */
-#define GES_F(NAME)  (1u << GES_FI_##NAME)
+#define GES_F(NAME) (1u << GES_FI_##NAME)
 #define GES_FF(NAME) (1u << GES_FE_##NAME)
 /* The named bits, one per row above (a name that is not a row does not
  * compile, so these cannot drift from the list). */
-#define GES_F_JOB_ID         GES_F(JOB_ID)
-#define GES_F_STATUS         GES_F(STATUS)
-#define GES_F_JOB_TYPE       GES_F(JOB_TYPE)
-#define GES_F_JOB_NAME       GES_F(JOB_NAME)
-#define GES_F_RELATED_GRAPH  GES_F(RELATED_GRAPH)
-#define GES_F_BEGIN_TIME     GES_F(BEGIN_TIME)
-#define GES_F_END_TIME       GES_F(END_TIME)
-#define GES_F_JOB_PROGRESS   GES_F(JOB_PROGRESS)
-#define GES_F_FAIL_REASON    GES_F(FAIL_REASON)
-#define GES_F_ERROR_CODE     GES_F(ERROR_CODE)
-#define GES_F_ERROR_MESSAGE  GES_F(ERROR_MESSAGE)
-#define GES_F_JOB_DETAIL     GES_F(JOB_DETAIL)
-#define GES_FF_PATH             GES_FF(PATH)
-#define GES_FF_LOG              GES_FF(LOG)
-#define GES_FF_STATUS           GES_FF(STATUS)
-#define GES_FF_CAUSE            GES_FF(CAUSE)
-#define GES_FF_TOTAL_LINES      GES_FF(TOTAL_LINES)
-#define GES_FF_FAILED_LINES     GES_FF(FAILED_LINES)
+#define GES_F_JOB_ID GES_F(JOB_ID)
+#define GES_F_STATUS GES_F(STATUS)
+#define GES_F_JOB_TYPE GES_F(JOB_TYPE)
+#define GES_F_JOB_NAME GES_F(JOB_NAME)
+#define GES_F_RELATED_GRAPH GES_F(RELATED_GRAPH)
+#define GES_F_BEGIN_TIME GES_F(BEGIN_TIME)
+#define GES_F_END_TIME GES_F(END_TIME)
+#define GES_F_JOB_PROGRESS GES_F(JOB_PROGRESS)
+#define GES_F_FAIL_REASON GES_F(FAIL_REASON)
+#define GES_F_ERROR_CODE GES_F(ERROR_CODE)
+#define GES_F_ERROR_MESSAGE GES_F(ERROR_MESSAGE)
+#define GES_F_JOB_DETAIL GES_F(JOB_DETAIL)
+#define GES_FF_PATH GES_FF(PATH)
+#define GES_FF_LOG GES_FF(LOG)
+#define GES_FF_STATUS GES_FF(STATUS)
+#define GES_FF_CAUSE GES_FF(CAUSE)
+#define GES_FF_TOTAL_LINES GES_FF(TOTAL_LINES)
+#define GES_FF_FAILED_LINES GES_FF(FAILED_LINES)
 #define GES_FF_SUCCESSFUL_LINES GES_FF(SUCCESSFUL_LINES)
 
 /* private: sizes derived from the lists (see GES__FI_SLOT) */
-typedef union { GES_JOB_FIELDS(GES__FI_SLOT) } ges__fi_slots_t;
-typedef union { GES_FILE_FIELDS(GES__FE_SLOT) } ges__fe_slots_t;
+typedef union {
+    GES_JOB_FIELDS(GES__FI_SLOT)
+} ges__fi_slots_t;
+typedef union {
+    GES_FILE_FIELDS(GES__FE_SLOT)
+} ges__fe_slots_t;
 typedef union {
     GES_JOB_FIELDS(GES__FI_KEY_LEN)
     GES_FILE_FIELDS(GES__FE_KEY_LEN)
@@ -654,7 +667,7 @@ typedef union {
  *  `null`). */
 typedef struct {
     GES_FILE_FIELDS(GES__MEMBER)
-    ges_file_state_t file_state;      /**< status as an enum. */
+    ges_file_state_t file_state; /**< status as an enum. */
     /** Bytes stored in each string member, by GES_FE_* index: equal to
      *  strlen() unless the value held a decoded \u0000. */
     uint16_t len[GES_FE_LEN_SLOTS];
@@ -665,12 +678,15 @@ typedef struct {
 
 /** Index of a set in ges_job_status_t.sets: GES_SET_SCHEMA (jobDetail.
  *  schemaPath, v2 schema_path), GES_SET_EDGESET, GES_SET_VERTEXSET. */
-typedef enum { GES_SETS(GES__SET_ENUM) GES_SET_COUNT } ges_set_t;
+typedef enum {
+    GES_SETS(GES__SET_ENUM)
+    GES_SET_COUNT
+} ges_set_t;
 
 /** One set of file entries: the first `kept` of `count` entries. */
 typedef struct {
-    uint32_t count;  /**< entries in the answer (saturates at UINT32_MAX). */
-    uint32_t kept;   /**< entries stored: min(count, GES_PATHS_MAX). */
+    uint32_t count; /**< entries in the answer (saturates at UINT32_MAX). */
+    uint32_t kept;  /**< entries stored: min(count, GES_PATHS_MAX). */
 #if GES_PATHS_MAX > 0
     ges_job_file_t entries[GES_PATHS_MAX];
 #endif
@@ -679,7 +695,7 @@ typedef struct {
 /** Set bits: GES_F_SET(GES_SET_VERTEXSET), after the members' bits. In
  *  `present`: the set was in the answer (possibly []). In `truncated`: it
  *  held more than GES_PATHS_MAX. */
-#define GES_F_SET(s)         (1u << (GES_FI_COUNT + (unsigned)(s)))
+#define GES_F_SET(s) (1u << (GES_FI_COUNT + (unsigned)(s)))
 
 /**
  * Everything a job-status answer can say, in fixed storage the caller owns.
@@ -701,26 +717,26 @@ typedef struct {
  * being read (0 if none).
  */
 typedef struct {
-    int http_status;   /**< HTTP status code of the answer; 0 from ges_job_parse(). */
+    int http_status; /**< HTTP status code of the answer; 0 from ges_job_parse(). */
 
     GES_JOB_FIELDS(GES__MEMBER)
-    ges_job_state_t job_state;              /**< status as an enum */
+    ges_job_state_t job_state; /**< status as an enum */
     /** beginTime / endTime as seconds since 1970-01-01T00:00:00 UTC. Valid
      *  when the time's bit is present, not null and not in `invalid`. */
     int64_t begin_epoch;
     int64_t end_epoch;
 
-    ges_job_fileset_t sets[GES_SET_COUNT];  /**< jobDetail's three sets */
+    ges_job_fileset_t sets[GES_SET_COUNT]; /**< jobDetail's three sets */
 
     /** Bytes stored in each string member, by GES_FI_* index (slots of
      *  other members stay 0): equal to strlen() unless the value held a
      *  decoded \u0000. */
     uint16_t len[GES_FI_LEN_SLOTS];
 
-    uint32_t present;    /**< GES_F_* bits: member present in the answer. */
-    uint32_t null;       /**< GES_F_* bits: member present with value null. */
-    uint32_t truncated;  /**< GES_F_* bits: value cut / set over GES_PATHS_MAX. */
-    uint32_t invalid;    /**< GES_F_BEGIN_TIME / GES_F_END_TIME: the time is
+    uint32_t present;   /**< GES_F_* bits: member present in the answer. */
+    uint32_t null;      /**< GES_F_* bits: member present with value null. */
+    uint32_t truncated; /**< GES_F_* bits: value cut / set over GES_PATHS_MAX. */
+    uint32_t invalid;   /**< GES_F_BEGIN_TIME / GES_F_END_TIME: the time is
                               present but is not a valid date and time, so
                               its epoch is not set. */
 } ges_job_status_t;
@@ -744,27 +760,27 @@ int ges_job_truncated(const ges_job_status_t *st);
 /* ------------------------------------------------------------------------- */
 /* private: an incremental JSON string decoder (escapes, UTF-8) */
 typedef struct {
-    char *dst;          /* where decoded bytes go, NULL to only validate */
-    size_t len;         /* bytes written */
-    size_t cap;         /* bytes that fit (the NUL comes on top) */
-    uint16_t acc;       /* \u digits read so far */
-    uint16_t sur;       /* pending high surrogate, 0 if none */
-    uint8_t esc;        /* escape state */
-    uint8_t need;       /* UTF-8 continuation bytes still due */
-    uint8_t ulo, uhi;   /* range of the next continuation byte */
-    uint8_t pend[4];    /* the UTF-8 sequence being read */
+    char *dst;        /* where decoded bytes go, NULL to only validate */
+    size_t len;       /* bytes written */
+    size_t cap;       /* bytes that fit (the NUL comes on top) */
+    uint16_t acc;     /* \u digits read so far */
+    uint16_t sur;     /* pending high surrogate, 0 if none */
+    uint8_t esc;      /* escape state */
+    uint8_t need;     /* UTF-8 continuation bytes still due */
+    uint8_t ulo, uhi; /* range of the next continuation byte */
+    uint8_t pend[4];  /* the UTF-8 sequence being read */
     uint8_t npend;
-    uint8_t trunc;      /* output was cut */
+    uint8_t trunc; /* output was cut */
 } ges__sdec_t;
 
 /* private: an incremental JSON number reader */
 typedef struct {
-    uint64_t mant;      /* first 19 significant digits */
-    int32_t exp10;      /* decimal exponent from the digits' position */
-    int32_t e;          /* explicit exponent (saturated) */
-    uint8_t st;         /* grammar state */
-    uint8_t nd;         /* significant digits in mant */
-    uint8_t flags;      /* sign, fraction/exponent seen, overflow */
+    uint64_t mant; /* first 19 significant digits */
+    int32_t exp10; /* decimal exponent from the digits' position */
+    int32_t e;     /* explicit exponent (saturated) */
+    uint8_t st;    /* grammar state */
+    uint8_t nd;    /* significant digits in mant */
+    uint8_t flags; /* sign, fraction/exponent seen, overflow */
 } ges__num_t;
 
 /**
@@ -806,32 +822,32 @@ typedef struct {
 typedef struct {
     /* private */
     ges_job_status_t *out;
-    char *work;                 /* framing buffer for pieces handed to jsmn */
+    char *work; /* framing buffer for pieces handed to jsmn */
     size_t work_len;
-    size_t used;                /* bytes of the current piece in work */
-    size_t member_start;        /* where the member being captured starts */
-    size_t value_start;         /* where its value starts, 0 before */
-    unsigned long long offset;  /* bytes consumed, for error reports */
-    uint64_t stack;             /* bit per depth: 1 = object, 0 = array */
-    ges__sdec_t str;            /* string being read */
-    ges__num_t num;             /* number being read */
-    uint32_t entry;             /* index of the entry being read in its set */
-    ges_err_t err;              /* sticky error */
-    uint16_t depth;             /* containers open */
-    uint16_t skip_depth;        /* depth inside the skipped container */
-    uint16_t members;           /* complete members in the current piece */
-    uint8_t state;              /* scanner state (GES__S_*) */
-    uint8_t level;              /* where in the document (GES__L_*) */
-    uint8_t skip_ret;           /* level to return to after a skip */
-    uint8_t field;              /* field of the current member */
-    uint8_t set;                /* set being read */
-    uint8_t is_key;             /* the string being read is a key */
-    uint8_t capturing;          /* the member's bytes go to work */
-    uint8_t direct;             /* the member's value goes to its field */
-    uint8_t lit;                /* literal being matched, and position */
+    size_t used;               /* bytes of the current piece in work */
+    size_t member_start;       /* where the member being captured starts */
+    size_t value_start;        /* where its value starts, 0 before */
+    unsigned long long offset; /* bytes consumed, for error reports */
+    uint64_t stack;            /* bit per depth: 1 = object, 0 = array */
+    ges__sdec_t str;           /* string being read */
+    ges__num_t num;            /* number being read */
+    uint32_t entry;            /* index of the entry being read in its set */
+    ges_err_t err;             /* sticky error */
+    uint16_t depth;            /* containers open */
+    uint16_t skip_depth;       /* depth inside the skipped container */
+    uint16_t members;          /* complete members in the current piece */
+    uint8_t state;             /* scanner state (GES__S_*) */
+    uint8_t level;             /* where in the document (GES__L_*) */
+    uint8_t skip_ret;          /* level to return to after a skip */
+    uint8_t field;             /* field of the current member */
+    uint8_t set;               /* set being read */
+    uint8_t is_key;            /* the string being read is a key */
+    uint8_t capturing;         /* the member's bytes go to work */
+    uint8_t direct;            /* the member's value goes to its field */
+    uint8_t lit;               /* literal being matched, and position */
     uint8_t lit_pos;
-    uint8_t type_bad;           /* the value has the wrong type for its member */
-    char key[GES__KEY_MAX + 1]; /* decoded key: the longest known key fits (ges__keys_t) */
+    uint8_t type_bad;                                   /* the value has the wrong type for its member */
+    char key[GES__KEY_MAX + 1];                         /* decoded key: the longest known key fits (ges__keys_t) */
     uint8_t piece_field[(GES_JSON_MAX_TOKENS - 1) / 2]; /* field of each member */
 } ges_parser_t;
 
@@ -1218,30 +1234,30 @@ typedef struct {
     ges_client_config_t cfg;
     char host[GES_HOST_MAX + 1];
     ges_sock_t sock;
-    uint32_t deadline;          /* now_ms value at which the request ends */
-    uint32_t cert_flags;        /* mbedTLS verification flags, last handshake */
-    int tls_err;                /* last mbedTLS error code, 0 if none */
-    int net_status;             /* last port status (timeout/error/closed) */
-    uint32_t retry_after_s;     /* Retry-After of the last answer, 0 if none */
-    int64_t server_date;        /* Date of the last answer, -1 if none */
-    int64_t time_base;          /* adopted server time (AK/SK), UTC seconds */
-    uint32_t time_base_ms;      /* now_ms when it was adopted */
+    uint32_t deadline;      /* now_ms value at which the request ends */
+    uint32_t cert_flags;    /* mbedTLS verification flags, last handshake */
+    int tls_err;            /* last mbedTLS error code, 0 if none */
+    int net_status;         /* last port status (timeout/error/closed) */
+    uint32_t retry_after_s; /* Retry-After of the last answer, 0 if none */
+    int64_t server_date;    /* Date of the last answer, -1 if none */
+    int64_t time_base;      /* adopted server time (AK/SK), UTC seconds */
+    uint32_t time_base_ms;  /* now_ms when it was adopted */
     uint8_t has_time_base;
-    uint8_t connected;          /* socket and TLS session are up */
-    uint8_t has_session;        /* a saved session can be resumed */
+    uint8_t connected;   /* socket and TLS session are up */
+    uint8_t has_session; /* a saved session can be resumed */
     uint8_t initialised;
     char coding[GES_CODING_MAX + 1]; /* Content-Encoding of a refused answer */
-    uint8_t send_failed;        /* the port error was a send's */
-    uint8_t probing;            /* zero-time idle check of a kept connection */
-    uint8_t probe_got;          /* the check saw a byte, a close or an error */
-    uint8_t phase;              /* ges_phase_t of the I/O under way */
+    uint8_t send_failed;             /* the port error was a send's */
+    uint8_t probing;                 /* zero-time idle check of a kept connection */
+    uint8_t probe_got;               /* the check saw a byte, a close or an error */
+    uint8_t phase;                   /* ges_phase_t of the I/O under way */
     /* Set by ges_client_cancel() (another thread, a signal handler),
      * read by the client between slices, cleared when a call returns
      * GES_ERR_CANCELLED. */
     volatile sig_atomic_t cancel;
 #if GES_PROXY
     char proxy_host[GES_HOST_MAX + 1]; /* "" without a proxy */
-    int proxy_status;           /* status of the proxy's last answer, 0 none */
+    int proxy_status;                  /* status of the proxy's last answer, 0 none */
 #endif
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
@@ -1476,22 +1492,22 @@ typedef struct {
 
 /** A request to sign with Huawei Cloud's SDK-HMAC-SHA256. */
 typedef struct {
-    const char *method;     /**< "GET", "POST"... (upper case, as sent) */
-    const char *host;       /**< Host header value, "host[:port]"; signed.
+    const char *method;               /**< "GET", "POST"... (upper case, as sent) */
+    const char *host;                 /**< Host header value, "host[:port]"; signed.
                                  NULL: host is not signed */
-    const char *path;       /**< path as sent, starting with '/', percent-
+    const char *path;                 /**< path as sent, starting with '/', percent-
                                  encoded or not (segments are decoded, then
                                  encoded canonically; the trailing slash the
                                  canonical URI needs is added here) */
-    const char *query;      /**< query string without '?', or NULL */
-    const char *sdk_date;   /**< X-Sdk-Date value, "YYYYMMDDTHHMMSSZ" */
+    const char *query;                /**< query string without '?', or NULL */
+    const char *sdk_date;             /**< X-Sdk-Date value, "YYYYMMDDTHHMMSSZ" */
     const ges_sign_header_t *headers; /**< further signed headers (at most
                                            GES_SIGN_HEADERS_MAX) */
     size_t n_headers;
     const unsigned char *body; /**< request body (NULL if body_len is 0) */
     size_t body_len;
-    const char *ak;         /**< access key */
-    const char *sk;         /**< secret key; the HMAC key copies are wiped */
+    const char *ak; /**< access key */
+    const char *sk; /**< secret key; the HMAC key copies are wiped */
 } ges_sign_request_t;
 
 /**

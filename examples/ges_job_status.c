@@ -77,9 +77,9 @@ enum {
     GES_CLI_EXIT_SERVICE = 3,    /* non-2xx or an errorCode */
     GES_CLI_EXIT_NETWORK = 4,    /* network, TLS or certificate */
     GES_CLI_EXIT_TIMEOUT = 5,
-    GES_CLI_EXIT_MALFORMED = 6,  /* malformed or oversized response */
-    GES_CLI_EXIT_SIGINT = 130,   /* SIGINT cancelled the request (128 + 2) */
-    GES_CLI_EXIT_SIGTERM = 143   /* SIGTERM cancelled the request (128 + 15) */
+    GES_CLI_EXIT_MALFORMED = 6, /* malformed or oversized response */
+    GES_CLI_EXIT_SIGINT = 130,  /* SIGINT cancelled the request (128 + 2) */
+    GES_CLI_EXIT_SIGTERM = 143  /* SIGTERM cancelled the request (128 + 15) */
 };
 
 #define GES_CLI_NAME "ges_job_status"
@@ -106,20 +106,20 @@ static char ges_cli_sk[GES_AKSK_MAX + 1];
 static char ges_cli_aksk_file[(size_t)2 * (GES_AKSK_MAX + 2) + GES_TOKEN_MAX + 2 + 1];
 /* CA bundle plus the NUL mbedtls_x509_crt_parse wants after PEM. */
 static unsigned char ges_cli_ca[GES_CLI_CA_MAX + 1];
-static unsigned char ges_cli_io[4096];   /* the client's one I/O buffer */
+static unsigned char ges_cli_io[4096]; /* the client's one I/O buffer */
 /* The proxy (--proxy, https_proxy, HTTPS_PROXY): its host and port, and
  * its credentials percent-decoded (wiped on the way out, never printed). */
 static char ges_cli_proxy_host[GES_HOST_MAX + 1];
 static uint16_t ges_cli_proxy_port;
 static char ges_cli_proxy_user[GES_PROXY_CRED_MAX + 1];
 static char ges_cli_proxy_pass[GES_PROXY_CRED_MAX + 1];
-static int ges_cli_proxy_auth;           /* credentials were given */
-static char ges_cli_read_buf[4096];      /* --parse: bytes read per step */
-static char ges_cli_work[1024];          /* --parse: framing buffer */
-static char ges_cli_stdout_buf[4096];    /* stdout's buffer (no malloc) */
+static int ges_cli_proxy_auth;        /* credentials were given */
+static char ges_cli_read_buf[4096];   /* --parse: bytes read per step */
+static char ges_cli_work[1024];       /* --parse: framing buffer */
+static char ges_cli_stdout_buf[4096]; /* stdout's buffer (no malloc) */
 static ges_parser_t ges_cli_parser;
 static ges_job_status_t ges_cli_status;
-static ges_job_status_t ges_cli_last;   /* --wait: last status read */
+static ges_job_status_t ges_cli_last; /* --wait: last status read */
 static ges_client_t ges_cli_client;
 /* SIGINT / SIGTERM: the signal caught (0: none), and whether the handler
  * may cancel ges_cli_client (it is initialised). */
@@ -200,7 +200,11 @@ static void ges_cli_print_str(FILE *f, const char *name, const char *s,
  * in the masks and the slot in len[]), where it lives, its size and kind.
  * The tables are expanded from ges_job.h's GES_JOB_FIELDS / GES_FILE_FIELDS,
  * in their order, which is the output order. */
-typedef enum { GES_CLI_STR, GES_CLI_F64, GES_CLI_I64 } ges_cli_kind_t;
+typedef enum {
+    GES_CLI_STR,
+    GES_CLI_F64,
+    GES_CLI_I64
+} ges_cli_kind_t;
 typedef struct {
     const char *name;
     size_t off;
@@ -209,36 +213,33 @@ typedef struct {
     ges_cli_kind_t kind;
 } ges_cli_field_t;
 
-#define GES_CLI_ROW_STR(type, i, name, m)                                     \
-    { name, offsetof(type, m), sizeof(((type *)0)->m), i, GES_CLI_STR },
-#define GES_CLI_ROW_F64(type, i, name, m)                                     \
-    { name, offsetof(type, m), 0, i, GES_CLI_F64 },
-#define GES_CLI_ROW_I64(type, i, name, m)                                     \
-    { name, offsetof(type, m), 0, i, GES_CLI_I64 },
+#define GES_CLI_ROW_STR(type, i, name, m) \
+    {name, offsetof(type, m), sizeof(((type *)0)->m), i, GES_CLI_STR},
+#define GES_CLI_ROW_F64(type, i, name, m) \
+    {name, offsetof(type, m), 0, i, GES_CLI_F64},
+#define GES_CLI_ROW_I64(type, i, name, m) \
+    {name, offsetof(type, m), 0, i, GES_CLI_I64},
 #define GES_CLI_ROW_DETAIL(type, i, name, m) /* the sets: printed after */
 
 /* Top-level members. print_status() adds each time's epoch after it. */
-#define GES_CLI_TOP(NAME, m, k1, k2, KIND, bound)                             \
+#define GES_CLI_TOP(NAME, m, k1, k2, KIND, bound) \
     GES_CLI_ROW_##KIND(ges_job_status_t, GES_FI_##NAME, k1, m)
 static const ges_cli_field_t ges_cli_top_fields[] = {
-    GES_JOB_FIELDS(GES_CLI_TOP)
-};
+    GES_JOB_FIELDS(GES_CLI_TOP)};
 #define GES_CLI_N_TOP (sizeof ges_cli_top_fields / sizeof ges_cli_top_fields[0])
 
 #if GES_PATHS_MAX > 0
 /* Members of a file entry. */
-#define GES_CLI_FILE(NAME, m, k1, k2, KIND, bound)                            \
+#define GES_CLI_FILE(NAME, m, k1, k2, KIND, bound) \
     GES_CLI_ROW_##KIND(ges_job_file_t, GES_FE_##NAME, k1, m)
 static const ges_cli_field_t ges_cli_file_fields[] = {
-    GES_FILE_FIELDS(GES_CLI_FILE)
-};
+    GES_FILE_FIELDS(GES_CLI_FILE)};
 #define GES_CLI_N_FILE (sizeof ges_cli_file_fields / sizeof ges_cli_file_fields[0])
 #endif /* GES_PATHS_MAX > 0 */
 
 #define GES_CLI_SET_NAME(NAME, k1, k2) k1,
 static const char *const ges_cli_set_names[GES_SET_COUNT] = {
-    GES_SETS(GES_CLI_SET_NAME)
-};
+    GES_SETS(GES_CLI_SET_NAME)};
 
 /** A number member "name=value\n" (jobProgress, a line count). */
 static void ges_cli_print_num(FILE *f, const ges_cli_field_t *t,
@@ -614,79 +615,79 @@ static int ges_cli_read_file(const char *path, void *buf, size_t cap,
 static void usage(FILE *f)
 {
     fputs(
-"Usage: " GES_CLI_NAME " [options] PROJECT_ID GRAPH_ID JOB_ID\n"
-"       " GES_CLI_NAME " --parse FILE\n"
-"\n"
-"Ask Huawei Cloud GES (GET /v1.0/{project}/graphs/{graph}/jobs/{job}/status)\n"
-"for a job's status over HTTPS, or parse a saved response body (FILE \"-\"\n"
-"is standard input), and print it as name=value lines.\n"
-"\n"
-"Options:\n"
-"  --endpoint URL     https://host[:port] (default: $GES_ENDPOINT); host is a\n"
-"                     name, an IPv4 address or an IPv6 one in [brackets];\n"
-"                     http:// is refused, the token never travels in clear\n"
-"  --region NAME      use https://ges.NAME.myhuaweicloud.com\n"
-"                     (of --endpoint and --region, the last one wins)\n"
-"  --token-file FILE  read the IAM token from FILE (default: $GES_TOKEN);\n"
-"                     a token is never taken on the command line\n"
-"  --aksk-file FILE   sign requests with AK/SK (SDK-HMAC-SHA256) instead:\n"
-"                     FILE holds the AK, the SK and, for temporary\n"
-"                     credentials, the security token, one per line\n"
-"                     (default: $GES_AK, $GES_SK, $GES_SECURITY_TOKEN)\n"
-"  --project-id-header ID\n"
-"                     with AK/SK: also send and sign X-Project-Id: ID\n"
-"  --ca-file FILE     trusted CA certificates, PEM or DER, at most 1 MiB\n"
-"                     (default: " GES_CLI_DEFAULT_CA ")\n"
-"  --timeout-ms N     deadline of the request, 1..2147483647 (default 15000);\n"
-"                     with --wait, the deadline of each poll\n"
-"  --wait[=MS]        poll until the job's status is final or MS ms have\n"
-"                     passed (1..2147483647, default 1800000 = 30 minutes);\n"
-"                     progress goes to stderr; exit 5 when the time is up\n"
-"  --interval-ms N    with --wait: first pause between polls, 1..2147483647\n"
-"                     (default 1000; doubled after each poll, at most\n"
-"                     30000 or N if larger, up to 20% shorter at random)\n"
-"  --api VERSION      v1.0 (default) or v2: GET /v2/{project}/graphs/...;\n"
-"                     the output is the same for both\n"
-"  --proxy URL        reach GES through an HTTP CONNECT proxy,\n"
-"                     http://[USER:PASSWORD@]HOST[:PORT] (port default 1080;\n"
-"                     USER and PASSWORD percent-decoded; other schemes are\n"
-"                     refused); default $https_proxy, else $HTTPS_PROXY;\n"
-"                     --proxy \"\" connects directly. Credentials on the\n"
-"                     command line can be seen by other local users: prefer\n"
-"                     the environment\n"
-"  --noproxy LIST     comma-separated host names reached directly (a name\n"
-"                     matches itself and its subdomains, case-insensitive, a\n"
-"                     leading dot allowed; * matches every host); default\n"
-"                     $no_proxy, else $NO_PROXY\n"
-"  --parse FILE       parse a saved response body instead of asking GES\n"
-"  -h, --help         print this help and exit\n",
+        "Usage: " GES_CLI_NAME " [options] PROJECT_ID GRAPH_ID JOB_ID\n"
+        "       " GES_CLI_NAME " --parse FILE\n"
+        "\n"
+        "Ask Huawei Cloud GES (GET /v1.0/{project}/graphs/{graph}/jobs/{job}/status)\n"
+        "for a job's status over HTTPS, or parse a saved response body (FILE \"-\"\n"
+        "is standard input), and print it as name=value lines.\n"
+        "\n"
+        "Options:\n"
+        "  --endpoint URL     https://host[:port] (default: $GES_ENDPOINT); host is a\n"
+        "                     name, an IPv4 address or an IPv6 one in [brackets];\n"
+        "                     http:// is refused, the token never travels in clear\n"
+        "  --region NAME      use https://ges.NAME.myhuaweicloud.com\n"
+        "                     (of --endpoint and --region, the last one wins)\n"
+        "  --token-file FILE  read the IAM token from FILE (default: $GES_TOKEN);\n"
+        "                     a token is never taken on the command line\n"
+        "  --aksk-file FILE   sign requests with AK/SK (SDK-HMAC-SHA256) instead:\n"
+        "                     FILE holds the AK, the SK and, for temporary\n"
+        "                     credentials, the security token, one per line\n"
+        "                     (default: $GES_AK, $GES_SK, $GES_SECURITY_TOKEN)\n"
+        "  --project-id-header ID\n"
+        "                     with AK/SK: also send and sign X-Project-Id: ID\n"
+        "  --ca-file FILE     trusted CA certificates, PEM or DER, at most 1 MiB\n"
+        "                     (default: " GES_CLI_DEFAULT_CA ")\n"
+        "  --timeout-ms N     deadline of the request, 1..2147483647 (default 15000);\n"
+        "                     with --wait, the deadline of each poll\n"
+        "  --wait[=MS]        poll until the job's status is final or MS ms have\n"
+        "                     passed (1..2147483647, default 1800000 = 30 minutes);\n"
+        "                     progress goes to stderr; exit 5 when the time is up\n"
+        "  --interval-ms N    with --wait: first pause between polls, 1..2147483647\n"
+        "                     (default 1000; doubled after each poll, at most\n"
+        "                     30000 or N if larger, up to 20% shorter at random)\n"
+        "  --api VERSION      v1.0 (default) or v2: GET /v2/{project}/graphs/...;\n"
+        "                     the output is the same for both\n"
+        "  --proxy URL        reach GES through an HTTP CONNECT proxy,\n"
+        "                     http://[USER:PASSWORD@]HOST[:PORT] (port default 1080;\n"
+        "                     USER and PASSWORD percent-decoded; other schemes are\n"
+        "                     refused); default $https_proxy, else $HTTPS_PROXY;\n"
+        "                     --proxy \"\" connects directly. Credentials on the\n"
+        "                     command line can be seen by other local users: prefer\n"
+        "                     the environment\n"
+        "  --noproxy LIST     comma-separated host names reached directly (a name\n"
+        "                     matches itself and its subdomains, case-insensitive, a\n"
+        "                     leading dot allowed; * matches every host); default\n"
+        "                     $no_proxy, else $NO_PROXY\n"
+        "  --parse FILE       parse a saved response body instead of asking GES\n"
+        "  -h, --help         print this help and exit\n",
         f);
     /* Two strings: C99 promises string literals up to 4095 bytes only. */
     fputs(
-"\n"
-"Credentials: a token (--token-file FILE or $GES_TOKEN), or AK/SK\n"
-"(--aksk-file FILE, or $GES_AK and $GES_SK with $GES_SECURITY_TOKEN for\n"
-"temporary credentials). A file given wins over the environment; both\n"
-"files, or no file and $GES_TOKEN set together with $GES_AK/$GES_SK, is a\n"
-"usage error. The token and keys are never taken on the command line, and\n"
-"no secret is ever printed.\n"
-"\n"
-"Output: one name=value line per field present and not null, in the order\n"
-"httpStatus (network only), jobId, status, jobType, jobName, relatedGraph,\n"
-"beginTime, beginEpoch, endTime, endEpoch, jobProgress, failReason,\n"
-"errorCode, errorMessage, then for schemaPath, edgesetPath, vertexsetPath:\n"
-"SET.count=N and SET[i].path/.log/.status/.cause/.totalLines/.failedLines/\n"
-"/.successfulLines; last, truncated=NAME,... if any value was cut.\n"
-"Backslash and control characters are escaped: \\\\ \\n \\r \\t, \\xHH for\n"
-"the other bytes below 0x20 and DEL, \\xc2\\xHH for U+0080..U+009F.\n"
-"\n"
-"Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
-"invalid argument; 3 the service answered with an error; 4 network, TLS or\n"
-"certificate error, or the proxy refused CONNECT or could not be reached;\n"
-"5 timeout; 6 malformed or oversized response; 130\n"
-"SIGINT or 143 SIGTERM cancelled the request (nothing on stdout).\n"
-"With --wait the final answer is printed and sets the exit status the same\n"
-"way; 5 means the deadline passed (the last status read is printed).\n",
+        "\n"
+        "Credentials: a token (--token-file FILE or $GES_TOKEN), or AK/SK\n"
+        "(--aksk-file FILE, or $GES_AK and $GES_SK with $GES_SECURITY_TOKEN for\n"
+        "temporary credentials). A file given wins over the environment; both\n"
+        "files, or no file and $GES_TOKEN set together with $GES_AK/$GES_SK, is a\n"
+        "usage error. The token and keys are never taken on the command line, and\n"
+        "no secret is ever printed.\n"
+        "\n"
+        "Output: one name=value line per field present and not null, in the order\n"
+        "httpStatus (network only), jobId, status, jobType, jobName, relatedGraph,\n"
+        "beginTime, beginEpoch, endTime, endEpoch, jobProgress, failReason,\n"
+        "errorCode, errorMessage, then for schemaPath, edgesetPath, vertexsetPath:\n"
+        "SET.count=N and SET[i].path/.log/.status/.cause/.totalLines/.failedLines/\n"
+        "/.successfulLines; last, truncated=NAME,... if any value was cut.\n"
+        "Backslash and control characters are escaped: \\\\ \\n \\r \\t, \\xHH for\n"
+        "the other bytes below 0x20 and DEL, \\xc2\\xHH for U+0080..U+009F.\n"
+        "\n"
+        "Exit status: 0 ok; 1 the job failed or partially failed; 2 usage error or\n"
+        "invalid argument; 3 the service answered with an error; 4 network, TLS or\n"
+        "certificate error, or the proxy refused CONNECT or could not be reached;\n"
+        "5 timeout; 6 malformed or oversized response; 130\n"
+        "SIGINT or 143 SIGTERM cancelled the request (nothing on stdout).\n"
+        "With --wait the final answer is printed and sets the exit status the same\n"
+        "way; 5 means the deadline passed (the last status read is printed).\n",
         f);
 }
 
@@ -700,21 +701,21 @@ static int ges_cli_usage_error(const char *what, const char *detail)
 }
 
 typedef struct {
-    const char *parse_file;   /* non-NULL: --parse mode */
+    const char *parse_file; /* non-NULL: --parse mode */
     const char *token_file;
     const char *aksk_file;
     const char *project_id_header; /* --project-id-header, or NULL */
     const char *ca_file;
     uint32_t timeout_ms;
-    uint32_t wait_ms;         /* --wait: the whole wait; 0 without --wait */
-    uint32_t interval_ms;     /* --interval-ms: first pause; 0 if not given */
-    ges_api_t api;            /* --api: path version (default v1.0) */
-    char *proxy;              /* --proxy URL ("" off), NULL: not given */
-    const char *noproxy;      /* --noproxy LIST, NULL: not given */
-    int have_endpoint;        /* host/port set by --endpoint or --region */
+    uint32_t wait_ms;     /* --wait: the whole wait; 0 without --wait */
+    uint32_t interval_ms; /* --interval-ms: first pause; 0 if not given */
+    ges_api_t api;        /* --api: path version (default v1.0) */
+    char *proxy;          /* --proxy URL ("" off), NULL: not given */
+    const char *noproxy;  /* --noproxy LIST, NULL: not given */
+    int have_endpoint;    /* host/port set by --endpoint or --region */
     char host[GES_HOST_MAX + 1];
     uint16_t port;
-    const char *pos[3];       /* PROJECT_ID GRAPH_ID JOB_ID */
+    const char *pos[3]; /* PROJECT_ID GRAPH_ID JOB_ID */
     int npos;
 } ges_cli_opts_t;
 
@@ -764,7 +765,7 @@ static const char *ges_cli_parse_authority(const char *p, const char *what,
             if (!(*p == ':' || *p == '.' || (*p >= '0' && *p <= '9') ||
                   (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F'))) {
                 return ges_cli_whyf(what, "the %s's IPv6 address may only hold "
-                                    "hex digits, ':' and '.' (no zone)");
+                                          "hex digits, ':' and '.' (no zone)");
             }
         }
         if (*p != ']') {
@@ -775,7 +776,7 @@ static const char *ges_cli_parse_authority(const char *p, const char *what,
         while (*p != '\0' && *p != ':' && *p != '/') {
             if (!ges_cli_is_host_char(*p)) {
                 return ges_cli_whyf(what, "the %s host may only hold A-Z a-z 0-9 . - "
-                                    "(no user info, query or fragment)");
+                                          "(no user info, query or fragment)");
             }
             p++;
         }
@@ -1076,14 +1077,12 @@ static int ges_cli_parse_ms(const char *s, uint32_t *out)
 static const char *const ges_cli_value_opts[] = {
     "--parse", "--endpoint", "--region", "--token-file", "--ca-file",
     "--timeout-ms", "--interval-ms", "--aksk-file", "--project-id-header",
-    "--api", "--proxy", "--noproxy"
-};
+    "--api", "--proxy", "--noproxy"};
 
 /** Options a secret could be mistaken for: refused with a pointer to the
  *  file and environment ways. */
 static const char *const ges_cli_secret_opts[] = {
-    "--token", "--ak", "--sk", "--security-token", "--aksk"
-};
+    "--token", "--ak", "--sk", "--security-token", "--aksk"};
 
 /** Parse argv into `o`. Returns -1 when all is well, else the exit status
  *  (0 after --help). Messages never echo a value: it could be a secret. */
@@ -1136,7 +1135,8 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
                 continue;
             }
             for (k = 0; k < sizeof ges_cli_value_opts /
-                                sizeof ges_cli_value_opts[0]; k++) {
+                                sizeof ges_cli_value_opts[0];
+                 k++) {
                 if (strcmp(name, ges_cli_value_opts[k]) == 0) {
                     known = 1;
                 }
@@ -1144,7 +1144,8 @@ static int ges_cli_parse_args(int argc, char **argv, ges_cli_opts_t *o)
         }
         if (!known) {
             for (k = 0; k < sizeof ges_cli_secret_opts /
-                                sizeof ges_cli_secret_opts[0]; k++) {
+                                sizeof ges_cli_secret_opts[0];
+                 k++) {
                 if (nlen < sizeof name &&
                     strcmp(name, ges_cli_secret_opts[k]) == 0) {
                     return ges_cli_usage_error(
@@ -1272,7 +1273,8 @@ static int ges_cli_run_parse(const char *path)
                 (void)close(fd);
             }
             fprintf(stderr, GES_CLI_NAME ": cannot read the file to parse: "
-                    "%s\n", strerror(saved));
+                                         "%s\n",
+                    strerror(saved));
             return GES_CLI_EXIT_USAGE;
         }
         if (n == 0) {
@@ -1332,7 +1334,8 @@ static int ges_cli_load_token(const ges_cli_opts_t *o)
         }
         if (rc == -2 || len > GES_TOKEN_MAX) {
             fprintf(stderr, GES_CLI_NAME ": the token file holds more than "
-                    "%lu bytes\n", (unsigned long)GES_TOKEN_MAX);
+                                         "%lu bytes\n",
+                    (unsigned long)GES_TOKEN_MAX);
             return GES_CLI_EXIT_USAGE;
         }
     } else {
@@ -1340,12 +1343,14 @@ static int ges_cli_load_token(const ges_cli_opts_t *o)
         if (env == NULL || *env == '\0') {
             return ges_cli_usage_error(
                 "no credentials: use --token-file FILE or --aksk-file FILE, "
-                "or set GES_TOKEN, or GES_AK and GES_SK", NULL);
+                "or set GES_TOKEN, or GES_AK and GES_SK",
+                NULL);
         }
         len = strlen(env);
         if (len > GES_TOKEN_MAX) {
             fprintf(stderr, GES_CLI_NAME ": GES_TOKEN holds more than %lu "
-                    "bytes\n", (unsigned long)GES_TOKEN_MAX);
+                                         "bytes\n",
+                    (unsigned long)GES_TOKEN_MAX);
             return GES_CLI_EXIT_USAGE;
         }
         memcpy(ges_cli_token, env, len);
@@ -1393,7 +1398,8 @@ static int ges_cli_take_secret(char *dst, size_t max, const char *src,
         unsigned char c = (unsigned char)src[i];
         if (c < 0x21 || c > 0x7E) {
             fprintf(stderr, GES_CLI_NAME ": %s holds a byte outside printable "
-                    "ASCII (space, control or non-ASCII)\n", what);
+                                         "ASCII (space, control or non-ASCII)\n",
+                    what);
             return GES_CLI_EXIT_USAGE;
         }
     }
@@ -1411,8 +1417,7 @@ static int ges_cli_load_aksk_file(const char *path)
     static const char *const what[3] = {
         "the AK (line 1 of the AK/SK file)",
         "the SK (line 2 of the AK/SK file)",
-        "the security token (line 3 of the AK/SK file)"
-    };
+        "the security token (line 3 of the AK/SK file)"};
     char *dst[3];
     size_t max[3];
     const char *line[3];
@@ -1433,7 +1438,7 @@ static int ges_cli_load_aksk_file(const char *path)
     }
     if (rc == -2) {
         fprintf(stderr, GES_CLI_NAME ": the AK/SK file is too large (AK and SK "
-                "at most %lu bytes each, security token at most %lu)\n",
+                                     "at most %lu bytes each, security token at most %lu)\n",
                 (unsigned long)GES_AKSK_MAX, (unsigned long)GES_TOKEN_MAX);
         rc = GES_CLI_EXIT_USAGE;
         goto out;
@@ -1459,7 +1464,7 @@ static int ges_cli_load_aksk_file(const char *path)
     }
     if (nlines < 2 || nlines > 3) {
         fprintf(stderr, GES_CLI_NAME ": the AK/SK file must hold 2 or 3 lines: "
-                "AK, SK and optionally a security token\n");
+                                     "AK, SK and optionally a security token\n");
         rc = GES_CLI_EXIT_USAGE;
         goto out;
     }
@@ -1542,7 +1547,8 @@ static int ges_cli_check_project_header(const char *v, int aksk)
     }
     if (n == 0 || n > GES_ID_MAX || i < n) {
         fprintf(stderr, GES_CLI_NAME ": --project-id-header wants 1..%d "
-                "printable ASCII bytes, no spaces\n", GES_ID_MAX);
+                                     "printable ASCII bytes, no spaces\n",
+                GES_ID_MAX);
         return GES_CLI_EXIT_USAGE;
     }
     return -1;
@@ -1583,10 +1589,10 @@ static int ges_cli_load_ca(const char *path, size_t *len)
 /* ------------------------------------------------------------------------- */
 /** What the progress lines on stderr have said so far. */
 typedef struct {
-    int tty;                 /* stderr is a terminal: one line, rewritten */
-    int line_open;           /* tty: a progress line is on the screen */
-    int printed;             /* not a tty: a line was printed; key is valid */
-    int have_last;           /* a poll read a status: ges_cli_last holds it */
+    int tty;       /* stderr is a terminal: one line, rewritten */
+    int line_open; /* tty: a progress line is on the screen */
+    int printed;   /* not a tty: a line was printed; key is valid */
+    int have_last; /* a poll read a status: ges_cli_last holds it */
     /* The key of the last line printed (not a tty): a new line is printed
      * only when the status and progress, or the error, differ from it. */
     ges_err_t key_err;
@@ -1596,9 +1602,9 @@ typedef struct {
     size_t key_len;
     char key_text[GES_STATUS_MAX + GES_CODE_MAX + 2];
     /* The progress hook: a poll that takes long says which phase it is in. */
-    int in_poll;             /* a poll is under way (not sleeping) */
-    uint32_t poll_start;     /* now_ms when it began */
-    int slow_phase;          /* phase last shown for this poll, -1 none */
+    int in_poll;         /* a poll is under way (not sleeping) */
+    uint32_t poll_start; /* now_ms when it began */
+    int slow_phase;      /* phase last shown for this poll, -1 none */
 } ges_cli_progress_t;
 
 /* A poll slower than this shows its phase on the progress line. */
@@ -1758,8 +1764,7 @@ static int ges_cli_interrupted(ges_err_t e)
 
 static const char *const ges_cli_phase_names[] = {
     "resolving", "connecting", "handshaking", "sending", "receiving", "sleeping",
-    "proxy"
-};
+    "proxy"};
 
 /** ges_client_config_t.on_progress with --wait: when a poll has taken more
  *  than GES_CLI_SLOW_POLL_MS, say which phase it is in (once per phase),
@@ -1836,7 +1841,8 @@ static int ges_cli_run_wait(const ges_cli_opts_t *o)
          * any poll read one, else whatever the last poll left. */
         print_status(stdout, pr->have_last ? &ges_cli_last : st, 1);
         fprintf(stderr, GES_CLI_NAME ": the job was not finished when the "
-                "wait's %lu ms were up\n", (unsigned long)o->wait_ms);
+                                     "wait's %lu ms were up\n",
+                (unsigned long)o->wait_ms);
         return GES_CLI_EXIT_TIMEOUT;
     }
     /* A final status, or the answer that ended the wait: as a single poll. */
@@ -1850,8 +1856,8 @@ static int ges_cli_run_wait(const ges_cli_opts_t *o)
 
 static int ges_cli_run_network(const ges_cli_opts_t *o)
 {
-    static const char *const id_names[3] = { "PROJECT_ID", "GRAPH_ID",
-                                             "JOB_ID" };
+    static const char *const id_names[3] = {"PROJECT_ID", "GRAPH_ID",
+                                            "JOB_ID"};
     ges_client_config_t cfg;
     ges_job_status_t *st = &ges_cli_status;
     const char *host = o->host;
@@ -1875,7 +1881,8 @@ static int ges_cli_run_network(const ges_cli_opts_t *o)
         if (env == NULL || *env == '\0') {
             return ges_cli_usage_error(
                 "no endpoint: use --endpoint URL, --region NAME or set "
-                "GES_ENDPOINT", NULL);
+                "GES_ENDPOINT",
+                NULL);
         }
         why = ges_cli_parse_endpoint(env, env_host, &port);
         if (why != NULL) {

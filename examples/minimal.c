@@ -19,15 +19,14 @@
 #include "ges_job.h"
 #include "ges_port_posix.h" /* on a board: port/lwip, port/lwip_raw or yours */
 
-static unsigned char io[2048];               /* the library's one I/O buffer */
-static unsigned char ca[1024 * 1024];        /* PEM bundle + its NUL */
-static char token[GES_TOKEN_MAX + 1];        /* a copy we can wipe */
-static ges_client_t client;                  /* large: not on the stack */
+static unsigned char io[2048];        /* the library's one I/O buffer */
+static unsigned char ca[1024 * 1024]; /* PEM bundle + its NUL */
+static char token[GES_TOKEN_MAX + 1]; /* a copy we can wipe */
+static ges_client_t client;           /* large: not on the stack */
 static ges_job_status_t st;
 
 static const char *const state_names[] = {
-    "unknown", "pending", "running", "success", "failed", "partiallyFailed"
-};
+    "unknown", "pending", "running", "success", "failed", "partiallyFailed"};
 
 /* Read a whole file into ca[] with a NUL after it (mbedTLS wants PEM
  * NUL-terminated); 0 when it is missing or does not fit (never cut). */
@@ -81,10 +80,10 @@ int main(int argc, char **argv)
     }
     memcpy(token, env, strlen(env) + 1);
 
-    ges_client_config_init(&cfg);       /* port 443, 15 s timeout */
+    ges_client_config_init(&cfg); /* port 443, 15 s timeout */
     cfg.host = argv[1];
     cfg.port = (uint16_t)port_n;
-    cfg.token = token;                  /* must outlive the client */
+    cfg.token = token; /* must outlive the client */
     cfg.ca_pem = ca;
     cfg.ca_pem_len = ca_len;
     cfg.platform = ges_port_posix();
@@ -94,7 +93,7 @@ int main(int argc, char **argv)
     e = ges_client_init(&client, &cfg);
     if (e == GES_OK) {
         e = ges_job_get_status(&client, argv[2], argv[3], argv[4], &st);
-        ges_client_free(&client);       /* closes; wipes io[] and the TLS state */
+        ges_client_free(&client); /* closes; wipes io[] and the TLS state */
     }
     wipe(token, sizeof token);
 

@@ -128,11 +128,11 @@
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
 #define MBEDTLS_ECP_DP_CURVE25519_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
-#define MBEDTLS_ECP_WINDOW_SIZE 2        /* RAM over speed */
-#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0  /* no precomputed tables (flash) */
+#define MBEDTLS_ECP_WINDOW_SIZE 2       /* RAM over speed */
+#define MBEDTLS_ECP_FIXED_POINT_OPTIM 0 /* no precomputed tables (flash) */
 #define MBEDTLS_RSA_C
 #define MBEDTLS_PKCS1_V15
-#define MBEDTLS_MPI_MAX_SIZE 512         /* RSA up to 4096 bits */
+#define MBEDTLS_MPI_MAX_SIZE 512 /* RSA up to 4096 bits */
 #define MBEDTLS_MPI_WINDOW_SIZE 2
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C
@@ -157,10 +157,10 @@
 #define MBEDTLS_SSL_SESSION_TICKETS
 /* Not kept after the handshake: a resumed session remembers a digest. */
 /* (MBEDTLS_SSL_KEEP_PEER_CERTIFICATE off) */
-#define MBEDTLS_SSL_CIPHERSUITES                             \
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,         \
-        MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,       \
-        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,     \
+#define MBEDTLS_SSL_CIPHERSUITES                         \
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,     \
+        MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,   \
+        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, \
         MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
 
 #ifndef MBEDTLS_SSL_IN_CONTENT_LEN
@@ -181,7 +181,7 @@
 #else
 /* mbedTLS 2.28: the maximum record size is a separate option whose IN/OUT
  * parts default to it; the configuration must run check_config.h. */
-#define MBEDTLS_SSL_MAX_CONTENT_LEN                                        \
+#define MBEDTLS_SSL_MAX_CONTENT_LEN                                                        \
     (MBEDTLS_SSL_IN_CONTENT_LEN > MBEDTLS_SSL_OUT_CONTENT_LEN ? MBEDTLS_SSL_IN_CONTENT_LEN \
                                                               : MBEDTLS_SSL_OUT_CONTENT_LEN)
 #include "mbedtls/check_config.h"

@@ -17,13 +17,13 @@
 static int harness_passed, harness_failed, harness_cur_failed;
 static const char *harness_cur_name = "";
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            harness_cur_failed = 1;                                          \
-            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__,       \
-                    __LINE__, harness_cur_name, #cond);                      \
-        }                                                                    \
+#define CHECK(cond)                                                    \
+    do {                                                               \
+        if (!(cond)) {                                                 \
+            harness_cur_failed = 1;                                    \
+            fprintf(stderr, "%s:%d: %s: CHECK(%s) failed\n", __FILE__, \
+                    __LINE__, harness_cur_name, #cond);                \
+        }                                                              \
     } while (0)
 
 #define CHECK_EQ(a, b)                                                       \
@@ -36,27 +36,27 @@ static const char *harness_cur_name = "";
         }                                                                    \
     } while (0)
 
-#define CHECK_STR(a, b)                                                      \
-    do {                                                                     \
-        const char *ha_ = (a), *hb_ = (b);                                   \
-        if (strcmp(ha_, hb_) != 0) {                                         \
-            harness_cur_failed = 1;                                          \
-            fprintf(stderr, "%s:%d: %s: %s is \"%s\", expected \"%s\"\n",    \
-                    __FILE__, __LINE__, harness_cur_name, #a, ha_, hb_);     \
-        }                                                                    \
+#define CHECK_STR(a, b)                                                   \
+    do {                                                                  \
+        const char *ha_ = (a), *hb_ = (b);                                \
+        if (strcmp(ha_, hb_) != 0) {                                      \
+            harness_cur_failed = 1;                                       \
+            fprintf(stderr, "%s:%d: %s: %s is \"%s\", expected \"%s\"\n", \
+                    __FILE__, __LINE__, harness_cur_name, #a, ha_, hb_);  \
+        }                                                                 \
     } while (0)
 
-#define RUN(fn)                                                              \
-    do {                                                                     \
-        harness_cur_name = #fn;                                              \
-        harness_cur_failed = 0;                                              \
-        fn();                                                                \
-        if (harness_cur_failed) {                                            \
-            harness_failed++;                                                \
-            fprintf(stderr, "FAIL %s\n", #fn);                               \
-        } else {                                                             \
-            harness_passed++;                                                \
-        }                                                                    \
+#define RUN(fn)                                \
+    do {                                       \
+        harness_cur_name = #fn;                \
+        harness_cur_failed = 0;                \
+        fn();                                  \
+        if (harness_cur_failed) {              \
+            harness_failed++;                  \
+            fprintf(stderr, "FAIL %s\n", #fn); \
+        } else {                               \
+            harness_passed++;                  \
+        }                                      \
     } while (0)
 
 static int harness_done(void)

@@ -76,7 +76,7 @@ static int parse_args(ges_cli_opts_t *o, long *out_bytes, const char *a0, ...)
     va_list ap;
     const char *a;
 
-    argv[argc++] = (char *)(uintptr_t)"ges_job_status";
+    argv[argc++] = (char *)(uintptr_t) "ges_job_status";
     va_start(ap, a0);
     for (a = a0; a != NULL && argc < 15; a = va_arg(ap, const char *)) {
         argv[argc++] = (char *)(uintptr_t)a;
@@ -102,8 +102,7 @@ static const char *const ms_refused[] = {
     "4294967302", "4294969296", "8589934597", "12884901893", "21474836470",
     "21474836479", "42949673010", "42949672961", "99999999999",
     "18446744073709551621", "18446744073709551616",
-    "99999999999999999999999999999999999999999"
-};
+    "99999999999999999999999999999999999999999"};
 
 static void test_parse_ms_refuses_overflow(void)
 {
@@ -126,11 +125,17 @@ static void test_parse_ms_accepts_range(void)
         const char *s;
         uint32_t v;
     } ok[] = {
-        { "1", 1u }, { "5", 5u }, { "15000", 15000u },
-        { "1800000", 1800000u }, { "214748364", 214748364u },
-        { "2147483639", 2147483639u }, { "2147483640", 2147483640u },
-        { "2147483646", 2147483646u }, { "2147483647", 2147483647u },
-        { "0002147483647", 2147483647u }, { "00000000000000000000001", 1u },
+        {"1", 1u},
+        {"5", 5u},
+        {"15000", 15000u},
+        {"1800000", 1800000u},
+        {"214748364", 214748364u},
+        {"2147483639", 2147483639u},
+        {"2147483640", 2147483640u},
+        {"2147483646", 2147483646u},
+        {"2147483647", 2147483647u},
+        {"0002147483647", 2147483647u},
+        {"00000000000000000000001", 1u},
     };
     size_t i;
     for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -144,8 +149,8 @@ static void test_parse_ms_accepts_range(void)
  *  on stdout for each refused value, the value itself at the limit. */
 static void test_args_ms_options(void)
 {
-    static const char *const bad[] = { "4294967301", "4294967297",
-                                       "2147483648", "0", "8589934597" };
+    static const char *const bad[] = {"4294967301", "4294967297",
+                                      "2147483648", "0", "8589934597"};
     char wait_opt[40];
     ges_cli_opts_t o;
     long out = 0;
@@ -156,18 +161,21 @@ static void test_args_ms_options(void)
         CHECK_EQ(parse_args(&o, &out, wait_opt, "p", "g", "j", NULL), 2);
         CHECK_EQ(out, 0);
         CHECK_EQ(parse_args(&o, &out, "--timeout-ms", bad[i], "p", "g", "j",
-                            NULL), 2);
+                            NULL),
+                 2);
         CHECK_EQ(out, 0);
         (void)snprintf(wait_opt, sizeof wait_opt, "--timeout-ms=%s", bad[i]);
         CHECK_EQ(parse_args(&o, &out, wait_opt, "p", "g", "j", NULL), 2);
         CHECK_EQ(out, 0);
         CHECK_EQ(parse_args(&o, &out, "--wait", "--interval-ms", bad[i], "p",
-                            "g", "j", NULL), 2);
+                            "g", "j", NULL),
+                 2);
         CHECK_EQ(out, 0);
     }
     CHECK_EQ(parse_args(&o, &out, "--wait=2147483647", "--interval-ms",
                         "2147483647", "--timeout-ms", "2147483647", "p", "g",
-                        "j", NULL), -1);
+                        "j", NULL),
+             -1);
     CHECK_EQ(o.wait_ms, 2147483647u);
     CHECK_EQ(o.interval_ms, 2147483647u);
     CHECK_EQ(o.timeout_ms, 2147483647u);
@@ -185,8 +193,7 @@ static void test_endpoint_ports(void)
         "https://h:0", "https://h:65536", "https://h:99999", "https://h:100000",
         "https://h:4294967297", "https://h:4294967739", "https://h:",
         "https://h:-1", "https://h:+443", "https://[::1]:65536",
-        "https://[::1]:4294967297", "https://h:18446744073709551617"
-    };
+        "https://[::1]:4294967297", "https://h:18446744073709551617"};
     char host[GES_HOST_MAX + 1];
     uint16_t port = 7;
     size_t i;
@@ -330,7 +337,7 @@ static long report(ges_err_t e, const ges_client_t *c)
  * (MBEDTLS_ERROR_C; Debian's libmbedtls does), on one stderr line. */
 static void test_report_mbedtls_text(void)
 {
-    static ges_client_t c; /* zeroed: only the two fields below are read */
+    static ges_client_t c;                           /* zeroed: only the two fields below are read */
     c.tls_err = MBEDTLS_ERR_X509_CERT_VERIFY_FAILED; /* -0x2700 */
     c.cert_flags = MBEDTLS_X509_BADCERT_CN_MISMATCH;
     CHECK_EQ(report(GES_ERR_TLS_CERT, &c), 0);
@@ -377,9 +384,9 @@ static void test_noproxy_match(void)
         {"example.com", "evil-example.com", 0}, /* a dot boundary only */
         {"example.com", "example.com.evil", 0},
         {"example.com", "xample.com", 0},
-        {".example.com", "example.com", 1},     /* a leading dot allowed */
+        {".example.com", "example.com", 1}, /* a leading dot allowed */
         {".example.com", "a.example.com", 1},
-        {"EXAMPLE.Com", "a.example.COM", 1},    /* case-insensitive */
+        {"EXAMPLE.Com", "a.example.COM", 1}, /* case-insensitive */
         {"*", "anything.at.all", 1},
         {"a.test, example.com ,b.test", "x.example.com", 1},
         {"a.test,,b.test", "example.com", 0},
@@ -425,9 +432,19 @@ static void test_proxy_url(void)
         {"http://u:p%C3%A4@h", "h", 1080, 1, "u", "p\xc3\xa4"},
     };
     static const char *const bad[] = {
-        "https://proxy.example", "socks5://proxy.example", "proxy.example:3128",
-        "http://", "http://h:0", "http://h:65536", "http://h/path", "http://u%3Ax:p@h",
-        "http://u:%zz@h", "http://u:%0a@h", "http://u:p%@h", "http://[::1", "http://h h",
+        "https://proxy.example",
+        "socks5://proxy.example",
+        "proxy.example:3128",
+        "http://",
+        "http://h:0",
+        "http://h:65536",
+        "http://h/path",
+        "http://u%3Ax:p@h",
+        "http://u:%zz@h",
+        "http://u:%0a@h",
+        "http://u:p%@h",
+        "http://[::1",
+        "http://h h",
         "ftp://h",
     };
     size_t i;

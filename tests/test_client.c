@@ -155,7 +155,7 @@ static ges_err_t tc_get(ges_client_t *c, const char *job, ges_job_status_t *st)
 
 /* A port that forwards to the POSIX port and counts connects. */
 typedef struct {
-    ges_port_t port;        /* what the client is given; ctx = this struct */
+    ges_port_t port; /* what the client is given; ctx = this struct */
     const ges_port_t *inner;
     int connects;
 } tc_counting_port_t;
@@ -234,7 +234,8 @@ static void test_keepalive_20_polls(void)
     int i, ok = 0;
     tc_counting_port_init(&cp);
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
-                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     for (i = 0; i < 20; i++) {
         ges_err_t e = tc_get(&tc_client, "job-running", &tc_st);
         if (e == GES_OK && tc_st.http_status == 200 &&
@@ -258,7 +259,8 @@ static void test_reconnect_5_polls(void)
     int i, ok = 0;
     tc_counting_port_init(&cp);
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
-                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     for (i = 0; i < 5; i++) {
         ges_err_t e = tc_get(&tc_client, "job-keepalive-off", &tc_st);
         if (e == GES_OK && tc_st.job_state == GES_JOB_SUCCESS) {
@@ -291,7 +293,8 @@ static void test_desync_never(void)
             struct timespec ts = {0, 400 * 1000 * 1000};
             tc_counting_port_init(&cp);
             CHECK_EQ(tc_open(&tc_client, k ? small_io : tc_io, k ? sizeof small_io : sizeof tc_io,
-                             &cp.port, tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                             &cp.port, tc_port, tc_token, TC_TIMEOUT_MS, 0),
+                     GES_OK);
             e1 = tc_get(&tc_client, jobs[i], &tc_st);
             if (i != 5) {
                 CHECK_EQ(e1, GES_OK);
@@ -368,7 +371,8 @@ static void test_wait_20_polls(void)
     ges_wait_config_t wc;
     tc_counting_port_init(&cp);
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
-                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     ges_wait_config_init(&wc);
     wc.deadline_ms = 20000;
     wc.interval_ms = 20;
@@ -388,7 +392,8 @@ static void test_wait_20_polls(void)
 static void test_success_fields(void)
 {
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
-                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
     CHECK_EQ(tc_st.http_status, 200);
     CHECK_STR(tc_st.job_id, "ff80808167f09aaa0167f19b35ec0305");
@@ -403,7 +408,8 @@ static void test_success_fields(void)
 static void test_unknown_job(void)
 {
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
-                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-does-not-exist", &tc_st),
              GES_ERR_SERVICE);
     CHECK_EQ(tc_st.http_status, 400);
@@ -417,7 +423,8 @@ static void test_wrong_token(void)
 {
     CHECK_EQ(tc_open(&tc_client2, tc_io, sizeof tc_io, ges_port_posix(),
                      tc_port, "wrong-token-for-test_client", TC_TIMEOUT_MS,
-                     0), GES_OK);
+                     0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client2, "job-success", &tc_st), GES_ERR_SERVICE);
     CHECK_EQ(tc_st.http_status, 401);
     CHECK_STR(tc_st.error_code, "APIG.0301");
@@ -427,10 +434,10 @@ static void test_wrong_token(void)
 static void test_expired_cert(void)
 {
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
-                     tc_expired_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_expired_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_ERR_TLS_CERT);
-    CHECK((ges_client_cert_flags(&tc_client) & MBEDTLS_X509_BADCERT_EXPIRED)
-          != 0);
+    CHECK((ges_client_cert_flags(&tc_client) & MBEDTLS_X509_BADCERT_EXPIRED) != 0);
     CHECK_EQ(tc_st.http_status, 0);
     ges_client_free(&tc_client);
 }
@@ -438,7 +445,8 @@ static void test_expired_cert(void)
 static void test_wrong_name(void)
 {
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
-                     tc_wrongname_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_wrongname_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_ERR_TLS_CERT);
     CHECK((ges_client_cert_flags(&tc_client) &
            MBEDTLS_X509_BADCERT_CN_MISMATCH) != 0);
@@ -451,7 +459,8 @@ static void test_deadline(void)
     ges_err_t e;
     long ms;
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
-                     tc_port, tc_token, 1500, 0), GES_OK);
+                     tc_port, tc_token, 1500, 0),
+             GES_OK);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     e = tc_get(&tc_client, "job-trickle", &tc_st);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -473,7 +482,8 @@ static void test_time_floor(void)
     no_clock.wall_clock = NULL;
 
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &no_clock,
-                     tc_expired_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_expired_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
     CHECK_EQ(ges_client_cert_flags(&tc_client), 0);
     ges_client_free(&tc_client);
@@ -482,12 +492,12 @@ static void test_time_floor(void)
                      tc_expired_port, tc_token, TC_TIMEOUT_MS, TC_FLOOR_2023),
              GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_ERR_TLS_CERT);
-    CHECK((ges_client_cert_flags(&tc_client) & MBEDTLS_X509_BADCERT_EXPIRED)
-          != 0);
+    CHECK((ges_client_cert_flags(&tc_client) & MBEDTLS_X509_BADCERT_EXPIRED) != 0);
     ges_client_free(&tc_client);
 
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &no_clock, tc_port,
-                     tc_token, TC_TIMEOUT_MS, TC_FLOOR_2023), GES_OK);
+                     tc_token, TC_TIMEOUT_MS, TC_FLOOR_2023),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
     ges_client_free(&tc_client);
 }
@@ -547,7 +557,8 @@ static void test_secrets_wiped(void)
     int code;
     memset(tc_io, 0, sizeof tc_io);
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
-                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-does-not-exist", &tc_st),
              GES_ERR_SERVICE);
@@ -574,7 +585,8 @@ static void test_reconnect_after_server_close(void)
     tc_counting_port_t cp;
     tc_counting_port_init(&cp);
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
-                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-keepalive-off", &tc_st), GES_OK);
     CHECK_EQ(tc_st.job_state, GES_JOB_SUCCESS);
@@ -589,20 +601,24 @@ static void test_invalid_args(void)
     static char long_id[GES_ID_MAX + 2];
     static unsigned char small_io[GES_IO_BUF_MIN];
     tc_counting_port_t cp;
-    const char *bad[] = { "", ".", ".." };
+    const char *bad[] = {"", ".", ".."};
     size_t i;
 
     memset(long_id, 'a', GES_ID_MAX + 1);
     long_id[GES_ID_MAX + 1] = '\0';
     tc_counting_port_init(&cp);
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, &cp.port, tc_port,
-                     tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(ges_job_get_status(&tc_client, TC_PROJECT, TC_GRAPH, NULL,
-                                &tc_st), GES_ERR_INVALID_ARG);
+                                &tc_st),
+             GES_ERR_INVALID_ARG);
     CHECK_EQ(ges_job_get_status(&tc_client, NULL, TC_GRAPH, "job-success",
-                                &tc_st), GES_ERR_INVALID_ARG);
+                                &tc_st),
+             GES_ERR_INVALID_ARG);
     CHECK_EQ(ges_job_get_status(&tc_client, TC_PROJECT, NULL, "job-success",
-                                &tc_st), GES_ERR_INVALID_ARG);
+                                &tc_st),
+             GES_ERR_INVALID_ARG);
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_EQ(tc_get(&tc_client, bad[i], &tc_st), GES_ERR_INVALID_ARG);
         CHECK_EQ(ges_job_get_status(&tc_client, bad[i], TC_GRAPH,
@@ -614,7 +630,8 @@ static void test_invalid_args(void)
     }
     CHECK_EQ(tc_get(&tc_client, long_id, &tc_st), GES_ERR_INVALID_ARG);
     CHECK_EQ(ges_job_get_status(&tc_client, long_id, TC_GRAPH, "job-success",
-                                &tc_st), GES_ERR_INVALID_ARG);
+                                &tc_st),
+             GES_ERR_INVALID_ARG);
     CHECK_EQ(cp.connects, 0); /* refused before anything was sent */
     /* An ID of exactly GES_ID_MAX bytes is allowed (unknown job: 400). */
     long_id[GES_ID_MAX] = '\0';
@@ -628,7 +645,8 @@ static void test_invalid_args(void)
              GES_ERR_INVALID_ARG);
     ges_client_free(&tc_client); /* safe after a failed init */
     CHECK_EQ(tc_open(&tc_client, tc_io, sizeof tc_io, ges_port_posix(),
-                     tc_port, "", TC_TIMEOUT_MS, 0), GES_ERR_INVALID_ARG);
+                     tc_port, "", TC_TIMEOUT_MS, 0),
+             GES_ERR_INVALID_ARG);
     ges_client_free(&tc_client);
     CHECK_EQ(tc_open(&tc_client, tc_io, GES_IO_BUF_MIN - 1, ges_port_posix(),
                      tc_port, tc_token, TC_TIMEOUT_MS, 0),
@@ -637,7 +655,8 @@ static void test_invalid_args(void)
 
     /* The smallest buffer accepted still gets the right answer. */
     CHECK_EQ(tc_open(&tc_client, small_io, sizeof small_io, ges_port_posix(),
-                     tc_port, tc_token, TC_TIMEOUT_MS, 0), GES_OK);
+                     tc_port, tc_token, TC_TIMEOUT_MS, 0),
+             GES_OK);
     CHECK_EQ(tc_get(&tc_client, "job-success", &tc_st), GES_OK);
     CHECK_STR(tc_st.job_id, "ff80808167f09aaa0167f19b35ec0305");
     CHECK_EQ(tc_st.sets[GES_SET_SCHEMA].count, 1);
@@ -698,10 +717,10 @@ static void tc_on_progress(void *ctx, ges_phase_t phase, uint32_t left)
 
 typedef struct {
     ges_client_t *c;
-    int phase;              /* cancel once the hook is in this phase ... */
-    long settle_ms;         /* ... and has been for this long */
-    int in_phase;           /* the hook was still in it when cancelling */
-    struct timespec at;     /* when ges_client_cancel() was called */
+    int phase;          /* cancel once the hook is in this phase ... */
+    long settle_ms;     /* ... and has been for this long */
+    int in_phase;       /* the hook was still in it when cancelling */
+    struct timespec at; /* when ges_client_cancel() was called */
 } tc_cancel_t;
 
 static void tc_sleep_ms(long ms)
@@ -874,7 +893,8 @@ static void test_cancel_bench(void)
         test_cancel_timed_connect_and_handshake();
     }
     printf("cancel latency: worst %ld ms over %d cancels in each of receiving, sleeping, "
-           "handshaking, connecting (GES_WAIT_SLICE_MS %d)\n", tc_worst_ms, 20,
+           "handshaking, connecting (GES_WAIT_SLICE_MS %d)\n",
+           tc_worst_ms, 20,
            GES_WAIT_SLICE_MS);
     CHECK(tc_worst_ms <= 100);
 }

@@ -56,7 +56,7 @@
  *     NULL arguments.
  */
 #define _POSIX_C_SOURCE 200809L /* inet_pton, the oracle of test_ip_parse */
-#include "assert_on.h" /* GES_ASSERT is assert() */
+#include "assert_on.h"          /* GES_ASSERT is assert() */
 #include "../ges_job.c"
 #include "harness.h"
 
@@ -93,13 +93,13 @@ static const char HTML_502[] =
 /* ========================================================================= */
 static unsigned char cap_buf[65536]; /* what the sink received */
 static size_t cap_len;
-static unsigned long cap_calls;      /* sink calls, failed one included */
-static unsigned long cap_fail_at;    /* 1-based call that fails, 0: none */
+static unsigned long cap_calls;   /* sink calls, failed one included */
+static unsigned long cap_fail_at; /* 1-based call that fails, 0: none */
 static ges_err_t cap_fail_err;
-static unsigned long cap_short;      /* calls with fewer bytes than cap_full */
-static size_t cap_full;              /* the writer's buffer size */
-static size_t cap_last;              /* bytes of the last call */
-static int cap_bad;                  /* empty call, wrong ctx, overflow */
+static unsigned long cap_short; /* calls with fewer bytes than cap_full */
+static size_t cap_full;         /* the writer's buffer size */
+static size_t cap_last;         /* bytes of the last call */
+static int cap_bad;             /* empty call, wrong ctx, overflow */
 static int cap_ctx_marker;
 
 static void cap_reset(size_t full, unsigned long fail_at, ges_err_t err)
@@ -173,8 +173,7 @@ static void test_request_port_443(void)
     static const char exp[] =
         "GET /v1.0/0123456789abcdef0123456789abcdef/graphs/demo_graph/jobs/"
         "ff80808167f09aaa0167f19b35ec0305/status HTTP/1.1\r\n"
-        "Host: ges.cn-north-4.myhuaweicloud.com\r\n"
-        UA
+        "Host: ges.cn-north-4.myhuaweicloud.com\r\n" UA
         "Accept: application/json\r\nAccept-Encoding: identity\r\n"
         "X-Auth-Token: MIIExampleToken-_.+/=\r\n"
         "\r\n";
@@ -194,8 +193,7 @@ static void test_request_v2_path(void)
     static const char exp[] =
         "GET /v2/0123456789abcdef0123456789abcdef/graphs/demo_graph/jobs/"
         "ff80808167f09aaa0167f19b35ec0305/status HTTP/1.1\r\n"
-        "Host: ges.cn-north-4.myhuaweicloud.com\r\n"
-        UA
+        "Host: ges.cn-north-4.myhuaweicloud.com\r\n" UA
         "Accept: application/json\r\nAccept-Encoding: identity\r\n"
         "X-Auth-Token: T\r\n"
         "\r\n";
@@ -216,14 +214,17 @@ static void test_request_other_ports(void)
         unsigned port;
         const char *host_line;
     } t[] = {
-        {8443, "Host: h:8443\r\n"}, {80, "Host: h:80\r\n"}, {1, "Host: h:1\r\n"},
-        {65535, "Host: h:65535\r\n"}, {444, "Host: h:444\r\n"}, {10443, "Host: h:10443\r\n"},
+        {8443, "Host: h:8443\r\n"},
+        {80, "Host: h:80\r\n"},
+        {1, "Host: h:1\r\n"},
+        {65535, "Host: h:65535\r\n"},
+        {444, "Host: h:444\r\n"},
+        {10443, "Host: h:10443\r\n"},
     };
     size_t i;
     for (i = 0; i < sizeof t / sizeof t[0]; i++) {
         char exp[512];
-        int n = sprintf(exp, "GET /v1.0/p/graphs/g/jobs/j/status HTTP/1.1\r\n%s" UA
-                             "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n",
+        int n = sprintf(exp, "GET /v1.0/p/graphs/g/jobs/j/status HTTP/1.1\r\n%s" UA "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n",
                         t[i].host_line);
         cap_reset(sizeof wr_buf, 0, GES_OK);
         CHECK_EQ(write_req(sizeof wr_buf, "h", t[i].port, "t", "p", "g", "j"), GES_OK);
@@ -279,8 +280,7 @@ static void test_request_percent_encoding(void)
     for (i = 1; i < 256; i++) all[i - 1] = (char)i;
     all[255] = '\0';
     oracle_enc(enc, all);
-    n = sprintf(exp_all, "GET /v1.0/p/graphs/%s/jobs/j/status HTTP/1.1\r\nHost: h\r\n" UA
-                         "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n",
+    n = sprintf(exp_all, "GET /v1.0/p/graphs/%s/jobs/j/status HTTP/1.1\r\nHost: h\r\n" UA "Accept: application/json\r\nAccept-Encoding: identity\r\nX-Auth-Token: t\r\n\r\n",
                 enc);
     cap_reset(7, 0, GES_OK);
     CHECK_EQ(write_req(7, "h", 443, "t", "p", all, "j"), GES_OK);
@@ -409,8 +409,10 @@ static void test_token_ok(void)
     CHECK(!ges__token_ok(" abcd"));
     CHECK(!ges__token_ok("abcd "));
     CHECK(!ges__token_ok("ab\tcd"));
-    CHECK(!ges__token_ok("ab\x7F" "cd"));
-    CHECK(!ges__token_ok("ab\x80" "cd"));
+    CHECK(!ges__token_ok("ab\x7F"
+                         "cd"));
+    CHECK(!ges__token_ok("ab\x80"
+                         "cd"));
     CHECK(!ges__token_ok("ab\xC3\xA9"));
     CHECK(!ges__token_ok("\x01"));
     CHECK(!ges__token_ok("\xFF"));
@@ -448,7 +450,8 @@ static void test_host_ok(void)
     CHECK(!host_ok("h#x"));
     CHECK(!host_ok("h%41"));
     CHECK(!host_ok("h\t"));
-    CHECK(!host_ok("b\xC3\xBC" "cher.de"));
+    CHECK(!host_ok("b\xC3\xBC"
+                   "cher.de"));
     /* addresses: IPv4 exactly, IPv6 bare or in brackets (kept bare) */
     CHECK(host_ok("::1") && ges__host_norm("::1", out) && strcmp(out, "::1") == 0);
     CHECK(ges__host_norm("[::1]", out) && strcmp(out, "::1") == 0);
@@ -457,14 +460,14 @@ static void test_host_ok(void)
     CHECK(!host_ok("[::1"));
     CHECK(!host_ok("::1]"));
     CHECK(!host_ok("[]"));
-    CHECK(!host_ok("[127.0.0.1]"));   /* brackets are for IPv6 */
+    CHECK(!host_ok("[127.0.0.1]")); /* brackets are for IPv6 */
     CHECK(!host_ok("[localhost]"));
-    CHECK(!host_ok("fe80::1%eth0"));  /* no zone */
+    CHECK(!host_ok("fe80::1%eth0")); /* no zone */
     CHECK(!host_ok("::g"));
     CHECK(!host_ok("1:2"));
     CHECK(!host_ok("[::1]:443"));
-    CHECK(!host_ok("h::1"));          /* a name with a colon is neither */
-    CHECK(!host_ok("010.0.0.1"));     /* digits and dots must be a quad */
+    CHECK(!host_ok("h::1"));      /* a name with a colon is neither */
+    CHECK(!host_ok("010.0.0.1")); /* digits and dots must be a quad */
     CHECK(!host_ok("1.2.3"));
     CHECK(!host_ok("256.1.1.1"));
     CHECK(!host_ok("1.2.3.4."));
@@ -496,7 +499,8 @@ static void ip_agree(const char *s)
     unsigned n = ges__ip_parse(s, mine);
     int v4 = inet_pton(AF_INET, s, want) == 1;
     int v6 = !v4 && strchr(s, ':') != NULL && inet_pton(AF_INET6, s, want) == 1;
-    unsigned expect = v4 ? 4u : v6 ? 16u : 0u;
+    unsigned expect = v4 ? 4u : v6 ? 16u
+                                   : 0u;
     if (n != expect || (n && memcmp(mine, want, n) != 0)) {
         fprintf(stderr, "  ip_parse(\"%s\") = %u, inet_pton says %u\n", s, n, expect);
         CHECK(0);
@@ -506,14 +510,50 @@ static void ip_agree(const char *s)
 static void test_ip_parse(void)
 {
     static const char *const cases[] = {
-        "0.0.0.0", "255.255.255.255", "192.0.2.1", "1.2.3.4", "01.2.3.4", "1.2.3.04",
-        "1.2.3", "1.2.3.4.5", "256.0.0.1", "1..2.3", ".1.2.3", "1.2.3.", "1.2.3.4 ",
-        "::", "::1", "1::", "1::2", "::ffff:1.2.3.4", "::1.2.3.4", "1:2:3:4:5:6:7:8",
-        "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "1::2:3:4:5:6:7",
-        "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:",
-        ":::", "1:::2", "1::2::3", "12345::", "abcd:ef01:2345:6789:ABCD:EF01:2345:6789",
-        "::ffff:1.2.3", "::ffff:1.2.3.4.5", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3.4:5",
-        "2001:db8::42", "fe80::", "0:0:0:0:0:0:0:0", "::0:0", "1.2.3.4::", ":", "",
+        "0.0.0.0",
+        "255.255.255.255",
+        "192.0.2.1",
+        "1.2.3.4",
+        "01.2.3.4",
+        "1.2.3.04",
+        "1.2.3",
+        "1.2.3.4.5",
+        "256.0.0.1",
+        "1..2.3",
+        ".1.2.3",
+        "1.2.3.",
+        "1.2.3.4 ",
+        "::",
+        "::1",
+        "1::",
+        "1::2",
+        "::ffff:1.2.3.4",
+        "::1.2.3.4",
+        "1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7::",
+        "::2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:1.2.3.4",
+        "1::2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7",
+        ":1:2:3:4:5:6:7",
+        "1:2:3:4:5:6:7:",
+        ":::",
+        "1:::2",
+        "1::2::3",
+        "12345::",
+        "abcd:ef01:2345:6789:ABCD:EF01:2345:6789",
+        "::ffff:1.2.3",
+        "::ffff:1.2.3.4.5",
+        "1:2:3:4:5:6:7:1.2.3.4",
+        "::1.2.3.4:5",
+        "2001:db8::42",
+        "fe80::",
+        "0:0:0:0:0:0:0:0",
+        "::0:0",
+        "1.2.3.4::",
+        ":",
+        "",
     };
     size_t i;
     uint32_t x = 12345;
@@ -538,7 +578,11 @@ static void test_ip_parse(void)
 
 static void test_host_header_value(void)
 {
-    static const struct { const char *host; unsigned port; const char *want; } v[] = {
+    static const struct {
+        const char *host;
+        unsigned port;
+        const char *want;
+    } v[] = {
         {"h", 443, "h"},
         {"h", 8443, "h:8443"},
         {"127.0.0.1", 8443, "127.0.0.1:8443"},
@@ -645,16 +689,16 @@ static const char *outcome_diff(const outcome_t *a, const outcome_t *b)
 
 typedef struct {
     const char *name;
-    ges_err_t err;      /* expected code */
-    int status;         /* expected h.status and out->http_status */
-    int close;          /* expected h.close, -1 to skip */
-    long retry;         /* expected h.retry_after, -1 to skip */
-    int done;           /* 1: the framing ends the answer, at the input's end */
-    const char *body;   /* non-NULL: out == ges_job_parse(body) + http_status;
+    ges_err_t err;    /* expected code */
+    int status;       /* expected h.status and out->http_status */
+    int close;        /* expected h.close, -1 to skip */
+    long retry;       /* expected h.retry_after, -1 to skip */
+    int done;         /* 1: the framing ends the answer, at the input's end */
+    const char *body; /* non-NULL: out == ges_job_parse(body) + http_status;
                            NULL: out == ges_job_status_init() + http_status */
 } expect_t;
 
-static outcome_t last;  /* the whole-input outcome of the last check_http */
+static outcome_t last; /* the whole-input outcome of the last check_http */
 static outcome_t other;
 static char junk_buf[(1 << 17) + 64];
 
@@ -788,7 +832,14 @@ static void r_cl_body(const char *head, const char *body)
     r_s(body);
 }
 
-enum { CH_LOWER, CH_UPPER, CH_EXT, CH_ZEROS, CH_BWS_EXT, CH_EXT_NOVAL };
+enum {
+    CH_LOWER,
+    CH_UPPER,
+    CH_EXT,
+    CH_ZEROS,
+    CH_BWS_EXT,
+    CH_EXT_NOVAL
+};
 
 /* One chunk: size line in the given style, data, CRLF. */
 static void r_chunk(const char *data, size_t n, int style)
@@ -915,7 +966,10 @@ static void test_resp_content_length(void)
  * a day capped; the last of several counts. */
 static void check_retry_after(expect_t *x)
 {
-    static const struct { const char *name, *head; long retry; } cases[] = {
+    static const struct {
+        const char *name, *head;
+        long retry;
+    } cases[] = {
         {"Retry-After: 3", "Retry-After: 3\r\n", 3},
         {"Retry-After as a date, and no Date to measure it from",
          "retry-after: Fri, 31 Dec 1999 23:59:59 GMT\r\n", 0},
@@ -932,7 +986,8 @@ static void check_retry_after(expect_t *x)
          "Retry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\n", 86400},
         {"Retry-After: seconds after a date: the last one counts",
          "Retry-After: Sun, 31 Dec 2034 23:59:59 GMT\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
-         "Retry-After: 7\r\n", 7},
+         "Retry-After: 7\r\n",
+         7},
     };
     char head[256];
     size_t i;
@@ -2013,16 +2068,61 @@ static void test_parse_response(void)
 
 static int no_io_calls;
 static int no_connect(void *x, const char *h, uint16_t p, uint32_t t, ges_sock_t *s)
-{ (void)x; (void)h; (void)p; (void)t; (void)s; no_io_calls++; return GES_PORT_ERROR; }
+{
+    (void)x;
+    (void)h;
+    (void)p;
+    (void)t;
+    (void)s;
+    no_io_calls++;
+    return GES_PORT_ERROR;
+}
 static int no_send(void *x, ges_sock_t s, const unsigned char *b, size_t n, uint32_t t)
-{ (void)x; (void)s; (void)b; (void)n; (void)t; no_io_calls++; return GES_PORT_ERROR; }
+{
+    (void)x;
+    (void)s;
+    (void)b;
+    (void)n;
+    (void)t;
+    no_io_calls++;
+    return GES_PORT_ERROR;
+}
 static int no_recv(void *x, ges_sock_t s, unsigned char *b, size_t n, uint32_t t)
-{ (void)x; (void)s; (void)b; (void)n; (void)t; no_io_calls++; return GES_PORT_ERROR; }
-static void no_close(void *x, ges_sock_t s) { (void)x; (void)s; no_io_calls++; }
-static uint32_t no_now(void *x) { (void)x; no_io_calls++; return 0; }
-static void no_sleep(void *x, uint32_t ms) { (void)x; (void)ms; no_io_calls++; }
+{
+    (void)x;
+    (void)s;
+    (void)b;
+    (void)n;
+    (void)t;
+    no_io_calls++;
+    return GES_PORT_ERROR;
+}
+static void no_close(void *x, ges_sock_t s)
+{
+    (void)x;
+    (void)s;
+    no_io_calls++;
+}
+static uint32_t no_now(void *x)
+{
+    (void)x;
+    no_io_calls++;
+    return 0;
+}
+static void no_sleep(void *x, uint32_t ms)
+{
+    (void)x;
+    (void)ms;
+    no_io_calls++;
+}
 static int no_entropy(void *x, unsigned char *b, size_t n)
-{ (void)x; (void)b; (void)n; no_io_calls++; return -1; }
+{
+    (void)x;
+    (void)b;
+    (void)n;
+    no_io_calls++;
+    return -1;
+}
 
 /* Client set-up refusals that happen before any I/O: credentials that could
  * break a header, both kinds of credentials at once, and a CA mbedTLS cannot
@@ -2126,8 +2226,18 @@ static void test_client_api_refusals(void)
         if (i == 6) cfg.timeout_ms = 0x80000000u;
         if (i == 7) cfg.api_version = (ges_api_t)7;
         if (i == 8) cfg.security_token = "st"; /* only with AK/SK */
-        if (i == 9) { cfg.token = NULL; cfg.ak = "AK"; cfg.sk = "SK"; cfg.security_token = "s t"; }
-        if (i == 10) { cfg.token = NULL; cfg.ak = "AK"; cfg.sk = "SK"; cfg.project_id_header = "p q"; }
+        if (i == 9) {
+            cfg.token = NULL;
+            cfg.ak = "AK";
+            cfg.sk = "SK";
+            cfg.security_token = "s t";
+        }
+        if (i == 10) {
+            cfg.token = NULL;
+            cfg.ak = "AK";
+            cfg.sk = "SK";
+            cfg.project_id_header = "p q";
+        }
         if (i == 11) cfg.host = NULL;
         CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG);
     }
@@ -2180,8 +2290,8 @@ static void test_reader_rare_lines(void)
     static const struct {
         const char *resp;
         ges_err_t err;
-        int close, keep;  /* -1: not checked */
-        int64_t date;     /* -2: not checked */
+        int close, keep; /* -1: not checked */
+        int64_t date;    /* -2: not checked */
         uint32_t retry;
     } rows[] = {
         {"HTTP/1.1 200 OK\r\nContent-Length: 00000000000000000000000000000000000002\r\n\r\n{}",
@@ -2189,19 +2299,23 @@ static void test_reader_rare_lines(void)
         {"HTTP/1.1 200 OK\r\nTransfer-Encoding:                              chunked\r\n\r\n",
          GES_ERR_HTTP_FRAMING, -1, -1, -2, 0},
         {"HTTP/1.1 200 OK\r\nConnection: keep-alive, something-long-enough-to-pass\r\n"
-         "Content-Length: 2\r\n\r\n{}", GES_OK, 1, 0, -2, 0},
+         "Content-Length: 2\r\n\r\n{}",
+         GES_OK, 1, 0, -2, 0},
         {"HTTP/1.1 200 OK\r\nConnection: , ,\tkeep-alive \t, x\r\nContent-Length: 2\r\n\r\n{}",
          GES_OK, 0, 1, -2, 0},
         {"HTTP/1.0 200 OK\r\nConnection: keep-alive\t\r\nContent-Length: 2\r\n\r\n{}",
          GES_OK, 0, 1, -2, 0},
         {"HTTP/1.1 200 OK\r\nDate:                    Sat, 01 Jan 2000 00:00:00 GMT\r\n"
-         "Content-Length: 2\r\n\r\n{}", GES_OK, -1, -1, -1, 0},
+         "Content-Length: 2\r\n\r\n{}",
+         GES_OK, -1, -1, -1, 0},
         {"HTTP/1.1 200 OK\r\nDate: Sat, 01 Jan 2000 00:00:00 GMT\r\nContent-Length: 2\r\n\r\n{}",
          GES_OK, -1, -1, 946684800, 0},
         {"HTTP/1.1 200 OK\r\nRetry-After:                Sat, 01 Jan 2000 00:00:00 GMT\r\n"
-         "Content-Length: 2\r\n\r\n{}", GES_OK, -1, -1, -2, 0},
+         "Content-Length: 2\r\n\r\n{}",
+         GES_OK, -1, -1, -2, 0},
         {"HTTP/1.1 200 OK\r\nX-No-Colon-In-The-Window-Because-This-Name-Is-Long: 1\r\n"
-         "Content-Length: 2\r\n\r\n{}", GES_OK, -1, -1, -2, 0},
+         "Content-Length: 2\r\n\r\n{}",
+         GES_OK, -1, -1, -2, 0},
         {"HTTP/1.1 200 OK\r\nX-No-Colon\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
         {"HTTP/1.1 200 OK\r\n: empty name\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
         {"HTTP/1.1 200 OK\r\nX\tY: 1\r\n\r\n", GES_ERR_HTTP, -1, -1, -2, 0},
@@ -2298,7 +2412,13 @@ static void test_plain_run_exhaustive(void)
 #include <unistd.h>
 #include <fcntl.h>
 
-enum { DIE_READER, DIE_WRITER, DIE_SIGNER, DIE_CLIENT, DIE_COUNT };
+enum {
+    DIE_READER,
+    DIE_WRITER,
+    DIE_SIGNER,
+    DIE_CLIENT,
+    DIE_COUNT
+};
 
 static void die_put(void *ctx, const char *s, size_t n)
 {

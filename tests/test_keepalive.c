@@ -108,10 +108,10 @@ static struct {
     unsigned n, over;
     uint8_t phase[HOOK_MAX];
     uint32_t left[HOOK_MAX], at[HOOK_MAX];
-    int cancel_in;            /* >= 0: cancel in this phase ... */
-    unsigned cancel_after;    /* ... at the call after this many in it */
+    int cancel_in;         /* >= 0: cancel in this phase ... */
+    unsigned cancel_after; /* ... at the call after this many in it */
     unsigned in_phase;
-    uint32_t cancelled_at;    /* the wire's clock when it cancelled */
+    uint32_t cancelled_at; /* the wire's clock when it cancelled */
 } hk;
 
 static void hook_reset(void)
@@ -340,7 +340,7 @@ static void test_idle_close_reconnects_without_writing(void)
     CHECK(a_then_b());
     CHECK_EQ(ka.writes_after_fin, 0); /* nothing written into the dead one */
     CHECK_EQ(ka.conns, 2);
-    CHECK_EQ(ka.requests, 2);         /* the GET was sent once */
+    CHECK_EQ(ka.requests, 2); /* the GET was sent once */
     ges_client_free(&cl);
 }
 
@@ -507,14 +507,18 @@ static void script_retry_date(unsigned n, const char *job)
     size_t len;
     (void)n;
     len = (size_t)sprintf(a, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: %s\r\n"
-                             "Content-Length: 2\r\n\r\n{}", retry_after_value);
+                             "Content-Length: 2\r\n\r\n{}",
+                          retry_after_value);
     (void)job;
     srv_record(a, len);
 }
 
 static void test_retry_after_date_without_date(void)
 {
-    static const struct { const char *v; uint32_t want; } cases[] = {
+    static const struct {
+        const char *v;
+        uint32_t want;
+    } cases[] = {
         {"Sat, 01 Jan 2000 00:02:00 GMT", 120},   /* 2 minutes after the floor */
         {"Fri, 31 Dec 1999 23:00:00 GMT", 0},     /* already past */
         {"Sat, 08 Jan 2000 00:00:00 GMT", 86400}, /* a week: capped at a day */
@@ -670,9 +674,9 @@ static void cancel_in(ka_script_t script, ges_phase_t phase, unsigned after, int
     CHECK_EQ(e, GES_ERR_CANCELLED);
     CHECK_EQ(hk.cancel_in, -1); /* the hook did cancel, in that phase */
     CHECK(took <= GES_WAIT_SLICE_MS);
-    CHECK(!ka.open);            /* closed (or never opened) */
+    CHECK(!ka.open); /* closed (or never opened) */
     CHECK(!cl.connected);
-    CHECK_EQ(cl.cancel, 0);     /* consumed */
+    CHECK_EQ(cl.cancel, 0); /* consumed */
     ka.stall_send = 0;
     ka_reset(script_one, &srv_main);
     CHECK_EQ(poll_job("B"), GES_OK);
@@ -706,8 +710,8 @@ static void test_cancel_between_calls(void)
     ges_client_cancel(NULL); /* ignored */
     CHECK_EQ(poll_job("B"), GES_ERR_CANCELLED);
     CHECK_EQ(st.job_id[0], '\0');
-    CHECK_EQ(ka.requests, 1);  /* nothing was sent */
-    CHECK(!cl.connected);      /* a cancelled call closes the connection */
+    CHECK_EQ(ka.requests, 1); /* nothing was sent */
+    CHECK(!cl.connected);     /* a cancelled call closes the connection */
     ges_client_cancel(&cl);
     CHECK_EQ(ges_job_wait(&cl, "p", "g", "W", NULL, &st), GES_ERR_CANCELLED);
     CHECK_EQ(ka.requests, 1);

@@ -234,8 +234,8 @@ static const size_t WORK_SIZES[] = {0, 1, 16, 64, 4096};
 
 /* 0: off, 1: light (a few splits), 2: every split point. */
 static int g_stream_level = 2;
-static int g_sticky_bad;      /* a later call returned a different error */
-static int g_offset_bad;      /* ges_parser_offset() depended on the split */
+static int g_sticky_bad; /* a later call returned a different error */
+static int g_offset_bad; /* ges_parser_offset() depended on the split */
 static int g_offset_reported;
 
 static void note(ges_err_t *e, ges_err_t r)
@@ -395,7 +395,7 @@ static void expect_err_at(int line, const char *s, size_t n, ges_err_t want,
     check_stream(line, s, n);
 }
 
-#define EXPECT_ERR(lit, code)                                                \
+#define EXPECT_ERR(lit, code) \
     expect_err_at(__LINE__, (lit), sizeof(lit) - 1, (code), (code))
 #define EXPECT_ERR_BIG(code) expect_err_at(__LINE__, big, big_len, (code), (code))
 
@@ -409,14 +409,14 @@ static int within_ulp(double got, double want)
 /* Field table for the generic string tests                                   */
 /* ------------------------------------------------------------------------- */
 typedef struct {
-    const char *pre;  /* body before the member */
+    const char *pre; /* body before the member */
     const char *key;
     const char *post; /* body after the member */
     int set;          /* -1: top level; else the set of entries[0] */
     size_t off;       /* in ges_job_status_t, or in ges_job_file_t */
     size_t bound;
     uint32_t bit;
-    int len_index;    /* index in the struct's len[] array */
+    int len_index; /* index in the struct's len[] array */
 } target_t;
 
 static target_t targets[64];
@@ -460,8 +460,8 @@ typedef struct {
     TP_STR_##KIND(ges_job_status_t, GES_FI_##NAME, m, k1, k2, c)
 #define TP_ENT(NAME, m, k1, k2, KIND, c) \
     TP_STR_##KIND(ges_job_file_t, GES_FE_##NAME, m, k1, k2, c)
-static const str_member_t tp_top_str[] = { GES_JOB_FIELDS(TP_TOP) };
-static const str_member_t tp_ent_str[] = { GES_FILE_FIELDS(TP_ENT) };
+static const str_member_t tp_top_str[] = {GES_JOB_FIELDS(TP_TOP)};
+static const str_member_t tp_ent_str[] = {GES_FILE_FIELDS(TP_ENT)};
 
 static void build_targets(void)
 {
@@ -1357,9 +1357,24 @@ static void test_escapes_valid(void)
 static void test_escapes_invalid(void)
 {
     static const char *const bad[] = {
-        "\\x", "\\a", "\\0", "\\'", "\\U00e9", "\\u12", "\\u12G4", "\\u", "\\uzzzz",
-        "\\ud800", "\\ude00", "\\udfff", "\\ud800\\u0041", "\\ud800\\ud800",
-        "\\ud800x", "\\ud800\\n", "a\\ude00b", "\\ud83d\\u00e9",
+        "\\x",
+        "\\a",
+        "\\0",
+        "\\'",
+        "\\U00e9",
+        "\\u12",
+        "\\u12G4",
+        "\\u",
+        "\\uzzzz",
+        "\\ud800",
+        "\\ude00",
+        "\\udfff",
+        "\\ud800\\u0041",
+        "\\ud800\\ud800",
+        "\\ud800x",
+        "\\ud800\\n",
+        "a\\ude00b",
+        "\\ud83d\\u00e9",
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1414,22 +1429,23 @@ static void test_utf8_raw_valid(void)
 static void test_utf8_raw_invalid(void)
 {
     static const char *const bad[] = {
-        "\xC3\x28",          /* bad continuation */
-        "\xC0\x80",          /* overlong NUL */
-        "\xC1\xBF",          /* overlong */
-        "\xE0\x80\x80",      /* overlong 3-byte */
-        "\xE0\x9F\xBF",      /* overlong 3-byte */
-        "\xED\xA0\x80",      /* surrogate D800 */
-        "\xED\xBF\xBF",      /* surrogate DFFF */
-        "\xF0\x80\x80\x80",  /* overlong 4-byte */
-        "\xF0\x8F\xBF\xBF",  /* overlong 4-byte */
-        "\xF4\x90\x80\x80",  /* above U+10FFFF */
-        "\xF5\x80\x80\x80",  /* F5 never valid */
+        "\xC3\x28",         /* bad continuation */
+        "\xC0\x80",         /* overlong NUL */
+        "\xC1\xBF",         /* overlong */
+        "\xE0\x80\x80",     /* overlong 3-byte */
+        "\xE0\x9F\xBF",     /* overlong 3-byte */
+        "\xED\xA0\x80",     /* surrogate D800 */
+        "\xED\xBF\xBF",     /* surrogate DFFF */
+        "\xF0\x80\x80\x80", /* overlong 4-byte */
+        "\xF0\x8F\xBF\xBF", /* overlong 4-byte */
+        "\xF4\x90\x80\x80", /* above U+10FFFF */
+        "\xF5\x80\x80\x80", /* F5 never valid */
         "\xF8\x88\x80\x80\x80",
-        "\xFE", "\xFF",
-        "\x80",              /* lone continuation */
+        "\xFE",
+        "\xFF",
+        "\x80", /* lone continuation */
         "\xBF",
-        "\xC3",              /* sequence cut by the closing quote */
+        "\xC3", /* sequence cut by the closing quote */
         "\xE2\x82",
         "\xF0\x9F\x98",
         "\xE2\x28\xA1",
@@ -1834,11 +1850,25 @@ static void test_line_counts(void)
 static void test_job_progress_underflow(void)
 {
     static const char *const lits[] = {
-        "1e-999", "-1e-999", "1e-400", "4.9406564584124654e-324", "5e-324", "3e-324",
-        "2.4703282292062328e-324", "2.4703282292062327e-324", "2.470328229206232e-324",
-        "1e-310", "-1e-320", "2.2250738585072009e-308", "2.2250738585072011e-308",
-        "2.2250738585072012e-308", "4.4501477170144023e-308", "1.5e-323", "7.4e-323",
-        "1234567890123456789e-340", "0.0000000000000000000000000000001e-300",
+        "1e-999",
+        "-1e-999",
+        "1e-400",
+        "4.9406564584124654e-324",
+        "5e-324",
+        "3e-324",
+        "2.4703282292062328e-324",
+        "2.4703282292062327e-324",
+        "2.470328229206232e-324",
+        "1e-310",
+        "-1e-320",
+        "2.2250738585072009e-308",
+        "2.2250738585072011e-308",
+        "2.2250738585072012e-308",
+        "4.4501477170144023e-308",
+        "1.5e-323",
+        "7.4e-323",
+        "1234567890123456789e-340",
+        "0.0000000000000000000000000000001e-300",
     };
     size_t i;
     for (i = 0; i < sizeof lits / sizeof lits[0]; i++) {
@@ -1881,16 +1911,41 @@ static void test_feed_bound(void)
 }
 
 static const char *const bad_numbers[] = {
-    "01", "00", "-01", "1.", "-1.", ".5", "-.5", "-", "1e", "1E", "1e+",
-    "1e-", "+1", "0x10", "--1", "1.e5", "1ee2", "1.2.3", "1e2.5",
-    "Infinity", "-Infinity", "NaN", "1 2", "- 1", "0.5.", "1e5e5",
+    "01",
+    "00",
+    "-01",
+    "1.",
+    "-1.",
+    ".5",
+    "-.5",
+    "-",
+    "1e",
+    "1E",
+    "1e+",
+    "1e-",
+    "+1",
+    "0x10",
+    "--1",
+    "1.e5",
+    "1ee2",
+    "1.2.3",
+    "1e2.5",
+    "Infinity",
+    "-Infinity",
+    "NaN",
+    "1 2",
+    "- 1",
+    "0.5.",
+    "1e5e5",
 };
 
 /* Grammar: the same bad numbers wherever they appear. */
 static void test_number_grammar(void)
 {
     static const char *const pre[] = {
-        "{\"jobProgress\":", "{\"x\":", "{\"x\":[",
+        "{\"jobProgress\":",
+        "{\"x\":",
+        "{\"x\":[",
     };
     static const char *const post[] = {"}", "}", "]}"};
     size_t i, p;
@@ -2630,10 +2685,19 @@ static void test_status_init(void)
 static void test_strerror(void)
 {
     static const ges_err_t codes[] = {
-        GES_OK, GES_ERR_INVALID_ARG, GES_ERR_JSON_SYNTAX, GES_ERR_JSON_ESCAPE,
-        GES_ERR_JSON_UTF8, GES_ERR_JSON_INCOMPLETE, GES_ERR_JSON_NOT_OBJECT,
-        GES_ERR_JSON_TOKENS, GES_ERR_JSON_NUMBER, GES_ERR_JSON_TYPE,
-        GES_ERR_JSON_DEPTH, GES_ERR_JSON_TRAILING, GES_ERR_STATE,
+        GES_OK,
+        GES_ERR_INVALID_ARG,
+        GES_ERR_JSON_SYNTAX,
+        GES_ERR_JSON_ESCAPE,
+        GES_ERR_JSON_UTF8,
+        GES_ERR_JSON_INCOMPLETE,
+        GES_ERR_JSON_NOT_OBJECT,
+        GES_ERR_JSON_TOKENS,
+        GES_ERR_JSON_NUMBER,
+        GES_ERR_JSON_TYPE,
+        GES_ERR_JSON_DEPTH,
+        GES_ERR_JSON_TRAILING,
+        GES_ERR_STATE,
     };
     size_t i, j;
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {

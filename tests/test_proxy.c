@@ -179,9 +179,16 @@ static void test_head_reader(void)
         {"HTTP/1.1 302 Found\r\nLocation: http://x/\r\n\r\n", GES_ERR_PROXY, 302},
     };
     static const char *const bad[] = {
-        "\r\n", "HTTP/2 200 OK\r\n", "HTTP/1.1 20\r\n", "HTTP/1.1 2000 OK\r\n",
-        "HTTP/1.1 200x\r\n", "HTTP/1.1 099 x\r\n", "http/1.1 200 OK\r\n", "SSH-2.0-x\r\n",
-        "HTTP/1.1  200 OK\r\n", "HTTP/1.x 200 OK\r\n",
+        "\r\n",
+        "HTTP/2 200 OK\r\n",
+        "HTTP/1.1 20\r\n",
+        "HTTP/1.1 2000 OK\r\n",
+        "HTTP/1.1 200x\r\n",
+        "HTTP/1.1 099 x\r\n",
+        "http/1.1 200 OK\r\n",
+        "SSH-2.0-x\r\n",
+        "HTTP/1.1  200 OK\r\n",
+        "HTTP/1.x 200 OK\r\n",
     };
     size_t i, at;
     int status;
@@ -225,16 +232,16 @@ static void test_head_bound(void)
 /* A fake proxy around the wire                                              */
 /* ------------------------------------------------------------------------- */
 static struct {
-    int tunnel;          /* CONNECT answered: bytes pass to the wire */
-    unsigned connects;   /* CONNECT requests seen */
+    int tunnel;        /* CONNECT answered: bytes pass to the wire */
+    unsigned connects; /* CONNECT requests seen */
     char host[64];
     uint16_t port;
     char req[1024];
     size_t req_n;
-    int fail_send;       /* the CONNECT's send fails */
-    const char *answer;  /* what the proxy answers to CONNECT */
+    int fail_send;      /* the CONNECT's send fails */
+    const char *answer; /* what the proxy answers to CONNECT */
     size_t answer_n;
-    int close_after;     /* then FIN */
+    int close_after; /* then FIN */
 } px;
 
 static int p_connect(void *ctx, const char *host, uint16_t port, uint32_t t, ges_sock_t *s)
@@ -299,7 +306,7 @@ static int counting_get(void *data, mbedtls_ssl_session *session)
 static struct {
     unsigned n, proxy_calls;
     int cancel_in_proxy;
-    int order_ok;     /* PROXY came after CONNECTING/RESOLVING, before HANDSHAKING */
+    int order_ok; /* PROXY came after CONNECTING/RESOLVING, before HANDSHAKING */
     int last;
 } hk;
 
@@ -321,7 +328,7 @@ static void script_close_on_2(unsigned n, const char *job)
 {
     answer_plain(job);
     if (n == 2) {
-        srv_later("", 0); /* nothing more, ... */
+        srv_later("", 0);  /* nothing more, ... */
         srv_later_close(); /* ... then close_notify and FIN */
     }
 }

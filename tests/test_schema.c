@@ -53,7 +53,7 @@ static void test_layout(void)
     CHECK_EQ(GES_FI_COUNT, 13);
     CHECK_EQ(GES_F(JOB_CATEGORY), 1u << 12);
     CHECK_EQ(GES_F_SET(GES_SET_SCHEMA), 1u << 13); /* the sets moved up */
-    CHECK_EQ(GES_FI_LEN_SLOTS, 13);  /* a slot for the new string */
+    CHECK_EQ(GES_FI_LEN_SLOTS, 13);                /* a slot for the new string */
     CHECK_EQ(sizeof(((ges_job_status_t *)0)->job_category), 17);
     CHECK_EQ(GES_FE_FORMAT, 7);
     CHECK_EQ(GES_FE_LEN_SLOTS, 8);
@@ -83,7 +83,8 @@ static void test_present(void)
     CHECK_EQ(st.sets[GES_SET_SCHEMA].entries[0].present, GES_FF_PATH | GES_FF(FORMAT));
     /* v2 spellings */
     CHECK_EQ(parse_all_ways("{\"job_category\":\"x\\u0000y\",\"job_detail\":"
-                            "{\"edgeset_path\":[{\"file_format\":\"orc\"}]}}", &st),
+                            "{\"edgeset_path\":[{\"file_format\":\"orc\"}]}}",
+                            &st),
              GES_OK);
     CHECK_EQ(st.len[GES_FI_JOB_CATEGORY], 3); /* a decoded \u0000 counts */
     CHECK(memcmp(st.job_category, "x\0y", 4) == 0);

@@ -144,7 +144,8 @@ static void test_query_vector(void)
     c = canonical(&r);
     q = strchr(strchr(c, '\n') + 1, '\n') + 1;
     CHECK(strncmp(q, "enable=true&limit=1&multi=1&multi=2&multi=3&path=%2Ftmp%2F123&"
-                     "test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29\n", 100) == 0);
+                     "test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29\n",
+                  100) == 0);
     CHECK(strstr(c, "\n/\n") != NULL); /* "/" stays one slash */
 }
 
@@ -360,8 +361,13 @@ static void test_client_request_signed(void)
     ges__auth_t a;
     ges__wr_t w;
     unsigned char buf[64];
-    seg[0] = fixed[0]; seg[1] = "proj"; seg[2] = fixed[1]; seg[3] = "g/1";
-    seg[4] = fixed[2]; seg[5] = "job id"; seg[6] = fixed[3];
+    seg[0] = fixed[0];
+    seg[1] = "proj";
+    seg[2] = fixed[1];
+    seg[3] = "g/1";
+    seg[4] = fixed[2];
+    seg[5] = "job id";
+    seg[6] = fixed[3];
     for (i = 0; i < 7; i++) len[i] = strlen(seg[i]);
     memset(&r, 0, sizeof r);
     r.method = "GET";

@@ -60,31 +60,55 @@ typedef struct {
     size_t dl;
 } unit_t;
 
-#define U(e, d) { e, sizeof(e) - 1, d, sizeof(d) - 1 }
+#define U(e, d)                            \
+    {                                      \
+        e, sizeof(e) - 1, d, sizeof(d) - 1 \
+    }
 
 /* After the one-letter tag: 7 decoded bytes, so the first 8 make a block. */
 static const unit_t U_HEAD[] = {
-    U("a", "a"), U("b", "b"), U("\xC3\xA9", "\xC3\xA9"), U("\\n", "\n"),
+    U("a", "a"),
+    U("b", "b"),
+    U("\xC3\xA9", "\xC3\xA9"),
+    U("\\n", "\n"),
     U("\\u00e9", "\xC3\xA9"),
 };
 /* Blocks of 8 decoded bytes each, so every multiple of 8 (every default
  * bound) falls between two characters. */
 static const unit_t U_CYC[] = {
     /* c, raw euro sign, escaped surrogate pair (U+1F600) */
-    U("c", "c"), U("\xE2\x82\xAC", "\xE2\x82\xAC"),
+    U("c", "c"),
+    U("\xE2\x82\xAC", "\xE2\x82\xAC"),
     U("\\ud83d\\ude00", "\xF0\x9F\x98\x80"),
     /* quote, raw U+1F389, escaped solidus, e-acute with upper-case hex */
-    U("\\\"", "\""), U("\xF0\x9F\x8E\x89", "\xF0\x9F\x8E\x89"), U("\\/", "/"),
+    U("\\\"", "\""),
+    U("\xF0\x9F\x8E\x89", "\xF0\x9F\x8E\x89"),
+    U("\\/", "/"),
     U("\\u00E9", "\xC3\xA9"),
     /* escaped euro sign, d, tab, backslash, raw e-acute */
-    U("\\u20ac", "\xE2\x82\xAC"), U("d", "d"), U("\\t", "\t"),
-    U("\\\\", "\\"), U("\xC3\xA9", "\xC3\xA9"),
+    U("\\u20ac", "\xE2\x82\xAC"),
+    U("d", "d"),
+    U("\\t", "\t"),
+    U("\\\\", "\\"),
+    U("\xC3\xA9", "\xC3\xA9"),
     /* digits and an escaped A */
-    U("0", "0"), U("1", "1"), U("2", "2"), U("3", "3"), U("4", "4"),
-    U("5", "5"), U("6", "6"), U("\\u0041", "A"),
+    U("0", "0"),
+    U("1", "1"),
+    U("2", "2"),
+    U("3", "3"),
+    U("4", "4"),
+    U("5", "5"),
+    U("6", "6"),
+    U("\\u0041", "A"),
     /* a NUL, letters, CR, backspace, form feed */
-    U("\\u0000", "\0"), U("e", "e"), U("f", "f"), U("g", "g"), U("\\r", "\r"),
-    U("\\b", "\b"), U("\\f", "\f"), U("h", "h"),
+    U("\\u0000", "\0"),
+    U("e", "e"),
+    U("f", "f"),
+    U("g", "g"),
+    U("\\r", "\r"),
+    U("\\b", "\b"),
+    U("\\f", "\f"),
+    U("h", "h"),
 };
 #define N_HEAD (sizeof U_HEAD / sizeof U_HEAD[0])
 #define N_CYC (sizeof U_CYC / sizeof U_CYC[0])
@@ -164,16 +188,20 @@ static size_t lstr_expect(char tag, uint32_t shift, uint32_t len, size_t bound,
 /* ------------------------------------------------------------------------- */
 /* The answer generator                                                       */
 /* ------------------------------------------------------------------------- */
-#define GEN_LONG_TEXT   1u /* jobType, jobName, relatedGraph, failReason,
+#define GEN_LONG_TEXT 1u   /* jobType, jobName, relatedGraph, failReason,
                               errorMessage and two unknown strings: long */
 #define GEN_LONG_SHORTS 2u /* jobId, status, beginTime, endTime: long */
-#define GEN_LONG_PATHS  4u /* vertex entries 1, 3, 777 and the last: long path */
-#define GEN_V2          8u /* snake_case member names */
-#define GEN_EXTRA      16u /* unknown members inside some entries */
-#define GEN_SPACES     32u /* white space between tokens */
-#define GEN_SHIFT      64u /* long strings' characters off the 8-byte grid */
+#define GEN_LONG_PATHS 4u  /* vertex entries 1, 3, 777 and the last: long path */
+#define GEN_V2 8u          /* snake_case member names */
+#define GEN_EXTRA 16u      /* unknown members inside some entries */
+#define GEN_SPACES 32u     /* white space between tokens */
+#define GEN_SHIFT 64u      /* long strings' characters off the 8-byte grid */
 
-enum { M_STR, M_RAW, M_DETAIL };
+enum {
+    M_STR,
+    M_RAW,
+    M_DETAIL
+};
 
 typedef struct {
     const char *v1, *v2;
@@ -220,9 +248,11 @@ static const top_t TOP[] = {
  * test ties it to ges_job.h's GES_JOB_FIELDS: every row there has exactly one
  * row here, with the same keys (a field added there fails here until it
  * gets a generator row). */
-typedef struct { const char *v1, *v2; } schema_keys_t;
+typedef struct {
+    const char *v1, *v2;
+} schema_keys_t;
 #define SCHEMA_KEYS(NAME, m, k1, k2, KIND, bound) {k1, k2},
-static const schema_keys_t SCHEMA_TOP[GES_FI_COUNT] = { GES_JOB_FIELDS(SCHEMA_KEYS) };
+static const schema_keys_t SCHEMA_TOP[GES_FI_COUNT] = {GES_JOB_FIELDS(SCHEMA_KEYS)};
 
 static void test_table_covers_schema(void)
 {
@@ -240,24 +270,31 @@ static void test_table_covers_schema(void)
     }
 }
 
-enum { G_TOP, G_TOP_QUOTE, G_SCHEMA, G_VTX, G_VTX_TAIL, G_DONE };
+enum {
+    G_TOP,
+    G_TOP_QUOTE,
+    G_SCHEMA,
+    G_VTX,
+    G_VTX_TAIL,
+    G_DONE
+};
 
 typedef struct {
     /* shape */
-    uint32_t n_vertex;  /* vertexsetPath entries */
-    uint32_t n_schema;  /* schemaPath entries */
-    uint32_t long_len;  /* wire bytes of every long string */
-    unsigned flags;     /* GEN_* */
+    uint32_t n_vertex; /* vertexsetPath entries */
+    uint32_t n_schema; /* schemaPath entries */
+    uint32_t long_len; /* wire bytes of every long string */
+    unsigned flags;    /* GEN_* */
     /* state */
     int step;
-    uint32_t k;         /* top-level member */
-    uint32_t j;         /* entry */
-    char tmp[768];      /* the next small piece */
+    uint32_t k;    /* top-level member */
+    uint32_t j;    /* entry */
+    char tmp[768]; /* the next small piece */
     size_t tmp_len, tmp_pos;
     int in_long;
-    lstr_t ls;          /* the long string being written */
-    unit_t cur;         /* its current character */
-    size_t upos;        /* bytes of cur already written */
+    lstr_t ls;   /* the long string being written */
+    unit_t cur;  /* its current character */
+    size_t upos; /* bytes of cur already written */
     unsigned long long produced;
 } gen_t;
 
@@ -315,7 +352,8 @@ static const char *vtx_status(uint32_t i)
 static void vtx_lines(uint32_t i, long *total, long *failed, long *ok)
 {
     *total = 1000 + (long)((i * 7919u) % 100000u);
-    *failed = i % 3 == 0 ? 0 : i % 3 == 1 ? *total : (long)(i % 97);
+    *failed = i % 3 == 0 ? 0 : i % 3 == 1 ? *total
+                                          : (long)(i % 97);
     *ok = *total - *failed;
 }
 
@@ -339,7 +377,8 @@ static void gen_step(gen_t *g)
             g->k++;
         } else if (m->kind == M_DETAIL) {
             tcat(g, "{\"detailUnknown\":[{\"a\":1},\"b\",{\"c\":{\"d\":[]}}],"
-                    "\"%s\":%s[", gkey(g, "schemaPath", "schema_path"), sp);
+                    "\"%s\":%s[",
+                 gkey(g, "schemaPath", "schema_path"), sp);
             g->j = 0;
             g->step = G_SCHEMA;
         } else if (g->flags & m->long_when) {
@@ -394,7 +433,8 @@ static void gen_step(gen_t *g)
         uint32_t i = g->j;
         vtx_lines(i, &total, &failed, &ok);
         tcat(g, "\",\"log\":\"obs://ges-bucket/logs/p%06u.log\","
-                "\"status\":\"%s\",\"cause\":", (unsigned)i, vtx_status(i));
+                "\"status\":\"%s\",\"cause\":",
+             (unsigned)i, vtx_status(i));
         if (i % 3 == 0) tcat(g, "null");
         else tcat(g, "\"line %u: bad vertex\"", (unsigned)(i * 13u % 1000u));
         if ((g->flags & GEN_EXTRA) && i % 7 == 3) {
@@ -530,8 +570,9 @@ static void expect_entry(const gen_t *g, int schema, uint32_t i, ges_job_file_t 
     e->len[GES_FE_LOG] = put_plain(e->log, GES_PATH_MAX, buf, &e->truncated, GES_FF_LOG);
     e->len[GES_FE_STATUS] = put_plain(e->status, GES_STATUS_MAX, vtx_status(i),
                                       &e->truncated, GES_FF_STATUS);
-    e->file_state = i % 3 == 0 ? GES_FILE_SUCCESS
-                  : i % 3 == 1 ? GES_FILE_FAILED : GES_FILE_PART_FAILED;
+    e->file_state = i % 3 == 0   ? GES_FILE_SUCCESS
+                    : i % 3 == 1 ? GES_FILE_FAILED
+                                 : GES_FILE_PART_FAILED;
     if (i % 3 == 0) {
         e->null |= GES_FF_CAUSE;
     } else {
@@ -621,7 +662,11 @@ static void gen_expect(const gen_t *g, ges_job_status_t *st)
 /* ------------------------------------------------------------------------- */
 typedef size_t (*src_fn)(void *ctx, unsigned char *buf, size_t cap);
 
-enum { FR_CHUNKED, FR_LENGTH, FR_CLOSE };
+enum {
+    FR_CHUNKED,
+    FR_LENGTH,
+    FR_CLOSE
+};
 
 #define CHUNK_MAX 3000
 
@@ -632,10 +677,10 @@ typedef struct {
     uint32_t lcg;
     unsigned char buf[CHUNK_MAX + 64]; /* headers, or one framed chunk */
     size_t len, pos;
-    size_t data_from, data_to;         /* the chunk's data within buf */
+    size_t data_from, data_to; /* the chunk's data within buf */
     int head_done, done;
     unsigned long chunks;
-    unsigned long long body;           /* body bytes handed out so far */
+    unsigned long long body; /* body bytes handed out so far */
 } http_gen_t;
 
 static uint32_t lcg_next(uint32_t *s)
@@ -660,7 +705,8 @@ static void http_gen_init(http_gen_t *hg, int mode, src_fn src, void *ctx,
     } else if (mode == FR_LENGTH) {
         n = snprintf((char *)hg->buf, sizeof hg->buf,
                      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                     "Content-Length: %llu\r\n\r\n", content_length);
+                     "Content-Length: %llu\r\n\r\n",
+                     content_length);
     } else {
         n = snprintf((char *)hg->buf, sizeof hg->buf,
                      "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n");
@@ -780,11 +826,13 @@ static void check_big(const ges_job_status_t *st, const gen_t *shape)
         }
     }
     CHECK_EQ(st->job_type[0], 'T');
-    CHECK(memcmp(st->job_type, "Tab\xC3\xA9\n\xC3\xA9" "c\xE2\x82\xAC\xF0\x9F\x98\x80\"", 17) == 0);
+    CHECK(memcmp(st->job_type, "Tab\xC3\xA9\n\xC3\xA9"
+                               "c\xE2\x82\xAC\xF0\x9F\x98\x80\"",
+                 17) == 0);
     /* sets */
     CHECK(st->present & GES_F_JOB_DETAIL);
     CHECK_EQ(st->sets[GES_SET_VERTEXSET].count, BIG_ENTRIES);
-    CHECK_EQ(st->sets[GES_SET_VERTEXSET].kept, GES_PATHS_MAX);  /* < 50000 */
+    CHECK_EQ(st->sets[GES_SET_VERTEXSET].kept, GES_PATHS_MAX); /* < 50000 */
     CHECK(st->truncated & GES_F_SET(GES_SET_VERTEXSET));
     CHECK(st->present & GES_F_SET(GES_SET_EDGESET));
     CHECK_EQ(st->sets[GES_SET_EDGESET].count, 0);
@@ -971,7 +1019,7 @@ static void stream_cmp(const char *what, const char *doc, size_t n,
         CHECK(0 && "streamed result differs from the whole-buffer parse");
         if (prop_fail_reported++ < 10) {
             fprintf(stderr, "  %s: %zu bytes, work %zu, %zu cut(s) first at %zu: "
-                    "err %d (want %d), offset %llu (want %llu), struct %s\n",
+                            "err %d (want %d), offset %llu (want %llu), struct %s\n",
                     what, n, ws, ncuts, ncuts ? cuts[0] : 0, (int)e, (int)r->err,
                     ges_parser_offset(&p), r->offset,
                     memcmp(&prop_got, &prop_ref, sizeof prop_got) ? "differs" : "same");
@@ -1194,10 +1242,10 @@ static void endless(int mode)
         if (accepted > GES_BODY_MAX || secs_since(t0) > 60.0) break; /* failed */
     }
     CHECK_EQ(e, GES_ERR_HTTP_BODY_TOO_LARGE);
-    CHECK_EQ(accepted, GES_BODY_MAX);     /* every byte up to the limit taken */
-    CHECK_EQ(in_read, 1);                 /* and refused at byte MAX + 1 */
+    CHECK_EQ(accepted, GES_BODY_MAX); /* every byte up to the limit taken */
+    CHECK_EQ(in_read, 1);             /* and refused at byte MAX + 1 */
     CHECK_EQ(h.body, GES_BODY_MAX);
-    CHECK_EQ(p.err, GES_OK);              /* the JSON itself was fine */
+    CHECK_EQ(p.err, GES_OK); /* the JSON itself was fine */
     CHECK(strstr(ges_strerror(e), "too large") != NULL);
     CHECK(secs_since(t0) < 20.0);
     printf("  %s: refused after %llu body bytes, %.2f s\n",

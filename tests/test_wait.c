@@ -18,12 +18,16 @@ static int nsleeps;
 static uint32_t entropy_word; /* what entropy() returns, little-endian */
 static int entropy_lcg;       /* 1: a new pseudo-random word every call */
 
-static uint32_t fake_now_ms(void *ctx) { (void)ctx; return fake_now; }
+static uint32_t fake_now_ms(void *ctx)
+{
+    (void)ctx;
+    return fake_now;
+}
 static int clock_frozen_after; /* polls after which now_ms stands still; 0: never */
-static int sleep_early;         /* 1: sleep_ms returns after a third of what it was asked */
+static int sleep_early;        /* 1: sleep_ms returns after a third of what it was asked */
 static uint32_t sleep_calls, sleep_asked;
 static int npolls;
-static int sleep_gap = -1; /* npolls when sleeps[nsleeps - 1] was begun */
+static int sleep_gap = -1;       /* npolls when sleeps[nsleeps - 1] was begun */
 static uint32_t sleep_slice_max; /* longest single sleep_ms call */
 static void fake_sleep_ms(void *ctx, uint32_t ms)
 {
@@ -73,7 +77,9 @@ static ges_err_t fake_poll(ges_client_t *c, const char *p, const char *g,
                            const char *j, ges_job_status_t *out, uint32_t deadline)
 {
     const step_t *s = &script[npolls < nscript ? npolls : nscript - 1];
-    (void)p; (void)g; (void)j;
+    (void)p;
+    (void)g;
+    (void)j;
     if (npolls < MAX_EVENTS) poll_deadlines[npolls] = deadline;
     npolls++;
     ges_job_status_init(out);
@@ -126,7 +132,10 @@ static ges_wait_config_t defaults(void)
     return wc;
 }
 
-#define OK(s) {GES_OK, 200, s, NULL, 0, 50}
+#define OK(s)                       \
+    {                               \
+        GES_OK, 200, s, NULL, 0, 50 \
+    }
 
 static void test_defaults(void)
 {
@@ -263,7 +272,7 @@ static void test_poll_deadline_is_min_of_timeout_and_wait(void)
     uint32_t t0 = 0xFFFFF000u;
     wc.deadline_ms = 20000;
     CHECK_EQ(run(s, 1, &wc), GES_ERR_TIMEOUT);
-    CHECK_EQ(poll_deadlines[0], t0 + 15000); /* client timeout first */
+    CHECK_EQ(poll_deadlines[0], t0 + 15000);          /* client timeout first */
     CHECK_EQ(poll_deadlines[npolls - 1], t0 + 20000); /* then the wait's end */
 }
 
@@ -348,7 +357,8 @@ static int seen, cancel_at;
 static ges_err_t seen_err[MAX_EVENTS];
 static int on_poll(void *ctx, const ges_job_status_t *s, ges_err_t err, uint32_t elapsed)
 {
-    (void)s; (void)elapsed;
+    (void)s;
+    (void)elapsed;
     CHECK(ctx == &seen);
     if (seen < MAX_EVENTS) seen_err[seen] = err;
     return ++seen == cancel_at;
@@ -356,8 +366,7 @@ static int on_poll(void *ctx, const ges_job_status_t *s, ges_err_t err, uint32_t
 
 static void test_callback_and_cancel(void)
 {
-    static const step_t s[] = {OK("pending"), {GES_ERR_SERVICE, 503, NULL, NULL, 0, 10},
-                               OK("running"), OK("success")};
+    static const step_t s[] = {OK("pending"), {GES_ERR_SERVICE, 503, NULL, NULL, 0, 10}, OK("running"), OK("success")};
     ges_wait_config_t wc = defaults();
     wc.on_poll = on_poll;
     wc.ctx = &seen;
@@ -377,7 +386,11 @@ static void test_callback_and_cancel(void)
  * clock, so the whole 30-minute default wait runs in no time. */
 static int fake_connect(void *ctx, const char *host, uint16_t port, uint32_t ms, ges_sock_t *s)
 {
-    (void)ctx; (void)host; (void)port; (void)ms; (void)s;
+    (void)ctx;
+    (void)host;
+    (void)port;
+    (void)ms;
+    (void)s;
     npolls++; /* one connect per poll: it marks the gaps between sleeps */
     return GES_PORT_ERROR;
 }
@@ -386,20 +399,36 @@ static int fake_connect(void *ctx, const char *host, uint16_t port, uint32_t ms,
  * check through the wait loop: the same list, answer by answer. */
 static void test_retryable_public(void)
 {
-    static const struct { ges_err_t err; int status; const char *code; int want; } c[] = {
-        {GES_ERR_NET_CONNECT, 0, NULL, 1}, {GES_ERR_NET_SEND, 0, NULL, 1},
-        {GES_ERR_NET_RECV, 0, NULL, 1}, {GES_ERR_NET_CLOSED, 0, NULL, 1},
+    static const struct {
+        ges_err_t err;
+        int status;
+        const char *code;
+        int want;
+    } c[] = {
+        {GES_ERR_NET_CONNECT, 0, NULL, 1},
+        {GES_ERR_NET_SEND, 0, NULL, 1},
+        {GES_ERR_NET_RECV, 0, NULL, 1},
+        {GES_ERR_NET_CLOSED, 0, NULL, 1},
         {GES_ERR_TIMEOUT, 0, NULL, 1},
-        {GES_ERR_SERVICE, 408, NULL, 1}, {GES_ERR_SERVICE, 429, NULL, 1},
-        {GES_ERR_SERVICE, 500, NULL, 1}, {GES_ERR_SERVICE, 502, NULL, 1},
-        {GES_ERR_SERVICE, 503, NULL, 1}, {GES_ERR_SERVICE, 504, NULL, 1},
-        {GES_ERR_SERVICE, 400, "GES.7005", 1}, {GES_ERR_SERVICE, 400, "GES.7006", 1},
+        {GES_ERR_SERVICE, 408, NULL, 1},
+        {GES_ERR_SERVICE, 429, NULL, 1},
+        {GES_ERR_SERVICE, 500, NULL, 1},
+        {GES_ERR_SERVICE, 502, NULL, 1},
+        {GES_ERR_SERVICE, 503, NULL, 1},
+        {GES_ERR_SERVICE, 504, NULL, 1},
+        {GES_ERR_SERVICE, 400, "GES.7005", 1},
+        {GES_ERR_SERVICE, 400, "GES.7006", 1},
         {GES_ERR_SERVICE, 200, "GES.8302", 1},
-        {GES_OK, 200, NULL, 0}, {GES_ERR_SERVICE, 401, "APIG.0301", 0},
-        {GES_ERR_SERVICE, 403, NULL, 0}, {GES_ERR_SERVICE, 404, NULL, 0},
-        {GES_ERR_SERVICE, 400, "GES.7007", 0}, {GES_ERR_SERVICE, 501, NULL, 0},
-        {GES_ERR_JSON_SYNTAX, 200, NULL, 0}, {GES_ERR_TLS_CERT, 0, NULL, 0},
-        {GES_ERR_HTTP_FRAMING, 200, NULL, 0}, {GES_ERR_CANCELLED, 0, NULL, 0},
+        {GES_OK, 200, NULL, 0},
+        {GES_ERR_SERVICE, 401, "APIG.0301", 0},
+        {GES_ERR_SERVICE, 403, NULL, 0},
+        {GES_ERR_SERVICE, 404, NULL, 0},
+        {GES_ERR_SERVICE, 400, "GES.7007", 0},
+        {GES_ERR_SERVICE, 501, NULL, 0},
+        {GES_ERR_JSON_SYNTAX, 200, NULL, 0},
+        {GES_ERR_TLS_CERT, 0, NULL, 0},
+        {GES_ERR_HTTP_FRAMING, 200, NULL, 0},
+        {GES_ERR_CANCELLED, 0, NULL, 0},
     };
     size_t i;
     for (i = 0; i < sizeof c / sizeof c[0]; i++) {

@@ -109,8 +109,8 @@ typedef void (*ka_script_t)(unsigned n, const char *job);
 static struct {
     mbedtls_ssl_context *ssl; /* the server context in use */
     ka_script_t script;
-    int open;                 /* the client's socket is open */
-    int fin;                  /* the server closed: FIN once s2c drains */
+    int open; /* the client's socket is open */
+    int fin;  /* the server closed: FIN once s2c drains */
     int hs_done;
     unsigned conns, handshakes, requests, writes_after_fin;
     int sni_seen;
@@ -120,19 +120,19 @@ static struct {
     size_t req_n;
     unsigned char later[2][512]; /* records held back until the client looks */
     size_t later_n[2];
-    int later_close;          /* then close_notify and FIN */
-    int later_racing;         /* held back until the client sends (it raced the idle check) */
-    unsigned clock_frozen;    /* this many receives that time out leave now_ms where it
+    int later_close;       /* then close_notify and FIN */
+    int later_racing;      /* held back until the client sends (it raced the idle check) */
+    unsigned clock_frozen; /* this many receives that time out leave now_ms where it
                                  was; later ones move it again (a bound, so a client that
                                  never counts the standing clock ends, late) */
-    unsigned silent_recvs;    /* receives that timed out */
+    unsigned silent_recvs; /* receives that timed out */
     uint32_t now;
     uint32_t rnd;
-    unsigned sends, recvs;              /* port calls on this connection */
+    unsigned sends, recvs;               /* port calls on this connection */
     unsigned fail_send_at, fail_recv_at; /* 1-based: that call fails; 0: none */
-    unsigned in_server;       /* > 0 while the server side runs */
-    uint32_t max_t;           /* longest timeout a send or receive was given */
-    unsigned stall_send;      /* sends after the handshake that time out */
+    unsigned in_server;                  /* > 0 while the server side runs */
+    uint32_t max_t;                      /* longest timeout a send or receive was given */
+    unsigned stall_send;                 /* sends after the handshake that time out */
 } ka;
 
 static mbedtls_ssl_context srv_main;

@@ -256,7 +256,7 @@ static int ges_lwip__connect(const char *host, uint16_t port,
             } else
 #endif
 #if LWIP_IPV6
-            if (addr.sa.sa_family == AF_INET6 && alen >= sizeof addr.in6) {
+                if (addr.sa.sa_family == AF_INET6 && alen >= sizeof addr.in6) {
                 addr.in6.sin6_port = lwip_htons(port);
                 slen = (socklen_t)sizeof addr.in6;
             } else

@@ -61,7 +61,7 @@ static void ges_lwip_raw__poll(const ges_port_lwip_raw_t *p)
 typedef struct {
     ges_tick_fn fn; /* NULL: net_connect, nothing to call */
     void *arg;
-    uint32_t last;  /* sys_now() of the last call */
+    uint32_t last; /* sys_now() of the last call */
 } ges_lwip_raw__ticker_t;
 
 /* Call the tick now (`force`) or when a slice has passed since the last

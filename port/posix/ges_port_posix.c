@@ -34,7 +34,7 @@
 
 /* getrandom(): glibc 2.25+ on Linux (__GLIBC__ comes from the headers above).
  * Elsewhere, or when the kernel says ENOSYS, /dev/urandom is read. */
-#if defined(__linux__) && defined(__GLIBC__) &&                              \
+#if defined(__linux__) && defined(__GLIBC__) && \
     (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25))
 #define GES_POSIX_HAVE_GETRANDOM 1
 #include <sys/random.h>
@@ -44,7 +44,7 @@
 
 /* The contract forbids SIGPIPE. Without either mechanism the application
  * must ignore SIGPIPE itself and say so by defining this macro. */
-#if !defined(MSG_NOSIGNAL) && !defined(SO_NOSIGPIPE) &&                      \
+#if !defined(MSG_NOSIGNAL) && !defined(SO_NOSIGPIPE) && \
     !defined(GES_PORT_POSIX_SIGPIPE_IGNORED)
 #error "No MSG_NOSIGNAL or SO_NOSIGPIPE: ignore SIGPIPE in your program and define GES_PORT_POSIX_SIGPIPE_IGNORED"
 #endif
