@@ -374,24 +374,11 @@ static size_t ges__plain_run(const char *s, size_t n)
     return k;
 }
 
-/* Copy a plain run: every byte is a character, so cut anywhere. */
-static void ges__sdec_plain(ges__sdec_t *d, const char *s, size_t n)
-{
-    size_t room;
-    if (d->dst == NULL || d->trunc) return;
-    room = d->cap - d->len;
-    if (n > room) {
-        n = room;
-        d->trunc = 1;
-    }
-    memcpy(d->dst + d->len, s, n);
-    d->len += n;
-}
-
 /* Copy n bytes that are already known to be valid UTF-8 without any escape
- * (a string the framer validated), at a character boundary: the same result
- * as decoding them, and cut where the decoder would cut, before the first
- * character that does not fit. */
+ * (a plain run, or a string the framer validated), at a character boundary:
+ * the same result as decoding them, and cut where the decoder would cut,
+ * before the first character that does not fit (a plain run's bytes are
+ * all characters, so its cut is at the room left). */
 static void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
 {
     size_t room;
@@ -508,7 +495,7 @@ static int ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n, size_t *k)
     while (i < n) {
         if (d->esc == GES__E_NONE && d->need == 0) {
             size_t m = ges__plain_run(s + i, n - i);
-            ges__sdec_plain(d, s + i, m);
+            ges__sdec_copy(d, s + i, m);
             i += m;
             if (i == n) break;
             if (s[i] == '"') {
@@ -1710,7 +1697,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
     if (p->str.esc == GES__E_NONE && p->str.need == 0) {
         /* most strings are one plain run: no call for them */
         j = ges__plain_run(s, n);
-        ges__sdec_plain(&p->str, s, j);
+        ges__sdec_copy(&p->str, s, j);
     }
     if (j < n && s[j] != '"') {
         size_t m;
