@@ -2373,32 +2373,6 @@ static void test_reader_rare_lines(void)
     }
 }
 
-/* ges__plain_run (word-at-a-time) against the byte definition: every byte
- * value at every position of runs of 1..9 bytes. */
-static void test_plain_run_exhaustive(void)
-{
-    char buf[9];
-    int bad = 0;
-    size_t len, pos;
-    unsigned c;
-    for (len = 1; len <= sizeof buf; len++) {
-        for (pos = 0; pos < len; pos++) {
-            for (c = 0; c < 256; c++) {
-                size_t want, got;
-                memset(buf, 'a', sizeof buf);
-                buf[pos] = (char)c;
-                want = (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') ? len : pos;
-                got = ges__plain_run(buf, len);
-                if (got != want && bad++ < 5) {
-                    fprintf(stderr, "plain_run len %u byte 0x%02x at %u: %u, want %u\n",
-                            (unsigned)len, c, (unsigned)pos, (unsigned)got, (unsigned)want);
-                }
-            }
-        }
-    }
-    CHECK_EQ(bad, 0);
-}
-
 /* ------------------------------------------------------------------------- */
 /* GES_ASSERT is live in test builds (tests/assert_on.h): it evaluates its   */
 /* argument, and a violated precondition of each state machine (reader,      */
@@ -2506,7 +2480,6 @@ static void test_asserts_are_live(void)
 
 int main(void)
 {
-    RUN(test_plain_run_exhaustive);
     RUN(test_asserts_are_live);
     RUN(test_client_init_refusals);
     RUN(test_client_api_refusals);

@@ -26,7 +26,9 @@
  *   3. endless bodies (chunked and close-delimited) refused with
  *      GES_ERR_HTTP_BODY_TOO_LARGE exactly after GES_BODY_MAX body bytes, a
  *      body of exactly GES_BODY_MAX bytes accepted, oversized
- *      Content-Length and chunk sizes refused up front.
+ *      Content-Length and chunk sizes refused up front;
+ *   4. the string decoder's word-at-a-time plain-run scan against its
+ *      byte definition (every byte value at every position).
  * The process's peak RSS is printed at the end, for information.
  *
  * The generator allocates nothing: it is a struct whose state produces the
@@ -1363,6 +1365,32 @@ static void test_number_exponent_saturates(void)
     }
 }
 
+/* ges__plain_run (word-at-a-time) against the byte definition: every byte
+ * value at every position of runs of 1..9 bytes. */
+static void test_plain_run_exhaustive(void)
+{
+    char buf[9];
+    int bad = 0;
+    size_t len, pos;
+    unsigned c;
+    for (len = 1; len <= sizeof buf; len++) {
+        for (pos = 0; pos < len; pos++) {
+            for (c = 0; c < 256; c++) {
+                size_t want, got;
+                memset(buf, 'a', sizeof buf);
+                buf[pos] = (char)c;
+                want = (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') ? len : pos;
+                got = ges__plain_run(buf, len);
+                if (got != want && bad++ < 5) {
+                    fprintf(stderr, "plain_run len %u byte 0x%02x at %u: %u, want %u\n",
+                            (unsigned)len, c, (unsigned)pos, (unsigned)got, (unsigned)want);
+                }
+            }
+        }
+    }
+    CHECK_EQ(bad, 0);
+}
+
 int main(void)
 {
     struct rusage ru;
@@ -1377,6 +1405,7 @@ int main(void)
     RUN(test_endless_close);
     RUN(test_body_max_exact);
     RUN(test_number_exponent_saturates);
+    RUN(test_plain_run_exhaustive);
 #ifndef GES_TEST_NO_RUSAGE /* bare-metal newlib (tests/firmware): no ru_maxrss */
     if (getrusage(RUSAGE_SELF, &ru) == 0) {
         printf("peak RSS: %ld KiB (information)\n", (long)ru.ru_maxrss);
