@@ -530,6 +530,10 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
     }
     switch (d->esc) {
     case GES__E_NONE:
+        /* The byte definition of the decoder. Its callers take a closing
+         * quote and plain bytes (0x20..0x7F) themselves (ges__sdec_feed's
+         * plain run, ges__byte's test), so here c is never '"' nor, below,
+         * a plain byte: those two branches are not taken, on purpose. */
         if (c == '"') return GES__STR_END;
         if (c == '\\') {
             d->esc = GES__E_BACKSLASH;
@@ -767,6 +771,8 @@ static int ges__big_div(uint32_t *w, int *nw, uint32_t d)
         w[i] = (uint32_t)(x / d);
         rem = x % d;
     }
+    /* *nw > 0 is never false: ges__num_to_f64 shifts the dividend so the
+     * quotient keeps >= 64 bits; the test keeps the loop safe alone. */
     while (*nw > 0 && w[*nw - 1] == 0) (*nw)--;
     return rem != 0;
 }
@@ -1740,6 +1746,9 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
             e = ges__cap(p, c);
             if (e != GES_OK) return e;
         }
+        /* c is always '"' here (ges_parser_feed gives ges__byte the byte
+         * where ges__str_seg stopped): a closing quote, or one after a
+         * backslash or inside a UTF-8 character; c != '"' is not taken. */
         if (c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0) {
             r = GES__STR_END; /* what ges__sdec_byte says, without the call */
         } else {

@@ -35,6 +35,7 @@
 #include "ges_job.h"
 #include "harness.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -1375,6 +1376,7 @@ static void test_escapes_invalid(void)
         "\\ud800\\n",
         "a\\ude00b",
         "\\ud83d\\u00e9",
+        "\\ud800\\ue000", /* a "low half" above the low surrogates */
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -1763,6 +1765,11 @@ static void test_job_progress_far_range(void)
         CHECK_EQ(ges_job_parse(b, sizeof b - 1, &st), GES_OK);
         CHECK(st.job_progress == 1208925819614629174706176.0);
     }
+    /* exact ties past 2^53 (no digit lost, no division): to even, down
+     * when the kept bits end in 0, up when they end in 1 */
+    CHECK(progress_at(__LINE__, "9007199254740993") == 9007199254740992.0);
+    CHECK(progress_at(__LINE__, "9007199254740995") == 9007199254740996.0);
+    CHECK(progress_at(__LINE__, "-9007199254740995") == -9007199254740996.0);
 }
 
 static void lines_ok(int line, const char *lit, long long want)
@@ -1861,6 +1868,7 @@ static void test_job_progress_underflow(void)
         "2.470328229206232e-324",
         "1e-310",
         "-1e-320",
+        "-1e-330", /* below 2^-1075 past the shortcut for e < -343: -0.0 */
         "2.2250738585072009e-308",
         "2.2250738585072011e-308",
         "2.2250738585072012e-308",
@@ -2668,6 +2676,20 @@ static void test_null_args(void)
     CHECK_EQ(ges_parser_finish(NULL), GES_ERR_INVALID_ARG);
     ges_parser_init(&g_parser, &out, NULL, 0);
     CHECK_EQ(ges_parser_feed(&g_parser, NULL, 2), GES_ERR_INVALID_ARG);
+    ges_parser_init(NULL, &out, NULL, 0); /* nothing to start: no effect */
+    CHECK_EQ(ges_parser_offset(NULL), 0u);
+    /* no data at all is no error, and changes nothing */
+    ges_parser_init(&g_parser, &out, NULL, 0);
+    CHECK_EQ(ges_parser_feed(&g_parser, NULL, 0), GES_OK);
+    CHECK_EQ(ges_parser_feed(&g_parser, "{\"jobId\":\"abc\"}", 15), GES_OK);
+    CHECK_EQ(ges_parser_finish(&g_parser), GES_OK);
+    CHECK(out.len[GES_FI_JOB_ID] == 3 && memcmp(out.job_id, "abc", 3) == 0);
+    CHECK_EQ(ges_parser_offset(&g_parser), 15u);
+    /* a work size past INT_MAX is taken as none: the same result */
+    ges_parser_init(&g_parser, &out, g_work, (size_t)INT_MAX + 1u);
+    CHECK_EQ(ges_parser_feed(&g_parser, "{\"jobId\":\"abc\"}", 15), GES_OK);
+    CHECK_EQ(ges_parser_finish(&g_parser), GES_OK);
+    CHECK(out.len[GES_FI_JOB_ID] == 3 && memcmp(out.job_id, "abc", 3) == 0);
     CHECK_EQ(ges_parse_time(NULL, 0, NULL), GES_ERR_INVALID_ARG);
     /* a parser started without a result struct refuses to run */
     ges_parser_init(&g_parser, NULL, NULL, 0);
