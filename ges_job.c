@@ -1350,6 +1350,11 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
             for (j = 0; j < n; j++) (void)ges__num_byte(&num, (unsigned char)s[j]);
             e = ges__value_num(p, f, &num);
         }
+        /* Never taken: ges__value_end range-checked this number already, so
+         * ges__value_num cannot fail, and ges__piece's only error is the
+         * jsmn check above. Nor, then, are the error returns after
+         * ges__flush, ges__cap and ges__member_begin (marked "see
+         * ges__piece"); they keep any future error on its way out. */
         if (e != GES_OK) return e;
     }
     return GES_OK;
@@ -1392,7 +1397,7 @@ static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
          * '}' closing the complete ones overwrites. */
         size_t from = p->member_start + 1, tail;
         ges_err_t e = ges__piece(p, p->member_start);
-        if (e != GES_OK) return e;
+        if (e != GES_OK) return e; /* not taken: see ges__piece */
         tail = p->used - from;
         memmove(p->work + 1, p->work + from, tail);
         if (p->value_start) p->value_start = p->value_start - from + 1;
@@ -1434,7 +1439,7 @@ static ges_err_t ges__member_begin(ges_parser_t *p)
     if (p->members >= (GES_JSON_MAX_TOKENS - 1) / 2 ||
         (p->members > 0 && p->used + 3 > p->work_len)) {
         ges_err_t e = ges__flush(p);
-        if (e != GES_OK) return e;
+        if (e != GES_OK) return e; /* not taken: see ges__piece */
     }
     if (p->used == 0) p->work[p->used++] = '{';
     p->member_start = p->used;
@@ -1506,6 +1511,8 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
         }
         {
             ges_job_fileset_t *fs = &p->out->sets[p->set];
+            /* never at UINT32_MAX: each entry takes 2+ bytes of a body of
+             * at most GES_BODY_MAX < 2^31 bytes */
             if (fs->count < UINT32_MAX) fs->count++;
 #if GES_PATHS_MAX > 0
             if (p->entry < GES_PATHS_MAX) {
@@ -1540,7 +1547,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     case GES__K_SET:
         if (ges__member_level(p->level)) {
             e = ges__flush(p); /* the buffer is the next level's now */
-            if (e != GES_OK) return e;
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
         }
         if (kind == GES__K_DETAIL) {
             /* a repeated jobDetail replaces everything before it (the
@@ -1572,7 +1579,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     case GES__K_ERROR:
         if (c == '{') {
             e = ges__flush(p);
-            if (e != GES_OK) return e;
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
             inner = GES__L_ERROR;
         } /* "error" of another shape: not ours, skipped */
         break;
@@ -1596,7 +1603,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     if (p->capturing) {
         p->value_start = p->used;
         e = ges__cap(p, c);
-        if (e != GES_OK) return e;
+        if (e != GES_OK) return e; /* not taken: see ges__piece */
     }
     if (is_str) {
         p->state = GES__S_STR;
@@ -1684,7 +1691,7 @@ static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
         break;
     }
     p->field = GES__NO_FIELD;
-    if (e != GES_OK) return e;
+    if (e != GES_OK) return e; /* not taken: see ges__piece */
     return ges__value_end(p, 0);
 }
 
@@ -1719,7 +1726,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
             size_t t;
             for (t = 0; t < j; t++) {
                 ges_err_t e = ges__cap(p, (unsigned char)s[t]);
-                if (e != GES_OK) return e;
+                if (e != GES_OK) return e; /* not taken: see ges__piece */
                 if (!p->capturing) {
                     if (!p->is_key) (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
                     break;
@@ -1744,7 +1751,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
     case GES__S_STR:
         if (p->capturing) {
             e = ges__cap(p, c);
-            if (e != GES_OK) return e;
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
         }
         /* c is always '"' here (ges_parser_feed gives ges__byte the byte
          * where ges__str_seg stopped): a closing quote, or one after a
@@ -1781,7 +1788,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         }
         if (p->capturing) {
             e = ges__cap(p, c);
-            if (e != GES_OK) return e;
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
         }
         if (ges__lits[p->lit][++p->lit_pos] == '\0') return ges__value_end(p, 1);
         return GES_OK;
@@ -1801,10 +1808,10 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         p->field = GES__NO_FIELD;
         if (ges__member_level(p->level)) {
             e = ges__member_begin(p);
-            if (e != GES_OK) return e;
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
             if (p->capturing) {
                 e = ges__cap(p, c);
-                if (e != GES_OK) return e;
+                if (e != GES_OK) return e; /* not taken: see ges__piece */
             }
         }
         p->is_key = 1;
