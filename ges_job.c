@@ -1546,7 +1546,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     case GES__K_DETAIL:
     case GES__K_SET:
         if (ges__member_level(p->level)) {
-            e = ges__flush(p); /* the buffer is the next level's now */
+            e = ges__flush(p);         /* the buffer is the next level's now */
             if (e != GES_OK) return e; /* not taken: see ges__piece */
         }
         if (kind == GES__K_DETAIL) {
@@ -2135,6 +2135,8 @@ static ges_err_t ges__http_headers_end(ges__http_t *h)
         /* Retry-After as a date: how far past the answer's own Date */
         h->retry_after = ges__retry_secs(h->retry_at - h->date);
     }
+    /* status >= 200 is always true here (1xx returned above), kept to
+     * read as the 2xx test it is */
     if (h->encoded && h->status >= 200 && h->status <= 299) {
         /* We asked for identity; a compressed body would only be
          * reported as malformed JSON. Say what it is instead. */
@@ -2307,6 +2309,8 @@ static ges_err_t ges__http_line_byte(ges__http_t *h, unsigned char c)
         case H_CHUNK_SIZE: e = ges__http_chunk_size(h); break;
         default: /* H_TRAILER: skipped, up to the empty line */
             e = GES_OK;
+            /* line_over is never set on an empty line (only bytes past
+             * the full window count), so !line_over is not false here */
             if (h->line_len == 0 && !h->line_over) h->st = H_DONE;
             break;
         }
@@ -2354,6 +2358,7 @@ static ges_err_t ges__http_feed(ges__http_t *h, const unsigned char *b,
             /* For a non-2xx answer a JSON error is kept in the parser and
              * the framing goes on, so an HTML body still ends cleanly. */
             e = ges_parser_feed(h->json, (const char *)b + i, k);
+            /* a body is read only for a final answer: status >= 200 */
             if (h->status >= 200 && h->status <= 299 && e != GES_OK) break;
             e = over ? GES_ERR_HTTP_BODY_TOO_LARGE : GES_OK;
             i += k;
@@ -2397,6 +2402,8 @@ static ges_err_t ges__http_end(ges__http_t *h, int eof)
         return GES_ERR_NET_CLOSED;
     }
     e = ges_parser_finish(h->json);
+    /* status < 200 is never true here: only a final answer ends (a 1xx
+     * goes back to H_STATUS) */
     if (h->status < 200 || h->status > 299) {
         /* Whatever the body was (HTML, nothing, a redirect), this is the
          * service's error; its error fields are kept when it had them. */

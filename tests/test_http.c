@@ -838,7 +838,8 @@ enum {
     CH_EXT,
     CH_ZEROS,
     CH_BWS_EXT,
-    CH_EXT_NOVAL
+    CH_EXT_NOVAL,
+    CH_TAB_EXT
 };
 
 /* One chunk: size line in the given style, data, CRLF. */
@@ -852,6 +853,7 @@ static void r_chunk(const char *data, size_t n, int style)
     case CH_ZEROS: sprintf(t, "000%lX\r\n", u); break;
     case CH_BWS_EXT: sprintf(t, "%lx ; q=\"a;b c\"\r\n", u); break;
     case CH_EXT_NOVAL: sprintf(t, "%lx;flag;x=1\r\n", u); break;
+    case CH_TAB_EXT: sprintf(t, "%lx\t;t\r\n", u); break;
     default: sprintf(t, "%lx\r\n", u); break;
     }
     r_s(t);
@@ -1016,6 +1018,10 @@ static void test_resp_connection(void)
     r_cl_body("HTTP/1.1 200 OK\r\n", SMALL);
     CHECK_HTTP(x);
 
+    x.name = "Connection: clone, (a near miss, then nothing after the comma)";
+    r_cl_body("HTTP/1.1 200 OK\r\nConnection: clone,\r\n", SMALL);
+    CHECK_HTTP(x);
+
     x.name = "HTTP/1.0 with Connection: keep-alive";
     r_cl_body("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n", SMALL);
     CHECK_HTTP(x);
@@ -1063,6 +1069,10 @@ static void test_resp_connection(void)
     r_cl_body("HTTP/1.1 200 OK\r\nContent-Encoding: identity\r\n", SMALL);
     CHECK_HTTP(x);
 
+    x.name = "an empty Content-Encoding is plain";
+    r_cl_body("HTTP/1.1 200 OK\r\nContent-Encoding:\r\n", SMALL);
+    CHECK_HTTP(x);
+
     x.name = "a 1xx's Content-Encoding does not carry into the answer";
     r_start("HTTP/1.1 103 Early Hints\r\nContent-Encoding: gzip\r\n\r\n");
     r_s("HTTP/1.1 200 OK\r\n");
@@ -1082,8 +1092,8 @@ static void test_resp_connection(void)
 static void test_resp_chunked(void)
 {
     static const int styles[] = {CH_LOWER, CH_LOWER, CH_LOWER, CH_UPPER,
-                                 CH_EXT, CH_ZEROS, CH_BWS_EXT, CH_EXT_NOVAL};
-    static const size_t sizes[] = {1, 7, 26, 26, 5, 31, 3, 0x4B};
+                                 CH_EXT, CH_ZEROS, CH_BWS_EXT, CH_EXT_NOVAL, CH_TAB_EXT};
+    static const size_t sizes[] = {1, 7, 26, 26, 5, 31, 3, 0x4B, 2};
     expect_t x = {"chunked, every size style, trailers", GES_OK, 200, 0, 0, 1, SEED_200};
     size_t off = 0, i, total = strlen(SEED_200);
 
@@ -1393,6 +1403,23 @@ static void test_content_encoding(void)
     CHECK_EQ(strlen(h.coding), GES_CODING_MAX);
     CHECK(memcmp(h.coding, "x-very-long", 11) == 0);
     CHECK(strcmp(h.coding + GES_CODING_MAX - 3, "...") == 0); /* cut, and says so */
+    CHECK_ERR("200 identitx (eight letters, not identity)",
+              "HTTP/1.1 200 OK\r\nContent-Encoding: identitx\r\nContent-Length: 2\r\n\r\n{}",
+              GES_ERR_HTTP_ENCODING, 200);
+    {
+        /* a line longer than the reader's window: whatever it names, not
+         * identity alone; reported cut */
+        static const char over[] = "HTTP/1.1 200 OK\r\nContent-Encoding: identity, "
+                                   "x-one-more-coding-past-the-window\r\nContent-Length: 2\r\n\r\n{}";
+        CHECK_ERR("200 Content-Encoding past the line window", over, GES_ERR_HTTP_ENCODING, 200);
+        ges_parser_init(&json, &out, work_buf, sizeof work_buf);
+        ges__http_init(&h, &json);
+        CHECK_EQ(ges__http_feed(&h, (const unsigned char *)over, sizeof over - 1, &used),
+                 GES_ERR_HTTP_ENCODING);
+        CHECK_EQ(strlen(h.coding), GES_CODING_MAX);
+        CHECK(memcmp(h.coding, "identity, ", 10) == 0);
+        CHECK(strcmp(h.coding + GES_CODING_MAX - 3, "...") == 0);
+    }
 }
 
 static void test_err_content_length(void)
@@ -1456,6 +1483,9 @@ static void test_err_transfer_encoding(void)
               GES_ERR_HTTP_FRAMING, 200);
     CHECK_ERR("Transfer-Encoding: identity",
               "HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n\r\n{}", GES_ERR_HTTP_FRAMING, 200);
+    CHECK_ERR("Transfer-Encoding: chunkee (seven letters, not chunked)",
+              "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunkee\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+              GES_ERR_HTTP_FRAMING, 200);
     CHECK_ERR("Transfer-Encoding empty", "HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\n\r\n{}",
               GES_ERR_HTTP_FRAMING, 200);
     CHECK_ERR("Transfer-Encoding: chunked twice",
@@ -1559,6 +1589,9 @@ static void test_err_syntax(void)
               "HTTP/1.1 200 OK\r\nX-A: a\r\n\tb\r\nContent-Length: 2\r\n\r\n{}", GES_ERR_HTTP, 200);
     CHECK_ERR("header without colon",
               "HTTP/1.1 200 OK\r\nContent-Length 2\r\n\r\n{}", GES_ERR_HTTP, 200);
+    CHECK_ERR("a tab after the version", "HTTP/1.1\t200 OK\r\nContent-Length: 2\r\n\r\n{}",
+              GES_ERR_HTTP, 0);
+    CHECK_ERR("HTTP/1.2", "HTTP/1.2 200 OK\r\nContent-Length: 2\r\n\r\n{}", GES_ERR_HTTP, 0);
     CHECK_ERR("bare LF line endings", "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}", GES_ERR_HTTP, 0);
     CHECK_ERR("bare LF in a header",
               "HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\n{}", GES_ERR_HTTP, 200);
