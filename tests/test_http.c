@@ -528,6 +528,8 @@ static void test_ip_parse(void)
         "1::",
         "1::2",
         "::ffff:1.2.3.4",
+        "1::2/64",      /* a group ended by neither ':' nor the end */
+        "fe80::1%eth0", /* a zone */
         "::1.2.3.4",
         "1:2:3:4:5:6:7:8",
         "1:2:3:4:5:6:7::",

@@ -189,6 +189,10 @@ static void test_head_reader(void)
         "SSH-2.0-x\r\n",
         "HTTP/1.1  200 OK\r\n",
         "HTTP/1.x 200 OK\r\n",
+        "HTTP/1.1\t200 OK\r\n",
+        "HTTP/1.1 x00 OK\r\n",
+        "HTTP/1.1 2x0 OK\r\n",
+        "HTTP/1.1 20x OK\r\n",
     };
     size_t i, at;
     int status;

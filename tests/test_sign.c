@@ -309,6 +309,33 @@ static void test_hmac_rfc4231(void)
         ges__hex(out, 32, hx);
         CHECK_STR(hx, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     }
+    /* an empty key and message: HMAC-SHA256("", "") */
+    ges__hmac(NULL, 0, (const unsigned char *)"", 0, out);
+    ges__hex(out, 32, hx);
+    CHECK_STR(hx, "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+/* Percent-decoding: a malformed escape is taken literally, byte by byte;
+ * comparison is by decoded bytes, a prefix first. */
+static void test_pct_decode(void)
+{
+    size_t i = 0;
+    CHECK_EQ(ges__pct_next("%41", 3, &i), 'A');
+    CHECK_EQ(i, 3);
+    i = 0;
+    CHECK_EQ(ges__pct_next("%4", 2, &i), '%'); /* cut short */
+    CHECK_EQ(i, 1);
+    i = 0;
+    CHECK_EQ(ges__pct_next("%G1", 3, &i), '%'); /* first digit not hex */
+    CHECK_EQ(i, 1);
+    i = 0;
+    CHECK_EQ(ges__pct_next("%1G", 3, &i), '%'); /* second digit not hex */
+    CHECK_EQ(i, 1);
+    CHECK_EQ(ges__pct_cmp("%41", 3, "A", 1), 0);
+    CHECK_EQ(ges__pct_cmp("ab", 2, "a", 1), 1);
+    CHECK_EQ(ges__pct_cmp("a", 1, "ab", 2), -1);
+    CHECK_EQ(ges__pct_cmp("a", 1, "%62", 3), -1);
+    CHECK_EQ(ges__pct_cmp("c", 1, "%62", 3), 1);
 }
 
 static void test_sdk_date(void)
@@ -550,6 +577,7 @@ int main(void)
     RUN(test_limits);
     RUN(test_content_sha256_header);
     RUN(test_hmac_rfc4231);
+    RUN(test_pct_decode);
     RUN(test_sdk_date);
     RUN(test_http_date);
     RUN(test_client_request_signed);
