@@ -1459,6 +1459,8 @@ static void ges__key_done(ges_parser_t *p)
     if (f == NULL || f->kind == GES__K_DETAIL || f->kind == GES__K_ERROR) {
         /* not stored from this piece: forget the key bytes */
         if (p->capturing) p->used = p->member_start;
+        /* members is always 0 when only the '{' is there (used == 1):
+         * complete members sit after it; so members == 0 is not false */
         if (p->used == 1 && p->members == 0) p->used = 0;
         p->capturing = 0;
         p->direct = 0;
