@@ -383,7 +383,11 @@ static void test_tunnel_keepalive_and_resume(void)
     CHECK_EQ(px.connects, 2);
     CHECK_EQ(ka.handshakes, 2);
     CHECK_EQ(ka.writes_after_fin, 0);
-#if defined(MBEDTLS_SSL_CACHE_C)
+#if defined(MBEDTLS_SSL_CACHE_C) && !GES_CONFIG_TLS13
+    /* TLS 1.2: resumed from the server's session cache. (With
+     * GES_CONFIG_TLS13 the matrix negotiates TLS 1.3, which resumes by
+     * ticket; this in-process server issues none, so there every
+     * handshake is a full one and only the counts above are checked.) */
     CHECK_EQ(cache_hits, 1);
 #endif
     ges_client_free(&cl);
