@@ -66,6 +66,7 @@ static int fz_is_response_err(ges_err_t e)
     case GES_ERR_HTTP_HEADERS_TOO_LARGE:
     case GES_ERR_HTTP_BODY_TOO_LARGE:
     case GES_ERR_HTTP_FRAMING:
+    case GES_ERR_HTTP_ENCODING:
     case GES_ERR_NET_CLOSED:
     case GES_ERR_JSON_SYNTAX:
     case GES_ERR_JSON_ESCAPE:
