@@ -2100,20 +2100,29 @@ static int ges__has_token(const char *v, size_t n, const char *tok)
     return 0;
 }
 
+/* The status code of "HTTP/1.x NNN[ reason]" (x 0 or 1, NNN 100..999),
+ * given the line's first min(len, 13) bytes; -1 if it is not one. Shared
+ * by the HTTP reader and the proxy's answer to CONNECT. */
+static int ges__status_code(const char *l, size_t len)
+{
+    uint64_t code;
+    if (len < 12 || memcmp(l, "HTTP/1.", 7) != 0 || (l[7] != '0' && l[7] != '1') ||
+        l[8] != ' ' || ges__parse_uint(l + 9, 3, 10, 999, &code) != 1 || code < 100 ||
+        (len > 12 && l[12] != ' ')) {
+        return -1;
+    }
+    return (int)code;
+}
+
 static ges_err_t ges__http_status_line(ges__http_t *h)
 {
     const char *l = h->line;
-    uint64_t code;
+    int code;
     GES_ASSERT(h->st == H_STATUS);
-    /* "HTTP/1.x NNN[ reason]" */
-    if (h->line_len < 12 || memcmp(l, "HTTP/1.", 7) != 0 ||
-        (l[7] != '0' && l[7] != '1') || l[8] != ' ' ||
-        ges__parse_uint(l + 9, 3, 10, 999, &code) != 1 || code < 100 ||
-        (h->line_len > 12 && l[12] != ' ')) {
-        return GES_ERR_HTTP;
-    }
+    code = ges__status_code(l, h->line_len);
+    if (code < 0) return GES_ERR_HTTP;
     h->http10 = l[7] == '0';
-    h->status = (int)code;
+    h->status = code;
     h->json->out->http_status = h->status;
     h->st = H_HEADER;
     return GES_OK;
@@ -3327,13 +3336,11 @@ static ges_err_t ges__phead_byte(ges__phead_t *h, unsigned char b)
         return GES__AGAIN;
     }
     if (h->status == 0) { /* the status line ends */
-        if (h->pos < 12 || memcmp(l, "HTTP/1.", 7) != 0 || !ges__is_digit((unsigned char)l[7]) ||
-            l[8] != ' ' || !ges__is_digit((unsigned char)l[9]) ||
-            !ges__is_digit((unsigned char)l[10]) || !ges__is_digit((unsigned char)l[11]) ||
-            (h->pos > 12 && l[12] != ' ') || l[9] == '0') {
+        h->status = ges__status_code(l, h->pos);
+        if (h->status < 0) {
+            h->status = 0;
             return GES_ERR_HTTP;
         }
-        h->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
     } else if (h->pos == 0) { /* the blank line */
         if (h->status < 200) {
             h->status = 0; /* interim: the next answer follows */
