@@ -2,8 +2,9 @@
 """Every C example a user copies is compiled (part of `make test`).
 
 Blocks found:
-  - ges_job.h: every `@code{c}` ... `@endcode` (the comment's leading " * "
-    removed, then the common indentation);
+  - ges_job.h and the ports' headers (port/*/ges_port_*.h): every
+    `@code{c}` ... `@endcode` (the comment's leading " * " removed, then the
+    common indentation);
   - README.md, examples/README.md, port/README.md: every ```c fence.
 A block that does not compile fails, named by FILE:LINE of its first line;
 the compiler's messages point into the document too (#line). Each block is
@@ -23,13 +24,15 @@ How a block is made into a translation unit (mechanical, the same for all):
      definitions (at brace depth 0) stay at file scope, in order; every
      other line goes, in order, into the body of one function,
      `void ges_doc_example(void) { ... }`. Nothing else is added.
-An HTML comment on the line just before a Markdown fence sets the options:
+An HTML comment on the line just before a Markdown fence (or a header's
+`@code{c}`) sets the options:
     <!-- doc-example: given=token,ca,ca_len with=posix -->
 with= is posix (the default: port/posix/ges_port_posix.h), lwip
 (port/lwip/ges_port_lwip.h on Debian's lwIP headers), lwip_raw (lwIP's
-include path only; the block includes its header) or none; stub=FILE makes
+include path and port/lwip_raw/; the block includes its header) or none; stub=FILE makes
 an empty header FILE on the include path (a vendor SDK header that only
-declares a `given=` name). Blocks in ges_job.h take HEADER_OPTIONS.
+declares a `given=` name). A header's block without that comment takes
+HEADER_OPTIONS.
 
   python3 tests/doc_examples.py [BUILD_DIR]   check every block
   python3 tests/doc_examples.py --self-test   show the check can fail: the
@@ -48,6 +51,8 @@ from checks import Checks  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = "ges_job.h"
+PORT_HEADERS = ["port/posix/ges_port_posix.h", "port/lwip/ges_port_lwip.h",
+                "port/lwip_raw/ges_port_lwip_raw.h"]
 MARKDOWN = ["README.md", "examples/README.md", "port/README.md"]
 HEADER_OPTIONS = "given=token,ca,ca_len,project,graph,job with=posix"
 
@@ -76,6 +81,8 @@ GIVEN = {
     "my_entropy": "int my_entropy(void *ctx, unsigned char *buf, size_t len);",
     "my_trng_read": "int my_trng_read(unsigned char *buf, size_t len);",
     "my_rtc_utc": "int64_t my_rtc_utc(void *ctx);",
+    "my_poll": "void my_poll(void *ctx);",
+    "my_trng": "int my_trng(void *ctx, unsigned char *buf, size_t len);",
     "my_netif": "struct netif;\nextern struct netif my_netif;",
     "ethernetif_input": "struct netif;\nvoid ethernetif_input(struct netif *netif);",
     "esp_fill_random": "void esp_fill_random(void *buf, size_t len);",
@@ -111,16 +118,23 @@ def dedent(lines):
     return [l[ind:] for l in lines]
 
 
+def options_before(lines, i, default):
+    """The doc-example comment on line i-1 (1-based i), else default."""
+    prev = lines[i - 2] if i >= 2 else ""
+    m = re.search(r"<!--\s*doc-example:(.*?)-->\s*$", prev)
+    return parse_options(m.group(1) if m else default)
+
+
 def header_blocks(path, text):
     """(blocks, markers): @code{c}..@endcode inside comments."""
-    blocks, cur, start = [], None, 0
+    blocks, cur, start, opts = [], None, 0, None
     lines = text.split("\n")
     for i, raw in enumerate(lines, 1):
         body = re.sub(r"^\s*\*( |$)", "", raw)
         if cur is None and re.search(r"@code\{c\}", raw):
-            cur, start = [], i + 1
+            cur, start, opts = [], i + 1, options_before(lines, i, HEADER_OPTIONS)
         elif cur is not None and "@endcode" in raw:
-            blocks.append(Block(path, start, dedent(cur), parse_options(HEADER_OPTIONS)))
+            blocks.append(Block(path, start, dedent(cur), opts))
             cur = None
         elif cur is not None:
             cur.append(body)
@@ -134,9 +148,7 @@ def markdown_blocks(path, text):
     for i, raw in enumerate(lines, 1):
         s = raw.strip()
         if cur is None and s == "```c":
-            prev = lines[i - 2].strip() if i >= 2 else ""
-            m = re.match(r"<!--\s*doc-example:(.*?)-->$", prev)
-            opts = parse_options(m.group(1) if m else "")
+            opts = options_before(lines, i, "")
             cur, start, fence = [], i + 1, raw[:len(raw) - len(raw.lstrip())]
         elif cur is not None and s == "```":
             blocks.append(Block(path, start, dedent(cur), opts))
@@ -239,8 +251,8 @@ def flags_for(block, stubdir):
         if r.returncode != 0:
             raise RuntimeError("pkg-config finds no lwip: install liblwip-dev (make deps does)")
         f += r.stdout.split()
-    if w == "lwip":
-        f.append("-I" + os.path.join(ROOT, "port", "lwip"))
+    if w in ("lwip", "lwip_raw"):
+        f.append("-I" + os.path.join(ROOT, "port", w))
     return f
 
 
@@ -303,9 +315,10 @@ def main():
                 " at " + bad[0].where() if bad else " (it compiled, or no block was found)"))
         else:
             build = args[0] if args else "build"
-            blocks, problems = collect([(p, read(p)) for p in [HEADER] + MARKDOWN])
+            docs = [HEADER] + PORT_HEADERS + MARKDOWN
+            blocks, problems = collect([(p, read(p)) for p in docs])
             checks.expect(not problems, "%d blocks found, as many as markers (%s)" % (
-                len(blocks), ", ".join([HEADER] + MARKDOWN)), "; ".join(problems))
+                len(blocks), ", ".join(docs)), "; ".join(problems))
             for b in blocks:
                 err = check(b, tmp, build)
                 checks.expect(err is None, "%s compiles (%s)" % (b.where(), ", ".join(compilers())),

@@ -5,10 +5,13 @@
  *
  * SPDX-License-Identifier: MIT
  *
- *   static ges_port_t port;                 // must outlive the client
- *   ges_port_lwip_init(&port);
- *   ges_port_lwip_set_wall_clock(&port, my_rtc_utc);   // optional
- *   cfg.platform = &port;
+ * <!-- doc-example: given=cfg,my_rtc_utc with=lwip -->
+ * @code{c}
+ * static ges_port_t port;                 // must outlive the client
+ * ges_port_lwip_init(&port);
+ * ges_port_lwip_set_wall_clock(&port, my_rtc_utc);   // optional
+ * cfg.platform = &port;
+ * @endcode
  *
  * What the application supplies:
  *  - ges_port_lwip_entropy() (below): there is no default. A build that

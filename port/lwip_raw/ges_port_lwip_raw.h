@@ -18,15 +18,22 @@
  * GES_WAIT_SLICE_MS of sys_now() time, and a stop (ges_client_cancel())
  * aborts the connecting pcb or forgets the DNS query at once.
  *
- *   static ges_port_lwip_raw_t net;              // must outlive the client
- *   static const ges_port_lwip_raw_app_t app = {
- *       .poll = my_poll,         // ethernetif_input(&netif); sys_check_timeouts();
- *       .entropy = my_trng,      // the MCU's TRNG
- *       .wall_clock = NULL,      // optional RTC
- *       .ctx = NULL,
- *   };
- *   if (ges_port_lwip_raw_init(&net, &app) != 0) { ... }
- *   cfg.platform = &net.port;
+ * <!-- doc-example: given=cfg,my_poll,my_trng with=lwip_raw -->
+ * @code{c}
+ * #include "ges_port_lwip_raw.h"
+ *
+ * static ges_port_lwip_raw_t net;              // must outlive the client
+ * static const ges_port_lwip_raw_app_t app = {
+ *     .poll = my_poll,         // ethernetif_input(&netif); sys_check_timeouts();
+ *     .entropy = my_trng,      // the MCU's TRNG
+ *     .wall_clock = NULL,      // optional RTC
+ *     .ctx = NULL,
+ * };
+ * if (ges_port_lwip_raw_init(&net, &app) != 0) {
+ *     return; // NULL, or a required hook missing
+ * }
+ * cfg.platform = &net.port;
+ * @endcode
  *
  * Rules:
  *  - Call the client (hence this port) from the superloop only: never from

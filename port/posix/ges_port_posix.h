@@ -5,7 +5,10 @@
  *
  * SPDX-License-Identifier: MIT
  *
- *   cfg.platform = ges_port_posix();
+ * <!-- doc-example: given=cfg with=posix -->
+ * @code{c}
+ * cfg.platform = ges_port_posix();
+ * @endcode
  *
  * Notes for users:
  *  - Name resolution uses getaddrinfo(), which blocks for as long as the
