@@ -105,6 +105,9 @@
 #if GES_PROXY != 0 && GES_PROXY != 1
 #error "GES_PROXY must be 0 or 1"
 #endif
+#if GES_ERROR_TEXTS != 0 && GES_ERROR_TEXTS != 1
+#error "GES_ERROR_TEXTS must be 0 or 1"
+#endif
 #if GES_PROXY_CRED_MAX < 1 || GES_PROXY_CRED_MAX > 1024
 #error "GES_PROXY_CRED_MAX must be in 1..1024"
 #endif
@@ -4226,39 +4229,69 @@ int ges_job_status_is_terminal(ges_job_state_t s)
            s == GES_JOB_PARTIALLY_FAILED;
 }
 
+/* Every ges_err_t once: its name, its value and its sentence. The short
+ * texts of GES_ERROR_TEXTS=0 are "E" and the value ("E-15"), spelled by the
+ * preprocessor from the value column, which must equal the enumerator (a
+ * mismatch makes ges__err_values_match's size negative). */
+#define GES__ERRORS(X)                                                                   \
+    X(GES_OK, 0, "success")                                                              \
+    X(GES_ERR_INVALID_ARG, -1, "invalid argument")                                       \
+    X(GES_ERR_BUFFER_TOO_SMALL, -2, "I/O buffer too small")                              \
+    X(GES_ERR_NET_CONNECT, -10, "could not connect")                                     \
+    X(GES_ERR_NET_SEND, -11, "sending failed")                                           \
+    X(GES_ERR_NET_RECV, -12, "receiving failed")                                         \
+    X(GES_ERR_NET_CLOSED, -13, "connection closed before the answer ended")              \
+    X(GES_ERR_TIMEOUT, -14, "timed out")                                                 \
+    X(GES_ERR_PROXY, -15, "the proxy refused the tunnel (CONNECT)")                      \
+    X(GES_ERR_TLS, -20, "TLS error")                                                     \
+    X(GES_ERR_TLS_CERT, -21, "server certificate verification failed")                   \
+    X(GES_ERR_HTTP, -30, "malformed HTTP answer")                                        \
+    X(GES_ERR_HTTP_HEADERS_TOO_LARGE, -31, "HTTP headers too large")                     \
+    X(GES_ERR_HTTP_BODY_TOO_LARGE, -32, "HTTP body too large")                           \
+    X(GES_ERR_HTTP_FRAMING, -33, "invalid HTTP body framing")                            \
+    X(GES_ERR_HTTP_ENCODING, -34, "the answer is compressed, though identity was asked") \
+    X(GES_ERR_SERVICE, -40, "the service answered with an error")                        \
+    X(GES_ERR_JSON_SYNTAX, -50, "malformed JSON")                                        \
+    X(GES_ERR_JSON_ESCAPE, -51, "invalid escape in a JSON string")                       \
+    X(GES_ERR_JSON_UTF8, -52, "invalid UTF-8 in a JSON string")                          \
+    X(GES_ERR_JSON_INCOMPLETE, -53, "JSON document incomplete")                          \
+    X(GES_ERR_JSON_NOT_OBJECT, -54, "JSON document is not an object")                    \
+    X(GES_ERR_JSON_TOKENS, -55, "JSON piece needs more tokens than allowed")             \
+    X(GES_ERR_JSON_NUMBER, -56, "JSON number out of range for its field")                \
+    X(GES_ERR_JSON_TYPE, -57, "JSON member has the wrong type")                          \
+    X(GES_ERR_JSON_DEPTH, -58, "JSON nested too deeply")                                 \
+    X(GES_ERR_JSON_TRAILING, -59, "data after the JSON document")                        \
+    X(GES_ERR_CANCELLED, -70, "cancelled")                                               \
+    X(GES_ERR_STATE, -71, "call out of order")
+#define GES__ERR_DIFF(name, num, text) +((name) != (num))
+typedef char ges__err_values_match[1 - 2 * (0 GES__ERRORS(GES__ERR_DIFF))];
+#define GES__ERR_CODE(name, num, text) (signed char)(name),
+#define GES__ERR_CASE(name, num, text) case name:
+#if GES_ERROR_TEXTS
+#define GES__ERR_TEXT(name, num, text) text "\0"
+#define GES__ERR_UNKNOWN "unknown error"
+#else
+#define GES__ERR_TEXT(name, num, text) "E" #num "\0"
+#define GES__ERR_UNKNOWN "E?"
+#endif
+
 /* see ges_job.h */
 const char *ges_strerror(ges_err_t err)
 {
-    switch (err) {
-    case GES_OK: return "success";
-    case GES_ERR_INVALID_ARG: return "invalid argument";
-    case GES_ERR_BUFFER_TOO_SMALL: return "I/O buffer too small";
-    case GES_ERR_NET_CONNECT: return "could not connect";
-    case GES_ERR_NET_SEND: return "sending failed";
-    case GES_ERR_NET_RECV: return "receiving failed";
-    case GES_ERR_NET_CLOSED: return "connection closed before the answer ended";
-    case GES_ERR_TIMEOUT: return "timed out";
-    case GES_ERR_PROXY: return "the proxy refused the tunnel (CONNECT)";
-    case GES_ERR_TLS: return "TLS error";
-    case GES_ERR_TLS_CERT: return "server certificate verification failed";
-    case GES_ERR_HTTP: return "malformed HTTP answer";
-    case GES_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
-    case GES_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
-    case GES_ERR_HTTP_FRAMING: return "invalid HTTP body framing";
-    case GES_ERR_HTTP_ENCODING: return "the answer is compressed, though identity was asked";
-    case GES_ERR_SERVICE: return "the service answered with an error";
-    case GES_ERR_JSON_SYNTAX: return "malformed JSON";
-    case GES_ERR_JSON_ESCAPE: return "invalid escape in a JSON string";
-    case GES_ERR_JSON_UTF8: return "invalid UTF-8 in a JSON string";
-    case GES_ERR_JSON_INCOMPLETE: return "JSON document incomplete";
-    case GES_ERR_JSON_NOT_OBJECT: return "JSON document is not an object";
-    case GES_ERR_JSON_TOKENS: return "JSON piece needs more tokens than allowed";
-    case GES_ERR_JSON_NUMBER: return "JSON number out of range for its field";
-    case GES_ERR_JSON_TYPE: return "JSON member has the wrong type";
-    case GES_ERR_JSON_DEPTH: return "JSON nested too deeply";
-    case GES_ERR_JSON_TRAILING: return "data after the JSON document";
-    case GES_ERR_CANCELLED: return "cancelled";
-    case GES_ERR_STATE: return "call out of order";
+    /* The values, and the texts one after another in the same order: no
+     * pointer table (a switch compiled to 72 pointers, 288 bytes on
+     * Cortex-M4), and nothing written at run time. */
+    static const signed char codes[] = {GES__ERRORS(GES__ERR_CODE)};
+    static const char texts[] = GES__ERRORS(GES__ERR_TEXT);
+    const char *t = texts;
+    size_t i;
+    switch (err) { /* no code: without a default, -Wswitch names an enumerator missing above */
+        GES__ERRORS(GES__ERR_CASE)
+        break;
     }
-    return "unknown error";
+    for (i = 0; i < sizeof codes; i++) {
+        if (codes[i] == err) return t;
+        t += strlen(t) + 1;
+    }
+    return GES__ERR_UNKNOWN;
 }

@@ -2704,11 +2704,29 @@ static void test_status_init(void)
     CHECK(is_reset(&st, 0));
 }
 
+/* Every ges_err_t has its own non-empty text; with GES_ERROR_TEXTS=0
+ * (build/test_parse_texts0) the text is "E" and the value. A value that is
+ * not a ges_err_t gives the fallback, which is no code's text. */
 static void test_strerror(void)
 {
     static const ges_err_t codes[] = {
         GES_OK,
         GES_ERR_INVALID_ARG,
+        GES_ERR_BUFFER_TOO_SMALL,
+        GES_ERR_NET_CONNECT,
+        GES_ERR_NET_SEND,
+        GES_ERR_NET_RECV,
+        GES_ERR_NET_CLOSED,
+        GES_ERR_TIMEOUT,
+        GES_ERR_PROXY,
+        GES_ERR_TLS,
+        GES_ERR_TLS_CERT,
+        GES_ERR_HTTP,
+        GES_ERR_HTTP_HEADERS_TOO_LARGE,
+        GES_ERR_HTTP_BODY_TOO_LARGE,
+        GES_ERR_HTTP_FRAMING,
+        GES_ERR_HTTP_ENCODING,
+        GES_ERR_SERVICE,
         GES_ERR_JSON_SYNTAX,
         GES_ERR_JSON_ESCAPE,
         GES_ERR_JSON_UTF8,
@@ -2719,16 +2737,32 @@ static void test_strerror(void)
         GES_ERR_JSON_TYPE,
         GES_ERR_JSON_DEPTH,
         GES_ERR_JSON_TRAILING,
+        GES_ERR_CANCELLED,
         GES_ERR_STATE,
     };
+    static const int unknown[] = {-999, -72, -60, -41, -3, 1, 100, INT_MIN, INT_MAX};
+    const char *fallback = ges_strerror((ges_err_t)-999);
     size_t i, j;
+    CHECK(fallback != NULL && fallback[0] != '\0');
+    CHECK(strcmp(fallback, GES_ERROR_TEXTS ? "unknown error" : "E?") == 0);
+    for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        CHECK(ges_strerror((ges_err_t)unknown[i]) == fallback);
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *a = ges_strerror(codes[i]);
+        char want[16];
         CHECK(a != NULL && a[0] != '\0');
+        if (a == NULL) continue;
+        CHECK(strcmp(a, fallback) != 0);
+        CHECK(ges_strerror(codes[i]) == a); /* static: the same text each time */
+        snprintf(want, sizeof want, "E%d", (int)codes[i]);
+        CHECK((strcmp(a, want) == 0) == !GES_ERROR_TEXTS);
         for (j = 0; j < i; j++)
             CHECK(strcmp(a, ges_strerror(codes[j])) != 0);
     }
-    CHECK(ges_strerror((ges_err_t)-999) != NULL);
+#if GES_ERROR_TEXTS
+    CHECK(strcmp(ges_strerror(GES_OK), "success") == 0);
+    CHECK(strcmp(ges_strerror(GES_ERR_STATE), "call out of order") == 0);
+#endif
 }
 
 int main(void)
