@@ -30,6 +30,7 @@
  */
 #include "ges_job.h"
 
+#include <float.h>
 #include <limits.h>
 #include <string.h>
 
@@ -749,35 +750,32 @@ static ges_err_t ges__num_to_i64(const ges__num_t *n, int64_t *v)
 }
 
 /* Big-integer help for the decimals the fast path cannot take: little-endian
- * 32-bit words, enough for 10^19 * 10^308 and for 2^1250. */
+ * 32-bit words, enough for 10^19 * 10^308 * 2^64 and for 2^1250. */
 #define GES__BIG_WORDS 42
 
-static void ges__big_mul(uint32_t *w, int *nw, uint32_t f)
+/* w *= f (mul) or w /= f (!mul); returns 1 if a division left a remainder. */
+static int ges__big_op(uint32_t *w, int *nw, uint32_t f, int mul)
 {
-    uint64_t carry = 0;
+    uint64_t r = 0;
     int i;
-    for (i = 0; i < *nw; i++) {
-        uint64_t x = (uint64_t)w[i] * f + carry;
-        w[i] = (uint32_t)x;
-        carry = x >> 32;
+    if (mul) {
+        for (i = 0; i < *nw; i++) {
+            r += (uint64_t)w[i] * f;
+            w[i] = (uint32_t)r;
+            r >>= 32;
+        }
+        if (r) w[(*nw)++] = (uint32_t)r;
+        return 0;
     }
-    if (carry) w[(*nw)++] = (uint32_t)carry;
-}
-
-/* w /= d; returns 1 if the remainder was not zero. */
-static int ges__big_div(uint32_t *w, int *nw, uint32_t d)
-{
-    uint64_t rem = 0;
-    int i;
     for (i = *nw - 1; i >= 0; i--) {
-        uint64_t x = (rem << 32) | w[i];
-        w[i] = (uint32_t)(x / d);
-        rem = x % d;
+        r = (r << 32) | w[i];
+        w[i] = (uint32_t)(r / f);
+        r %= f;
     }
-    /* *nw > 0 is never false: ges__num_to_f64 shifts the dividend so the
-     * quotient keeps >= 64 bits; the test keeps the loop safe alone. */
+    /* The quotient keeps >= 64 bits (ges__num_to_f64 shifts the dividend),
+     * so *nw never reaches 0; the test keeps the loop safe alone. */
     while (*nw > 0 && w[*nw - 1] == 0) (*nw)--;
-    return rem != 0;
+    return r != 0;
 }
 
 static int ges__big_bit(const uint32_t *w, int b)
@@ -785,96 +783,72 @@ static int ges__big_bit(const uint32_t *w, int b)
     return (int)((w[b >> 5] >> (b & 31)) & 1u);
 }
 
-/* d * 2^x, exact while the result stays a normal double. */
-static double ges__scale2(double d, int x)
-{
-    while (x > 60) {
-        d *= 1152921504606846976.0;
-        x -= 60;
-    }
-    while (x < -60) {
-        d /= 1152921504606846976.0;
-        x += 60;
-    }
-    return x >= 0 ? d * (double)(1ull << x) : d / (double)(1ull << -x);
-}
+/* The slow path writes the double's bits: IEEE 754 binary64, stored in the
+ * byte order of a uint64_t (every target since ARM's old FPA). */
+#if FLT_RADIX != 2 || DBL_MANT_DIG != 53 || DBL_MAX_EXP != 1024 || DBL_MIN_EXP != -1021
+#error "ges_job needs IEEE 754 binary64 doubles"
+#endif
+#if defined(__FLOAT_WORD_ORDER__) && defined(__BYTE_ORDER__) && __FLOAT_WORD_ORDER__ != __BYTE_ORDER__
+#error "ges_job needs doubles stored in the byte order of uint64_t"
+#endif
 
 static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
 {
-    /* Exact powers of ten representable in a double: 1e0..1e22. */
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
-                                 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                 1e18, 1e19, 1e20, 1e21, 1e22};
-    static const uint32_t p10s[] = {1u, 10u, 100u, 1000u, 10000u, 100000u,
-                                    1000000u, 10000000u, 100000000u};
-    long e = ges__num_exp(n);
-    uint32_t w[GES__BIG_WORDS];
-    int nw, top, shift, bexp = 0, sticky = 0;
-    uint64_t m53;
-    double x;
+    long e = ges__num_exp(n), k;
+    double x = 1.0;
 
     if (n->mant == 0 || e < -343) {
         x = 0.0; /* m < 10^19, so m * 10^-344 < 2^-1075: rounds to 0 */
     } else if (n->mant <= (1ull << 53) && e >= -22 && e <= 22) {
-        /* Fast path: both operands exact, one correctly rounded operation. */
-        x = (double)n->mant;
-        x = e >= 0 ? x * p10[e] : x / p10[-e];
+        /* Fast path (Clinger): 10^|e| <= 10^22 = 2^22 * 5^22 with 5^22 <
+         * 2^53, so every power of ten the loop forms is exact, and the one
+         * multiply or divide by it is the only rounding. */
+        for (k = e < 0 ? -e : e; k > 0; k--) x *= 10.0;
+        x = e >= 0 ? (double)n->mant * x : (double)n->mant / x;
     } else {
-        /* m * 10^e as a big integer times 2^bexp, then one rounding. */
+        /* m * 10^e as a big integer w times 2^bexp, rounded once: its bits
+         * from the top down to lo are kept (53 of them, fewer where the
+         * unit would fall below 2^-1074), the next one is the rounding bit,
+         * any set one below it (or a division's remainder) is sticky. */
+        uint32_t w[GES__BIG_WORDS];
+        int nw, i, top, lo, mul, sticky = 0, round = 0;
+        /* Shift left so that the result keeps 64+ bits: 2 words for a
+         * product, more for a quotient (log2(10) < 3.322 bits per digit). */
+        int words = e >= 0 ? 2 : (int)((-e * 3322 / 1000 + 96) / 32);
+        int bexp = -words * 32;
+        uint64_t m = 0;
         if (e > 308) return GES_ERR_JSON_NUMBER;
-        w[0] = (uint32_t)n->mant;
-        w[1] = (uint32_t)(n->mant >> 32);
-        nw = w[1] ? 2 : 1;
-        if (e >= 0) {
-            for (; e >= 9; e -= 9) ges__big_mul(w, &nw, 1000000000u);
-            ges__big_mul(w, &nw, p10s[e]);
-        } else {
-            /* shift left so that the quotient keeps 64+ bits */
-            int k = (int)(-e * 3322 / 1000) + 96, words = k / 32, i;
-            for (i = nw - 1; i >= 0; i--) w[i + words] = w[i];
-            for (i = 0; i < words; i++) w[i] = 0;
-            nw += words;
-            bexp = -words * 32;
-            for (e = -e; e >= 9; e -= 9) sticky |= ges__big_div(w, &nw, 1000000000u);
-            sticky |= ges__big_div(w, &nw, p10s[e]);
+        for (i = 0; i < words; i++) w[i] = 0;
+        w[words] = (uint32_t)n->mant;
+        w[words + 1] = (uint32_t)(n->mant >> 32);
+        nw = words + 2;
+        mul = e > 0;
+        while (e != 0) { /* by 10^9 at a time, then by the rest */
+            uint32_t f = 1;
+            for (i = 0; i < 9 && e != 0; i++, e += mul ? -1 : 1) f *= 10u;
+            sticky |= ges__big_op(w, &nw, f, mul);
         }
         top = nw * 32 - 1;
         while (!ges__big_bit(w, top)) top--;
-        shift = top - 52;
-        if (top + bexp < -1022) {
-            /* Subnormal: fewer bits, counted from 2^-1074. The quotient
-             * keeps >= 64 bits, so shift > 12 here. */
-            shift = -1074 - bexp;
-            if (shift > top + 1) {
-                *v = (n->flags & GES__NUM_NEG) ? -0.0 : 0.0; /* below 2^-1075 */
-                return GES_OK;
+        lo = top - 52 + bexp < -1074 ? -1074 - bexp : top - 52;
+        for (i = top; i >= 0; i--) {
+            int b = ges__big_bit(w, i);
+            if (i >= lo) {
+                m = (m << 1) | (uint64_t)b;
+            } else if (i == lo - 1) {
+                round = b;
+            } else {
+                sticky |= b;
             }
         }
-        if (shift <= 0) {
-            /* Not reached by construction (the product has > 53 bits when
-             * the fast path declined it; the quotient keeps >= 64), kept
-             * so the rounding below never shifts by a negative amount. */
-            m53 = (uint64_t)w[0] | (nw > 1 ? (uint64_t)w[1] << 32 : 0);
-            shift = 0;
-        } else {
-            int b, round;
-            m53 = 0; /* the bits from top down to shift (none when shift = top + 1) */
-            for (b = top; b >= shift; b--) m53 = (m53 << 1) | (uint64_t)ges__big_bit(w, b);
-            round = ges__big_bit(w, shift - 1);
-            for (b = shift - 2; b >= 0 && !sticky; b--) sticky |= ges__big_bit(w, b);
-            if (round && (sticky || (m53 & 1u))) {
-                if (++m53 == (1ull << 53)) {
-                    m53 >>= 1;
-                    shift++;
-                    top++;
-                }
-            }
-        }
-        /* Up to the largest double: |x| < 2^1024. Subnormals are exact
-         * multiples of 2^-1074 by now, so scaling them loses nothing. */
-        if (top + bexp > 1023) return GES_ERR_JSON_NUMBER;
-        x = ges__scale2((double)m53, shift + bexp);
+        if (round && (sticky || (m & 1u))) m++;
+        /* m * 2^(lo + bexp), m <= 2^53, as binary64: a biased exponent of
+         * lo + bexp + 1075 over m's hidden bit, added so that m = 2^53 (or
+         * a subnormal rounded up to 2^52) carries into it; 0 for
+         * subnormals. The largest double is below 0x7FF << 52. */
+        m += (uint64_t)(lo + bexp + 1074) << 52;
+        if (m >= 0x7FF0000000000000ull) return GES_ERR_JSON_NUMBER;
+        memcpy(&x, &m, sizeof x);
     }
     *v = (n->flags & GES__NUM_NEG) ? -x : x;
     return GES_OK;

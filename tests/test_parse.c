@@ -35,6 +35,7 @@
 #include "ges_job.h"
 #include "harness.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -1888,6 +1889,100 @@ static void test_job_progress_underflow(void)
     }
 }
 
+/* Random decimals against strtod (glibc's is correctly rounded), fixed seed:
+ * with up to 19 significant digits (every digit kept) the same double bit
+ * for bit, or GES_ERR_JSON_NUMBER where strtod overflows; longer ones
+ * (digits past the 19th dropped) within 1 ulp, the largest double counting
+ * as 1 ulp from an overflow. Integer, fraction and
+ * exponent lengths of every size, exact ties past 2^53 and their neighbours,
+ * doubles printed with 1..19 digits, the subnormal and overflow edges. */
+static uint64_t prop_state = 0x9E3779B97F4A7C15ull;
+static uint64_t prop_rand(void) /* xorshift64 */
+{
+    prop_state ^= prop_state << 13;
+    prop_state ^= prop_state >> 7;
+    prop_state ^= prop_state << 17;
+    return prop_state;
+}
+
+static char *prop_digits(char *q, int n, int lead)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        *q++ = (char)('0' + (i == 0 && lead ? 1 + prop_rand() % 9 : prop_rand() % 10));
+    return q;
+}
+
+static void test_job_progress_random(void)
+{
+    static const char pre[] = "{\"jobProgress\":";
+    char b[160];
+    long i, exact = 0, over = 0, sub = 0, bad = 0;
+    for (i = 0; i < 100000 && bad < 10; i++) {
+        char *s = b + sizeof pre - 1, *q = s, *p;
+        unsigned kind = (unsigned)(prop_rand() % 6);
+        int sig = 0, lost = 0, x;
+        double want, got;
+        ges_err_t e;
+        memcpy(b, pre, sizeof pre - 1);
+        if (prop_rand() % 4 == 0) *q++ = '-';
+        if (kind <= 2) { /* 1..40 integer digits, 0..40 fraction digits, exponent */
+            if (prop_rand() % 3 == 0)
+                *q++ = '0';
+            else
+                q = prop_digits(q, 1 + (int)(prop_rand() % 40), 1);
+            if (prop_rand() % 2) {
+                int z = (int)(prop_rand() % 30) * (int)(prop_rand() % 2);
+                *q++ = '.';
+                while (z-- > 0) *q++ = '0';
+                q = prop_digits(q, 1 + (int)(prop_rand() % 40), 0);
+            }
+            if (kind != 0) {
+                x = (int)(prop_rand() % 801) - 400;
+                q += sprintf(q, "%s%d", x >= 0 && prop_rand() % 2 ? "E+" : "e", x);
+            }
+        } else if (kind == 3) { /* an exact tie past 2^53, or 1 or 2 away */
+            int k = 1 + (int)(prop_rand() % 10);
+            uint64_t m = (prop_rand() >> 11) | (1ull << 52);
+            uint64_t t = ((m << k) | (1ull << (k - 1))) + (uint64_t)(prop_rand() % 5) - 2u;
+            q += sprintf(q, "%llu", (unsigned long long)t);
+        } else if (kind == 4) {                                  /* any double, printed with 1..19 digits */
+            uint64_t bits = prop_rand() & 0x7FEFFFFFFFFFFFFFull; /* finite */
+            double d;
+            memcpy(&d, &bits, sizeof d);
+            q += sprintf(q, "%.*e", (int)(prop_rand() % 19), d);
+        } else { /* the subnormal and the overflow edges */
+            q = prop_digits(q, 1 + (int)(prop_rand() % 19), 1);
+            x = prop_rand() % 2 ? -300 - (int)(prop_rand() % 60) : 280 + (int)(prop_rand() % 40);
+            q += sprintf(q, "e%d", x);
+        }
+        *q = '\0';
+        for (p = s; *p != '\0' && *p != 'e' && *p != 'E'; p++) {
+            if (*p < '0' || *p > '9' || (sig == 0 && *p == '0')) continue;
+            if (++sig > 19 && *p != '0') lost = 1;
+        }
+        want = strtod(s, NULL);
+        *q++ = '}';
+        e = ges_job_parse(b, (size_t)(q - b), &st);
+        got = st.job_progress;
+        if (isinf(want)) { /* overflow; with a digit dropped, 1 ulp below is right too */
+            over++;
+            if (e == GES_ERR_JSON_NUMBER || (lost && e == GES_OK && fabs(got) == DBL_MAX)) continue;
+        } else if (e == GES_OK && (lost ? within_ulp(got, want)
+                                        : memcmp(&got, &want, sizeof got) == 0)) {
+            exact += !lost;
+            sub += !lost && want != 0.0 && fabs(want) < DBL_MIN;
+            continue;
+        }
+        bad++;
+        *--q = '\0';
+        fprintf(stderr, "  jobProgress %s: %s %.17g, strtod %.17g\n", s, ges_strerror(e), got, want);
+    }
+    CHECK_EQ(bad, 0);
+    /* the generator reached what it is for */
+    CHECK(exact > 50000 && over > 3000 && sub > 2000);
+}
+
 /* ges_parser_feed takes at most GES_BODY_MAX bytes in all (issue 13): the
  * bytes up to the bound are parsed, one more is an error, however split. */
 static void test_feed_bound(void)
@@ -2806,6 +2901,7 @@ int main(void)
     RUN(test_job_progress_far_range);
     RUN(test_line_counts);
     RUN(test_job_progress_underflow);
+    RUN(test_job_progress_random);
     RUN(test_feed_bound);
     RUN(test_number_grammar);
     RUN(test_number_grammar_line_counts);
