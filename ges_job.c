@@ -857,18 +857,15 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
 /* ------------------------------------------------------------------------- */
 /* 3c. Dates                                                                  */
 /* ------------------------------------------------------------------------- */
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar: count
- * years from March, so the leap day is the last day of the "year". */
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar, for
+ * years 0..9999: count years from March, so the leap day is the last day of
+ * the "year", and 400 years (146097 days) later, so none is negative and
+ * 32-bit arithmetic does. */
 static int64_t ges__days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-    int64_t era;
-    unsigned yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
+    uint32_t yy = (uint32_t)y + 400u - (m <= 2);
+    uint32_t doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + doy) - 719468 - 146097;
 }
 
 /* see ges_job.h */
