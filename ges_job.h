@@ -225,7 +225,7 @@
 /** Set to 0 to build without the error sentences: ges_strerror() then
  *  returns "E" and the code's value instead ("E0" for GES_OK, "E-15" for
  *  GES_ERR_PROXY), and "E?" for a value that is no ges_err_t; saves about
- *  1.2 KB of flash on Cortex-M4 (see README "Memory, stack, flash").
+ *  600 bytes of flash on Cortex-M4 (see README "Memory, stack, flash").
  *  Nothing else changes. 0 or 1. Default 1. */
 #ifndef GES_ERROR_TEXTS
 #define GES_ERROR_TEXTS 1
