@@ -785,7 +785,8 @@ static int ges__big_bit(const uint32_t *w, int b)
 
 /* The slow path writes the double's bits: IEEE 754 binary64, stored in the
  * byte order of a uint64_t (every target since ARM's old FPA). */
-#if FLT_RADIX != 2 || DBL_MANT_DIG != 53 || DBL_MAX_EXP != 1024 || DBL_MIN_EXP != -1021
+#if defined(DBL_MANT_DIG) /* always, but for cppcheck, which reads no system header */ && \
+    (FLT_RADIX != 2 || DBL_MANT_DIG != 53 || DBL_MAX_EXP != 1024 || DBL_MIN_EXP != -1021)
 #error "ges_job needs IEEE 754 binary64 doubles"
 #endif
 #if defined(__FLOAT_WORD_ORDER__) && defined(__BYTE_ORDER__) && __FLOAT_WORD_ORDER__ != __BYTE_ORDER__
@@ -4203,7 +4204,7 @@ int ges_job_status_is_terminal(ges_job_state_t s)
 /* Every ges_err_t once: its name, its value and its sentence. The short
  * texts of GES_ERROR_TEXTS=0 are "E" and the value ("E-15"), spelled by the
  * preprocessor from the value column, which must equal the enumerator (a
- * mismatch makes ges__err_values_match's size negative). */
+ * mismatch makes that row's ges__value_of_NAME array size negative). */
 #define GES__ERRORS(X)                                                                   \
     X(GES_OK, 0, "success")                                                              \
     X(GES_ERR_INVALID_ARG, -1, "invalid argument")                                       \
@@ -4234,8 +4235,8 @@ int ges_job_status_is_terminal(ges_job_state_t s)
     X(GES_ERR_JSON_TRAILING, -59, "data after the JSON document")                        \
     X(GES_ERR_CANCELLED, -70, "cancelled")                                               \
     X(GES_ERR_STATE, -71, "call out of order")
-#define GES__ERR_DIFF(name, num, text) +((name) != (num))
-typedef char ges__err_values_match[1 - 2 * (0 GES__ERRORS(GES__ERR_DIFF))];
+#define GES__ERR_CHECK(name, num, text) typedef char ges__value_of_##name[(name) == (num) ? 1 : -1];
+GES__ERRORS(GES__ERR_CHECK)
 #define GES__ERR_CODE(name, num, text) (signed char)(name),
 #define GES__ERR_CASE(name, num, text) case name:
 #if GES_ERROR_TEXTS
