@@ -21,7 +21,8 @@ LIB_CFLAGS  ?=
 
 LIB_OBJS = $(B)/ges_job.o $(B)/ges_port_posix.o
 TESTS    = $(B)/test_parse $(B)/test_http $(B)/test_wait $(B)/test_stream $(B)/test_sign $(B)/test_keepalive \
-           $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema $(B)/test_cxx98 $(B)/test_cxx11 $(B)/test_proxy $(B)/test_proxy0
+           $(B)/test_port_posix $(B)/test_client $(B)/test_cli $(B)/test_schema $(B)/test_cxx98 $(B)/test_cxx11 $(B)/test_proxy $(B)/test_proxy0 \
+           $(B)/test_parse_texts0
 
 .PHONY: all deps test demo clean
 all: $(B)/libges_job.a $(B)/ges_job_status $(B)/minimal
@@ -48,6 +49,10 @@ $(B)/minimal: examples/minimal.c $(B)/libges_job.a
 # Unit tests include ges_job.c themselves, to reach its internals.
 $(B)/test_parse: tests/test_parse.c tests/harness.h tests/seed_bodies.h tests/assert_on.h ges_job.c ges_job.h | $(B)
 	$(CC) $(ALL_CFLAGS) $(TEST_ASSERT) tests/test_parse.c ges_job.c $(LDLIBS) -lm -o $@
+
+# The same suite built without the error sentences (GES_ERROR_TEXTS=0).
+$(B)/test_parse_texts0: tests/test_parse.c tests/harness.h tests/seed_bodies.h tests/assert_on.h ges_job.c ges_job.h | $(B)
+	$(CC) $(ALL_CFLAGS) $(TEST_ASSERT) -DGES_ERROR_TEXTS=0 tests/test_parse.c ges_job.c $(LDLIBS) -lm -o $@
 
 # These include ../ges_job.c to reach its internals (the HTTP reader, the
 # request writer, the wait loop with an injected poll).

@@ -30,6 +30,7 @@
  */
 #include "ges_job.h"
 
+#include <float.h>
 #include <limits.h>
 #include <string.h>
 
@@ -104,6 +105,9 @@
 #endif
 #if GES_PROXY != 0 && GES_PROXY != 1
 #error "GES_PROXY must be 0 or 1"
+#endif
+#if GES_ERROR_TEXTS != 0 && GES_ERROR_TEXTS != 1
+#error "GES_ERROR_TEXTS must be 0 or 1"
 #endif
 #if GES_PROXY_CRED_MAX < 1 || GES_PROXY_CRED_MAX > 1024
 #error "GES_PROXY_CRED_MAX must be in 1..1024"
@@ -746,35 +750,32 @@ static ges_err_t ges__num_to_i64(const ges__num_t *n, int64_t *v)
 }
 
 /* Big-integer help for the decimals the fast path cannot take: little-endian
- * 32-bit words, enough for 10^19 * 10^308 and for 2^1250. */
+ * 32-bit words, enough for 10^19 * 10^308 * 2^64 and for 2^1250. */
 #define GES__BIG_WORDS 42
 
-static void ges__big_mul(uint32_t *w, int *nw, uint32_t f)
+/* w *= f (mul) or w /= f (!mul); returns 1 if a division left a remainder. */
+static int ges__big_op(uint32_t *w, int *nw, uint32_t f, int mul)
 {
-    uint64_t carry = 0;
+    uint64_t r = 0;
     int i;
-    for (i = 0; i < *nw; i++) {
-        uint64_t x = (uint64_t)w[i] * f + carry;
-        w[i] = (uint32_t)x;
-        carry = x >> 32;
+    if (mul) {
+        for (i = 0; i < *nw; i++) {
+            r += (uint64_t)w[i] * f;
+            w[i] = (uint32_t)r;
+            r >>= 32;
+        }
+        if (r) w[(*nw)++] = (uint32_t)r;
+        return 0;
     }
-    if (carry) w[(*nw)++] = (uint32_t)carry;
-}
-
-/* w /= d; returns 1 if the remainder was not zero. */
-static int ges__big_div(uint32_t *w, int *nw, uint32_t d)
-{
-    uint64_t rem = 0;
-    int i;
     for (i = *nw - 1; i >= 0; i--) {
-        uint64_t x = (rem << 32) | w[i];
-        w[i] = (uint32_t)(x / d);
-        rem = x % d;
+        r = (r << 32) | w[i];
+        w[i] = (uint32_t)(r / f);
+        r %= f;
     }
-    /* *nw > 0 is never false: ges__num_to_f64 shifts the dividend so the
-     * quotient keeps >= 64 bits; the test keeps the loop safe alone. */
+    /* The quotient keeps >= 64 bits (ges__num_to_f64 shifts the dividend),
+     * so *nw never reaches 0; the test keeps the loop safe alone. */
     while (*nw > 0 && w[*nw - 1] == 0) (*nw)--;
-    return rem != 0;
+    return r != 0;
 }
 
 static int ges__big_bit(const uint32_t *w, int b)
@@ -782,96 +783,73 @@ static int ges__big_bit(const uint32_t *w, int b)
     return (int)((w[b >> 5] >> (b & 31)) & 1u);
 }
 
-/* d * 2^x, exact while the result stays a normal double. */
-static double ges__scale2(double d, int x)
-{
-    while (x > 60) {
-        d *= 1152921504606846976.0;
-        x -= 60;
-    }
-    while (x < -60) {
-        d /= 1152921504606846976.0;
-        x += 60;
-    }
-    return x >= 0 ? d * (double)(1ull << x) : d / (double)(1ull << -x);
-}
+/* The slow path writes the double's bits: IEEE 754 binary64, stored in the
+ * byte order of a uint64_t (every target since ARM's old FPA). */
+#if defined(DBL_MANT_DIG) /* always, but for cppcheck, which reads no system header */ && \
+    (FLT_RADIX != 2 || DBL_MANT_DIG != 53 || DBL_MAX_EXP != 1024 || DBL_MIN_EXP != -1021)
+#error "ges_job needs IEEE 754 binary64 doubles"
+#endif
+#if defined(__FLOAT_WORD_ORDER__) && defined(__BYTE_ORDER__) && __FLOAT_WORD_ORDER__ != __BYTE_ORDER__
+#error "ges_job needs doubles stored in the byte order of uint64_t"
+#endif
 
 static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
 {
-    /* Exact powers of ten representable in a double: 1e0..1e22. */
-    static const double p10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5,
-                                 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                 1e18, 1e19, 1e20, 1e21, 1e22};
-    static const uint32_t p10s[] = {1u, 10u, 100u, 1000u, 10000u, 100000u,
-                                    1000000u, 10000000u, 100000000u};
-    long e = ges__num_exp(n);
-    uint32_t w[GES__BIG_WORDS];
-    int nw, top, shift, bexp = 0, sticky = 0;
-    uint64_t m53;
-    double x;
+    long e = ges__num_exp(n), k;
+    double x = 1.0;
 
     if (n->mant == 0 || e < -343) {
         x = 0.0; /* m < 10^19, so m * 10^-344 < 2^-1075: rounds to 0 */
     } else if (n->mant <= (1ull << 53) && e >= -22 && e <= 22) {
-        /* Fast path: both operands exact, one correctly rounded operation. */
-        x = (double)n->mant;
-        x = e >= 0 ? x * p10[e] : x / p10[-e];
+        /* Fast path (Clinger): 10^|e| <= 10^22 = 2^22 * 5^22 with 5^22 <
+         * 2^53, so every power of ten the loop forms is exact, and the one
+         * multiply or divide by it is the only rounding. */
+        for (k = e < 0 ? -e : e; k > 0; k--) x *= 10.0;
+        x = e >= 0 ? (double)n->mant * x : (double)n->mant / x;
     } else {
-        /* m * 10^e as a big integer times 2^bexp, then one rounding. */
+        /* m * 10^e as a big integer w times 2^bexp, rounded once: its bits
+         * from the top down to lo are kept (53 of them, fewer where the
+         * unit would fall below 2^-1074), the next one is the rounding bit,
+         * any set one below it (or a division's remainder) is sticky. */
+        uint32_t w[GES__BIG_WORDS];
+        int nw, i, top, lo, mul, sticky = 0, round = 0;
+        /* Shift left so that the result keeps 64+ bits: 2 words for a
+         * product, more for a quotient (log2(10) < 3.322 bits per digit). */
+        int words = e >= 0 ? 2 : (int)((-e * 3322 / 1000 + 96) / 32);
+        int bexp = -words * 32;
+        uint64_t m = 0;
         if (e > 308) return GES_ERR_JSON_NUMBER;
-        w[0] = (uint32_t)n->mant;
-        w[1] = (uint32_t)(n->mant >> 32);
-        nw = w[1] ? 2 : 1;
-        if (e >= 0) {
-            for (; e >= 9; e -= 9) ges__big_mul(w, &nw, 1000000000u);
-            ges__big_mul(w, &nw, p10s[e]);
-        } else {
-            /* shift left so that the quotient keeps 64+ bits */
-            int k = (int)(-e * 3322 / 1000) + 96, words = k / 32, i;
-            for (i = nw - 1; i >= 0; i--) w[i + words] = w[i];
-            for (i = 0; i < words; i++) w[i] = 0;
-            nw += words;
-            bexp = -words * 32;
-            for (e = -e; e >= 9; e -= 9) sticky |= ges__big_div(w, &nw, 1000000000u);
-            sticky |= ges__big_div(w, &nw, p10s[e]);
+        for (i = 0; i < words; i++) w[i] = 0;
+        w[words] = (uint32_t)n->mant;
+        w[words + 1] = (uint32_t)(n->mant >> 32);
+        nw = words + 2;
+        mul = e > 0;
+        while (e != 0) { /* by 10^9 at a time, then by the rest */
+            uint32_t f = 1;
+            for (i = 0; i < 9 && e != 0; i++, e += mul ? -1 : 1) f *= 10u;
+            sticky |= ges__big_op(w, &nw, f, mul);
         }
         top = nw * 32 - 1;
         while (!ges__big_bit(w, top)) top--;
-        shift = top - 52;
-        if (top + bexp < -1022) {
-            /* Subnormal: fewer bits, counted from 2^-1074. The quotient
-             * keeps >= 64 bits, so shift > 12 here. */
-            shift = -1074 - bexp;
-            if (shift > top + 1) {
-                *v = (n->flags & GES__NUM_NEG) ? -0.0 : 0.0; /* below 2^-1075 */
-                return GES_OK;
+        lo = top - 52 + bexp < -1074 ? -1074 - bexp : top - 52;
+        for (i = top; i >= 0; i--) {
+            int b = ges__big_bit(w, i);
+            if (i >= lo) {
+                m = (m << 1) | (uint64_t)b;
+            } else if (i == lo - 1) {
+                round = b;
+            } else {
+                sticky |= b;
             }
         }
-        if (shift <= 0) {
-            /* Not reached by construction (the product has > 53 bits when
-             * the fast path declined it; the quotient keeps >= 64), kept
-             * so the rounding below never shifts by a negative amount. */
-            m53 = (uint64_t)w[0] | (nw > 1 ? (uint64_t)w[1] << 32 : 0);
-            shift = 0;
-        } else {
-            int b, round;
-            m53 = 0; /* the bits from top down to shift (none when shift = top + 1) */
-            for (b = top; b >= shift; b--) m53 = (m53 << 1) | (uint64_t)ges__big_bit(w, b);
-            round = ges__big_bit(w, shift - 1);
-            for (b = shift - 2; b >= 0 && !sticky; b--) sticky |= ges__big_bit(w, b);
-            if (round && (sticky || (m53 & 1u))) {
-                if (++m53 == (1ull << 53)) {
-                    m53 >>= 1;
-                    shift++;
-                    top++;
-                }
-            }
-        }
-        /* Up to the largest double: |x| < 2^1024. Subnormals are exact
-         * multiples of 2^-1074 by now, so scaling them loses nothing. */
-        if (top + bexp > 1023) return GES_ERR_JSON_NUMBER;
-        x = ges__scale2((double)m53, shift + bexp);
+        if (round && (sticky || (m & 1u))) m++;
+        /* m * 2^(lo + bexp), m <= 2^53, as binary64: a biased exponent of
+         * lo + bexp + 1075 over m's hidden bit, added so that m = 2^53 (or
+         * a subnormal rounded up to 2^52) carries into it; 0 for
+         * subnormals. The largest double is below 0x7FF << 52. */
+        m += (uint64_t)(lo + bexp + 1074) << 52;
+        if (m >= 0x7FF0000000000000ull) return GES_ERR_JSON_NUMBER;
+        memcpy(&x, &m, sizeof x);
     }
     *v = (n->flags & GES__NUM_NEG) ? -x : x;
     return GES_OK;
@@ -880,18 +858,15 @@ static ges_err_t ges__num_to_f64(const ges__num_t *n, double *v)
 /* ------------------------------------------------------------------------- */
 /* 3c. Dates                                                                  */
 /* ------------------------------------------------------------------------- */
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar: count
- * years from March, so the leap day is the last day of the "year". */
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar, for
+ * years 0..9999: count years from March, so the leap day is the last day of
+ * the "year", and 400 years (146097 days) later, so none is negative and
+ * 32-bit arithmetic does. */
 static int64_t ges__days_from_civil(int64_t y, unsigned m, unsigned d)
 {
-    int64_t era;
-    unsigned yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = (unsigned)(y - era * 400);
-    doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
+    uint32_t yy = (uint32_t)y + 400u - (m <= 2);
+    uint32_t doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+    return (int64_t)(yy * 365 + yy / 4 - yy / 100 + yy / 400 + doy) - 719468 - 146097;
 }
 
 /* see ges_job.h */
@@ -4226,39 +4201,69 @@ int ges_job_status_is_terminal(ges_job_state_t s)
            s == GES_JOB_PARTIALLY_FAILED;
 }
 
+/* Every ges_err_t once: its name, its value and its sentence. The short
+ * texts of GES_ERROR_TEXTS=0 are "E" and the value ("E-15"), spelled by the
+ * preprocessor from the value column, which must equal the enumerator (a
+ * mismatch makes that row's ges__value_of_NAME array size negative). */
+#define GES__ERRORS(X)                                                                   \
+    X(GES_OK, 0, "success")                                                              \
+    X(GES_ERR_INVALID_ARG, -1, "invalid argument")                                       \
+    X(GES_ERR_BUFFER_TOO_SMALL, -2, "I/O buffer too small")                              \
+    X(GES_ERR_NET_CONNECT, -10, "could not connect")                                     \
+    X(GES_ERR_NET_SEND, -11, "sending failed")                                           \
+    X(GES_ERR_NET_RECV, -12, "receiving failed")                                         \
+    X(GES_ERR_NET_CLOSED, -13, "connection closed before the answer ended")              \
+    X(GES_ERR_TIMEOUT, -14, "timed out")                                                 \
+    X(GES_ERR_PROXY, -15, "the proxy refused the tunnel (CONNECT)")                      \
+    X(GES_ERR_TLS, -20, "TLS error")                                                     \
+    X(GES_ERR_TLS_CERT, -21, "server certificate verification failed")                   \
+    X(GES_ERR_HTTP, -30, "malformed HTTP answer")                                        \
+    X(GES_ERR_HTTP_HEADERS_TOO_LARGE, -31, "HTTP headers too large")                     \
+    X(GES_ERR_HTTP_BODY_TOO_LARGE, -32, "HTTP body too large")                           \
+    X(GES_ERR_HTTP_FRAMING, -33, "invalid HTTP body framing")                            \
+    X(GES_ERR_HTTP_ENCODING, -34, "the answer is compressed, though identity was asked") \
+    X(GES_ERR_SERVICE, -40, "the service answered with an error")                        \
+    X(GES_ERR_JSON_SYNTAX, -50, "malformed JSON")                                        \
+    X(GES_ERR_JSON_ESCAPE, -51, "invalid escape in a JSON string")                       \
+    X(GES_ERR_JSON_UTF8, -52, "invalid UTF-8 in a JSON string")                          \
+    X(GES_ERR_JSON_INCOMPLETE, -53, "JSON document incomplete")                          \
+    X(GES_ERR_JSON_NOT_OBJECT, -54, "JSON document is not an object")                    \
+    X(GES_ERR_JSON_TOKENS, -55, "JSON piece needs more tokens than allowed")             \
+    X(GES_ERR_JSON_NUMBER, -56, "JSON number out of range for its field")                \
+    X(GES_ERR_JSON_TYPE, -57, "JSON member has the wrong type")                          \
+    X(GES_ERR_JSON_DEPTH, -58, "JSON nested too deeply")                                 \
+    X(GES_ERR_JSON_TRAILING, -59, "data after the JSON document")                        \
+    X(GES_ERR_CANCELLED, -70, "cancelled")                                               \
+    X(GES_ERR_STATE, -71, "call out of order")
+#define GES__ERR_CHECK(name, num, text) typedef char ges__value_of_##name[(name) == (num) ? 1 : -1];
+GES__ERRORS(GES__ERR_CHECK)
+#define GES__ERR_CODE(name, num, text) (signed char)(name),
+#define GES__ERR_CASE(name, num, text) case name:
+#if GES_ERROR_TEXTS
+#define GES__ERR_TEXT(name, num, text) text "\0"
+#define GES__ERR_UNKNOWN "unknown error"
+#else
+#define GES__ERR_TEXT(name, num, text) "E" #num "\0"
+#define GES__ERR_UNKNOWN "E?"
+#endif
+
 /* see ges_job.h */
 const char *ges_strerror(ges_err_t err)
 {
-    switch (err) {
-    case GES_OK: return "success";
-    case GES_ERR_INVALID_ARG: return "invalid argument";
-    case GES_ERR_BUFFER_TOO_SMALL: return "I/O buffer too small";
-    case GES_ERR_NET_CONNECT: return "could not connect";
-    case GES_ERR_NET_SEND: return "sending failed";
-    case GES_ERR_NET_RECV: return "receiving failed";
-    case GES_ERR_NET_CLOSED: return "connection closed before the answer ended";
-    case GES_ERR_TIMEOUT: return "timed out";
-    case GES_ERR_PROXY: return "the proxy refused the tunnel (CONNECT)";
-    case GES_ERR_TLS: return "TLS error";
-    case GES_ERR_TLS_CERT: return "server certificate verification failed";
-    case GES_ERR_HTTP: return "malformed HTTP answer";
-    case GES_ERR_HTTP_HEADERS_TOO_LARGE: return "HTTP headers too large";
-    case GES_ERR_HTTP_BODY_TOO_LARGE: return "HTTP body too large";
-    case GES_ERR_HTTP_FRAMING: return "invalid HTTP body framing";
-    case GES_ERR_HTTP_ENCODING: return "the answer is compressed, though identity was asked";
-    case GES_ERR_SERVICE: return "the service answered with an error";
-    case GES_ERR_JSON_SYNTAX: return "malformed JSON";
-    case GES_ERR_JSON_ESCAPE: return "invalid escape in a JSON string";
-    case GES_ERR_JSON_UTF8: return "invalid UTF-8 in a JSON string";
-    case GES_ERR_JSON_INCOMPLETE: return "JSON document incomplete";
-    case GES_ERR_JSON_NOT_OBJECT: return "JSON document is not an object";
-    case GES_ERR_JSON_TOKENS: return "JSON piece needs more tokens than allowed";
-    case GES_ERR_JSON_NUMBER: return "JSON number out of range for its field";
-    case GES_ERR_JSON_TYPE: return "JSON member has the wrong type";
-    case GES_ERR_JSON_DEPTH: return "JSON nested too deeply";
-    case GES_ERR_JSON_TRAILING: return "data after the JSON document";
-    case GES_ERR_CANCELLED: return "cancelled";
-    case GES_ERR_STATE: return "call out of order";
+    /* The values, and the texts one after another in the same order: no
+     * pointer table (a switch compiled to 72 pointers, 288 bytes on
+     * Cortex-M4), and nothing written at run time. */
+    static const signed char codes[] = {GES__ERRORS(GES__ERR_CODE)};
+    static const char texts[] = GES__ERRORS(GES__ERR_TEXT);
+    const char *t = texts;
+    size_t i;
+    switch (err) { /* no code: without a default, -Wswitch names an enumerator missing above */
+        GES__ERRORS(GES__ERR_CASE)
+        break;
     }
-    return "unknown error";
+    for (i = 0; i < sizeof codes; i++) {
+        if (codes[i] == err) return t;
+        t += strlen(t) + 1;
+    }
+    return GES__ERR_UNKNOWN;
 }

@@ -222,6 +222,14 @@
 #ifndef GES_PROXY_HEAD_MAX
 #define GES_PROXY_HEAD_MAX 4096
 #endif
+/** Set to 0 to build without the error sentences: ges_strerror() then
+ *  returns "E" and the code's value instead ("E0" for GES_OK, "E-15" for
+ *  GES_ERR_PROXY), and "E?" for a value that is no ges_err_t; saves about
+ *  600 bytes of flash on Cortex-M4 (see README "Memory, stack, flash").
+ *  Nothing else changes. 0 or 1. Default 1. */
+#ifndef GES_ERROR_TEXTS
+#define GES_ERROR_TEXTS 1
+#endif
 /** Set to 1 to build only the parser and HTTP reader, without mbedTLS and
  *  without the client API (for measuring, or for callers with their own
  *  transport feeding ges_parser_feed()). 0 or 1. Default 0.
@@ -449,11 +457,12 @@ typedef enum {
 } ges_err_t;
 
 /**
- * Static English text for an error code, for logs and people.
+ * Static English text for an error code, for logs and people; with
+ * GES_ERROR_TEXTS=0, "E" and the code's value ("E-15") instead.
  * @param[in] err any value; one that is not a ges_err_t gives
- *                "unknown error".
- * @return a static NUL-terminated string; never NULL, never request data
- *         or secrets.
+ *                "unknown error" ("E?" with GES_ERROR_TEXTS=0).
+ * @return a static NUL-terminated string, distinct for each code; never
+ *         NULL, never request data or secrets.
  */
 const char *ges_strerror(ges_err_t err);
 

@@ -12,6 +12,7 @@ unset https_proxy HTTPS_PROXY
 . tests/count.sh
 
 hard_run "parse (unit)" "$B/test_parse"
+hard_run "parse, built without the error sentences, GES_ERROR_TEXTS=0 (unit)" "$B/test_parse_texts0"
 hard_run "http (unit)" "$B/test_http"
 hard_run "wait schedule (unit, fake clock)" "$B/test_wait"
 hard_run "streaming (unit, 10 MiB answer)" "$B/test_stream"

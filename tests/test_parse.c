@@ -35,6 +35,7 @@
 #include "ges_job.h"
 #include "harness.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -1888,6 +1889,100 @@ static void test_job_progress_underflow(void)
     }
 }
 
+/* Random decimals against strtod (glibc's is correctly rounded), fixed seed:
+ * with up to 19 significant digits (every digit kept) the same double bit
+ * for bit, or GES_ERR_JSON_NUMBER where strtod overflows; longer ones
+ * (digits past the 19th dropped) within 1 ulp, the largest double counting
+ * as 1 ulp from an overflow. Integer, fraction and
+ * exponent lengths of every size, exact ties past 2^53 and their neighbours,
+ * doubles printed with 1..19 digits, the subnormal and overflow edges. */
+static uint64_t prop_state = 0x9E3779B97F4A7C15ull;
+static uint64_t prop_rand(void) /* xorshift64 */
+{
+    prop_state ^= prop_state << 13;
+    prop_state ^= prop_state >> 7;
+    prop_state ^= prop_state << 17;
+    return prop_state;
+}
+
+static char *prop_digits(char *q, int n, int lead)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        *q++ = (char)('0' + (i == 0 && lead ? 1 + prop_rand() % 9 : prop_rand() % 10));
+    return q;
+}
+
+static void test_job_progress_random(void)
+{
+    static const char pre[] = "{\"jobProgress\":";
+    char b[160];
+    long i, exact = 0, over = 0, sub = 0, bad = 0;
+    for (i = 0; i < 100000 && bad < 10; i++) {
+        char *s = b + sizeof pre - 1, *q = s, *p;
+        unsigned kind = (unsigned)(prop_rand() % 6);
+        int sig = 0, lost = 0, x;
+        double want, got;
+        ges_err_t e;
+        memcpy(b, pre, sizeof pre - 1);
+        if (prop_rand() % 4 == 0) *q++ = '-';
+        if (kind <= 2) { /* 1..40 integer digits, 0..40 fraction digits, exponent */
+            if (prop_rand() % 3 == 0)
+                *q++ = '0';
+            else
+                q = prop_digits(q, 1 + (int)(prop_rand() % 40), 1);
+            if (prop_rand() % 2) {
+                int z = (int)(prop_rand() % 30) * (int)(prop_rand() % 2);
+                *q++ = '.';
+                while (z-- > 0) *q++ = '0';
+                q = prop_digits(q, 1 + (int)(prop_rand() % 40), 0);
+            }
+            if (kind != 0) {
+                x = (int)(prop_rand() % 801) - 400;
+                q += sprintf(q, "%s%d", x >= 0 && prop_rand() % 2 ? "E+" : "e", x);
+            }
+        } else if (kind == 3) { /* an exact tie past 2^53, or 1 or 2 away */
+            int k = 1 + (int)(prop_rand() % 10);
+            uint64_t m = (prop_rand() >> 11) | (1ull << 52);
+            uint64_t t = ((m << k) | (1ull << (k - 1))) + (uint64_t)(prop_rand() % 5) - 2u;
+            q += sprintf(q, "%llu", (unsigned long long)t);
+        } else if (kind == 4) {                                  /* any double, printed with 1..19 digits */
+            uint64_t bits = prop_rand() & 0x7FEFFFFFFFFFFFFFull; /* finite */
+            double d;
+            memcpy(&d, &bits, sizeof d);
+            q += sprintf(q, "%.*e", (int)(prop_rand() % 19), d);
+        } else { /* the subnormal and the overflow edges */
+            q = prop_digits(q, 1 + (int)(prop_rand() % 19), 1);
+            x = prop_rand() % 2 ? -300 - (int)(prop_rand() % 60) : 280 + (int)(prop_rand() % 40);
+            q += sprintf(q, "e%d", x);
+        }
+        *q = '\0';
+        for (p = s; *p != '\0' && *p != 'e' && *p != 'E'; p++) {
+            if (*p < '0' || *p > '9' || (sig == 0 && *p == '0')) continue;
+            if (++sig > 19 && *p != '0') lost = 1;
+        }
+        want = strtod(s, NULL);
+        *q++ = '}';
+        e = ges_job_parse(b, (size_t)(q - b), &st);
+        got = st.job_progress;
+        if (isinf(want)) { /* overflow; with a digit dropped, 1 ulp below is right too */
+            over++;
+            if (e == GES_ERR_JSON_NUMBER || (lost && e == GES_OK && fabs(got) == DBL_MAX)) continue;
+        } else if (e == GES_OK && (lost ? within_ulp(got, want)
+                                        : memcmp(&got, &want, sizeof got) == 0)) {
+            exact += !lost;
+            sub += !lost && want != 0.0 && fabs(want) < DBL_MIN;
+            continue;
+        }
+        bad++;
+        *--q = '\0';
+        fprintf(stderr, "  jobProgress %s: %s %.17g, strtod %.17g\n", s, ges_strerror(e), got, want);
+    }
+    CHECK_EQ(bad, 0);
+    /* the generator reached what it is for */
+    CHECK(exact > 50000 && over > 3000 && sub > 2000);
+}
+
 /* ges_parser_feed takes at most GES_BODY_MAX bytes in all (issue 13): the
  * bytes up to the bound are parsed, one more is an error, however split. */
 static void test_feed_bound(void)
@@ -2704,11 +2799,29 @@ static void test_status_init(void)
     CHECK(is_reset(&st, 0));
 }
 
+/* Every ges_err_t has its own non-empty text; with GES_ERROR_TEXTS=0
+ * (build/test_parse_texts0) the text is "E" and the value. A value that is
+ * not a ges_err_t gives the fallback, which is no code's text. */
 static void test_strerror(void)
 {
     static const ges_err_t codes[] = {
         GES_OK,
         GES_ERR_INVALID_ARG,
+        GES_ERR_BUFFER_TOO_SMALL,
+        GES_ERR_NET_CONNECT,
+        GES_ERR_NET_SEND,
+        GES_ERR_NET_RECV,
+        GES_ERR_NET_CLOSED,
+        GES_ERR_TIMEOUT,
+        GES_ERR_PROXY,
+        GES_ERR_TLS,
+        GES_ERR_TLS_CERT,
+        GES_ERR_HTTP,
+        GES_ERR_HTTP_HEADERS_TOO_LARGE,
+        GES_ERR_HTTP_BODY_TOO_LARGE,
+        GES_ERR_HTTP_FRAMING,
+        GES_ERR_HTTP_ENCODING,
+        GES_ERR_SERVICE,
         GES_ERR_JSON_SYNTAX,
         GES_ERR_JSON_ESCAPE,
         GES_ERR_JSON_UTF8,
@@ -2719,16 +2832,32 @@ static void test_strerror(void)
         GES_ERR_JSON_TYPE,
         GES_ERR_JSON_DEPTH,
         GES_ERR_JSON_TRAILING,
+        GES_ERR_CANCELLED,
         GES_ERR_STATE,
     };
+    static const int unknown[] = {-999, -72, -60, -41, -3, 1, 100, INT_MIN, INT_MAX};
+    const char *fallback = ges_strerror((ges_err_t)-999);
     size_t i, j;
+    CHECK(fallback != NULL && fallback[0] != '\0');
+    CHECK(strcmp(fallback, GES_ERROR_TEXTS ? "unknown error" : "E?") == 0);
+    for (i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
+        CHECK(ges_strerror((ges_err_t)unknown[i]) == fallback);
     for (i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *a = ges_strerror(codes[i]);
+        char want[16];
         CHECK(a != NULL && a[0] != '\0');
+        if (a == NULL) continue;
+        CHECK(strcmp(a, fallback) != 0);
+        CHECK(ges_strerror(codes[i]) == a); /* static: the same text each time */
+        snprintf(want, sizeof want, "E%d", (int)codes[i]);
+        CHECK((strcmp(a, want) == 0) == !GES_ERROR_TEXTS);
         for (j = 0; j < i; j++)
             CHECK(strcmp(a, ges_strerror(codes[j])) != 0);
     }
-    CHECK(ges_strerror((ges_err_t)-999) != NULL);
+#if GES_ERROR_TEXTS
+    CHECK(strcmp(ges_strerror(GES_OK), "success") == 0);
+    CHECK(strcmp(ges_strerror(GES_ERR_STATE), "call out of order") == 0);
+#endif
 }
 
 int main(void)
@@ -2772,6 +2901,7 @@ int main(void)
     RUN(test_job_progress_far_range);
     RUN(test_line_counts);
     RUN(test_job_progress_underflow);
+    RUN(test_job_progress_random);
     RUN(test_feed_bound);
     RUN(test_number_grammar);
     RUN(test_number_grammar_line_counts);

@@ -84,6 +84,11 @@
 #else
 #define GES_PROXY 0 /* "n" in Kconfig leaves the symbol undefined */
 #endif
+#ifdef CONFIG_GES_JOB_ERROR_TEXTS
+#define GES_ERROR_TEXTS 1
+#else
+#define GES_ERROR_TEXTS 0 /* "n" in Kconfig leaves the symbol undefined */
+#endif
 #ifdef CONFIG_GES_JOB_PROXY_CRED_MAX
 #define GES_PROXY_CRED_MAX CONFIG_GES_JOB_PROXY_CRED_MAX
 #endif

@@ -12,7 +12,9 @@ with and without the TLS glue (the client; mbedTLS itself is not counted:
 its headers come from Debian's libmbedtls-dev through a private include
 directory holding only mbedtls/ and jsmn.h), and reads text, data and bss
 with arm-none-eabi-size (text includes .rodata). RAM of the library is
-data + bss (target 0).
+data + bss (target 0). Then the text of the same compiles with the switches
+that leave code out: the parser with -DGES_ERROR_TEXTS=0, the client with
+-DGES_PROXY=0, and with both.
 
 Stack: the same compiles again with -fstack-usage -fcallgraph-info=su (they
 do not change the code) give each function's frame and the call graph. The
@@ -96,7 +98,7 @@ def worst(fn, nodes, edges, memo, stack=()):
     return res
 
 
-def compile_arm(cc, out_dir, tls, extra):
+def compile_arm(cc, out_dir, tls, extra, defs=()):
     inc = os.path.join(out_dir, "inc")
     os.makedirs(inc, exist_ok=True)
     for name, target in (("jsmn.h", "/usr/include/jsmn.h"),
@@ -104,10 +106,12 @@ def compile_arm(cc, out_dir, tls, extra):
         link = os.path.join(inc, name)
         if not os.path.islink(link):
             os.symlink(target, link)
-    obj = os.path.join(out_dir, "ges_job_%s%s.o" % ("tls" if tls else "notls",
-                                                    "_su" if extra else ""))
+    obj = os.path.join(out_dir, "ges_job_%s%s%s.o" % (
+        "tls" if tls else "notls", "".join("_" + d.split("=")[0][4:].lower() + d.split("=")[1]
+                                           for d in defs), "_su" if extra else ""))
     argv = [cc, "-mcpu=cortex-m4", "-mthumb", "-Os", "-ffunction-sections",
             "-fdata-sections"] + ([] if tls else ["-DGES_CONFIG_NO_TLS=1"]) + \
+        ["-D" + d for d in defs] + \
         ["-I.", "-I" + bl.rel(inc)] + extra + ["-c", "ges_job.c", "-o", bl.rel(obj)]
     bl.run(argv)
     return obj, argv
@@ -137,6 +141,17 @@ def main():
         res.row("RAM (.data + .bss) %s" % label, data + bss, "bytes", cmd, show_cmd=False)
     res.row("TLS glue alone (text difference)", sizes[True][0] - sizes[False][0], "bytes",
             "python3 tests/bench/flash.py")
+    # The switches that leave code out (ges_job.h's configuration section):
+    # the same compiles plus -D, text only.
+    for tls, defs in ((False, ["GES_ERROR_TEXTS=0"]),
+                      (True, ["GES_PROXY=0"]),
+                      (True, ["GES_PROXY=0", "GES_ERROR_TEXTS=0"])):
+        obj, argv = compile_arm(a.cc, arm, tls, [], defs)
+        _, so, _ = bl.run([size, obj])
+        text = int(so.splitlines()[1].split()[0])
+        label = "with TLS glue (client)" if tls else "parser only (GES_CONFIG_NO_TLS=1)"
+        res.row("flash ges_job.o %s, %s: text" % (label, ", ".join(defs)), text, "bytes",
+                "%s && %s %s" % (bl.cmdline(argv), size, bl.rel(obj)))
     ram = sizes[True][1] + sizes[True][2] + sizes[False][1] + sizes[False][2]
     # Caller-owned RAM: the structs the application provides (static or on
     # its stack), as the Cortex-M4 compiler lays them out.
