@@ -721,6 +721,210 @@ static void test_cancel_between_calls(void)
     ges_client_free(&cl);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Section 5's rarer paths                                                   */
+/* ------------------------------------------------------------------------- */
+/* The wire with one thing changed by the test. */
+static ges_port_t xport;
+static int64_t x_wall;       /* what wall_clock answers */
+static int x_connect_result; /* what x_connect / x_connect_tick return */
+static int x_entropy(void *ctx, unsigned char *b, size_t n)
+{
+    (void)ctx;
+    (void)b;
+    (void)n;
+    return -1; /* the source failed */
+}
+static int64_t x_wall_clock(void *ctx)
+{
+    (void)ctx;
+    return x_wall;
+}
+static int x_connect(void *ctx, const char *host, uint16_t port, uint32_t t, ges_sock_t *s)
+{
+    (void)ctx;
+    (void)host;
+    (void)port;
+    (void)s;
+    ka.now += t; /* as a connect that never got an answer */
+    return x_connect_result;
+}
+/* A port that hears its tick ask it to stop, yet answers something else
+ * (as a connect failing at that moment would). */
+static int x_connect_tick(void *ctx, const char *host, uint16_t port, uint32_t t, ges_sock_t *s,
+                          ges_tick_fn tick, void *arg)
+{
+    (void)ctx;
+    (void)host;
+    (void)port;
+    (void)t;
+    (void)s;
+    CHECK(tick(arg, GES_PHASE_RESOLVING) != 0); /* the hook cancelled */
+    return x_connect_result;
+}
+
+static ges_err_t client_up_x(void)
+{
+    ges_client_config_t cfg;
+    tw_client_config(&cfg, "localhost", &xport, io, 512);
+    cfg.on_progress = on_progress;
+    cfg.progress_ctx = &hk;
+    hook_reset();
+    return ges_client_init(&cl, &cfg);
+}
+
+/* A failing entropy source: the client's random generator cannot be
+ * seeded, ges_client_init says GES_ERR_TLS with mbedTLS's code. */
+static void test_entropy_failure_at_init(void)
+{
+    xport = wire;
+    xport.entropy = x_entropy;
+    CHECK_EQ(client_up_x(), GES_ERR_TLS);
+    CHECK_EQ(ges_client_tls_error(&cl), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+    ges_client_free(&cl);
+}
+
+/* The certificate's dates by the port's wall clock: before its start
+ * (2026-12-03) it is not yet valid, after its end (2126) expired, in
+ * between accepted. */
+static void test_certificate_dates_by_wall_clock(void)
+{
+    static const struct {
+        int64_t now;
+        ges_err_t want;
+        uint32_t flag;
+    } t[] = {
+        {INT64_C(1700000000), GES_ERR_TLS_CERT, MBEDTLS_X509_BADCERT_FUTURE},  /* 2023 */
+        {INT64_C(5000000000), GES_ERR_TLS_CERT, MBEDTLS_X509_BADCERT_EXPIRED}, /* 2128 */
+        {INT64_C(1830000000), GES_OK, 0},                                      /* 2027 */
+    };
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        ka_reset(script_one, &srv_main);
+        xport = wire;
+        xport.wall_clock = x_wall_clock;
+        x_wall = t[i].now;
+        CHECK_EQ(client_up_x(), GES_OK);
+        CHECK_EQ(poll_job("A"), t[i].want);
+        CHECK_EQ(ges_client_cert_flags(&cl) & (MBEDTLS_X509_BADCERT_FUTURE |
+                                               MBEDTLS_X509_BADCERT_EXPIRED),
+                 t[i].flag);
+        ges_client_free(&cl);
+    }
+}
+
+/* A connect that times out is GES_ERR_TIMEOUT; one that fails after the
+ * tick asked it to stop is still the cancel (GES_ERR_CANCELLED, the
+ * cancel answered: the next call runs). */
+static void test_connect_timeout_and_cancel(void)
+{
+    ka_reset(script_one, &srv_main);
+    xport = wire;
+    xport.net_connect = x_connect;
+    x_connect_result = GES_PORT_TIMEOUT;
+    CHECK_EQ(client_up_x(), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_ERR_TIMEOUT);
+    x_connect_result = GES_PORT_ERROR;
+    CHECK_EQ(poll_job("A"), GES_ERR_NET_CONNECT);
+    ges_client_free(&cl);
+
+    xport.net_connect_tick = x_connect_tick;
+    CHECK_EQ(client_up_x(), GES_OK);
+    hk.cancel_in = GES_PHASE_RESOLVING;
+    CHECK_EQ(poll_job("A"), GES_ERR_CANCELLED);
+    CHECK(!cl.cancel);
+    CHECK_EQ(ka.conns, 0);
+    ges_client_free(&cl);
+}
+
+/* The idle check before a kept connection carries the next request: a
+ * port error, or part of a record, means "not idle": the client connects
+ * anew and the poll gets its own answer. */
+static void test_idle_check_error_or_partial_record(void)
+{
+    int k;
+    for (k = 0; k < 2; k++) {
+        ka_reset(script_one, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        CHECK_EQ(poll_job("A"), GES_OK);
+        CHECK(cl.connected);
+        if (k == 0) {
+            ka.fail_recv_at = ka.recvs + 1; /* the idle check's receive */
+        } else {
+            static const unsigned char part[] = {0x17, 0x03, 0x03}; /* a record's start */
+            q_put(&s2c, part, sizeof part);
+        }
+        CHECK_EQ(poll_job("B"), GES_OK);
+        CHECK_STR(st.job_id, "B");
+        CHECK_EQ(ka.conns, 2);
+        CHECK_EQ(ka.requests, 2); /* B was sent once, on the new connection */
+        ka.fail_recv_at = 0;
+        ges_client_free(&cl);
+    }
+}
+
+/* The server ends a close-delimited answer with a FIN and no close_notify
+ * (mbedTLS: CONN_EOF), after an empty record or not (mbedTLS 2.28 reads
+ * an empty record then EOF as 0): the answer is complete and the
+ * connection not kept. A Content-Length answer cut the same way is
+ * GES_ERR_NET_CLOSED. */
+static int fin_empty, fin_cut;
+
+static void script_fin(unsigned n, const char *job)
+{
+    char a[300];
+    int len;
+    (void)n;
+    if (fin_cut) {
+        len = sprintf(a, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"jobId\":\"%s\"", job);
+    } else {
+        len = sprintf(a, "HTTP/1.1 200 OK\r\n\r\n{\"jobId\":\"%s\",\"status\":\"success\"}", job);
+    }
+    srv_record(a, (size_t)len);
+    if (fin_empty) (void)mbedtls_ssl_write(ka.ssl, (const unsigned char *)a, 0);
+    ka.fin = 1; /* FIN, no close_notify */
+}
+
+static void test_fin_without_close_notify(void)
+{
+    int k;
+    for (k = 0; k < 3; k++) {
+        fin_empty = k == 1;
+        fin_cut = k == 2;
+        ka_reset(script_fin, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        CHECK_EQ(poll_job("A"), fin_cut ? GES_ERR_NET_CLOSED : GES_OK);
+        CHECK_STR(st.job_id, fin_cut ? "" : "A");
+        CHECK(!cl.connected);
+        ges_client_free(&cl);
+    }
+    fin_empty = fin_cut = 0;
+}
+
+/* Retry-After as a date next to a Date header: the distance between the
+ * two, whatever our own clock says. */
+static void script_retry_date_and_date(unsigned n, const char *job)
+{
+    static const char a[] = "HTTP/1.1 503 Service Unavailable\r\n"
+                            "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+                            "Retry-After: Sat, 01 Jan 2000 00:01:30 GMT\r\n"
+                            "Content-Length: 2\r\n\r\n{}";
+    (void)n;
+    (void)job;
+    srv_record(a, sizeof a - 1);
+}
+
+static void test_retry_after_date_with_date(void)
+{
+    ka_reset(script_retry_date_and_date, &srv_main);
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    cl.cfg.time_floor = 2000000000; /* 2033: not what is measured from */
+    CHECK_EQ(poll_job("A"), GES_ERR_SERVICE);
+    CHECK_EQ(st.http_status, 503);
+    CHECK_EQ(cl.retry_after_s, 90);
+    ges_client_free(&cl);
+}
+
 int main(void)
 {
     if (tw_up() != 0 ||
@@ -745,6 +949,12 @@ int main(void)
     RUN(test_retry_after_date_without_date);
     RUN(test_frozen_clock_silent_server_ends);
     RUN(test_stray_bytes_racing_the_idle_check);
+    RUN(test_entropy_failure_at_init);
+    RUN(test_certificate_dates_by_wall_clock);
+    RUN(test_connect_timeout_and_cancel);
+    RUN(test_idle_check_error_or_partial_record);
+    RUN(test_fin_without_close_notify);
+    RUN(test_retry_after_date_with_date);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_other);
     mbedtls_x509_crt_free(&scrt_other);
