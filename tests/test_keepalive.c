@@ -110,6 +110,8 @@ static struct {
     uint32_t left[HOOK_MAX], at[HOOK_MAX];
     int cancel_in;         /* >= 0: cancel in this phase ... */
     unsigned cancel_after; /* ... at the call after this many in it */
+    int jump_in;           /* >= 0: in this phase, once, the clock jumps ... */
+    uint32_t jump_ms;      /* ... this far (a hook that took its time) */
     unsigned in_phase;
     uint32_t cancelled_at; /* the wire's clock when it cancelled */
 } hk;
@@ -118,6 +120,7 @@ static void hook_reset(void)
 {
     memset(&hk, 0, sizeof hk);
     hk.cancel_in = -1;
+    hk.jump_in = -1;
 }
 
 static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
@@ -130,6 +133,10 @@ static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
         hk.n++;
     } else {
         hk.over++;
+    }
+    if (hk.jump_in == (int)phase) {
+        hk.jump_in = -1;
+        ka.now += hk.jump_ms;
     }
     if (hk.cancel_in == (int)phase && hk.in_phase++ == hk.cancel_after) {
         hk.cancel_in = -1;
@@ -864,10 +871,9 @@ static void test_idle_check_error_or_partial_record(void)
 }
 
 /* The server ends a close-delimited answer with a FIN and no close_notify
- * (mbedTLS: CONN_EOF), after an empty record or not (mbedTLS 2.28 reads
- * an empty record then EOF as 0): the answer is complete and the
- * connection not kept. A Content-Length answer cut the same way is
- * GES_ERR_NET_CLOSED. */
+ * (mbedtls_ssl_read answers 0), after an empty record or not: the answer
+ * is complete and the connection not kept. A Content-Length answer cut the
+ * same way is GES_ERR_NET_CLOSED. */
 static int fin_empty, fin_cut;
 
 static void script_fin(unsigned n, const char *job)
@@ -925,6 +931,87 @@ static void test_retry_after_date_with_date(void)
     ges_client_free(&cl);
 }
 
+/* A kept connection the server closed as the request went out (the close
+ * raced the idle check), and the poll's time spent meanwhile (the hook
+ * took it): the GET is not sent again, no connect is begun with no time
+ * left; GES_ERR_TIMEOUT, and the next poll connects. */
+static void test_no_time_left_to_reconnect(void)
+{
+    ka_reset(script_idle_close, &srv_main);
+    ka.later_racing = 1; /* the close comes when the client sends */
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_OK);
+    CHECK(cl.connected);
+    hk.jump_in = GES_PHASE_RECEIVING;
+    hk.jump_ms = 5000; /* the poll's whole timeout */
+    CHECK_EQ(poll_job("B"), GES_ERR_TIMEOUT);
+    CHECK_EQ(hk.jump_in, -1); /* the jump happened */
+    CHECK_EQ(ka.conns, 1);    /* no new connection */
+    CHECK(!cl.connected);
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_STR(st.job_id, "B");
+    CHECK_EQ(ka.conns, 2);
+    ges_client_free(&cl);
+}
+
+/* AK/SK and the gateway's 401 "signature expired" (our clock is off): the
+ * client takes the time from the answer's Date and signs again, once, on
+ * the kept connection. Not for another 401, nor without a Date. */
+static int skew_date = 1, skew_msg = 1, skew_always;
+
+static void script_skew(unsigned n, const char *job)
+{
+    char a[600], body[200];
+    int bn, len;
+    if (n > 1 && !skew_always) {
+        answer_plain(job);
+        return;
+    }
+    bn = sprintf(body, "{\"error_code\":\"APIG.0301\",\"error_msg\":\"Incorrect IAM "
+                       "authentication information: %s\"}",
+                 skew_msg ? "calc ak sk signature fail:signature expired"
+                          : "verify aksk signature fail");
+    len = sprintf(a, "HTTP/1.1 401 Unauthorized\r\n%sContent-Length: %d\r\n\r\n%s",
+                  skew_date ? "Date: Sat, 01 Jan 2033 00:00:00 GMT\r\n" : "", bn, body);
+    srv_record(a, (size_t)len);
+}
+
+static void test_clock_skew_retried_once(void)
+{
+    static const struct {
+        int date, msg, always;
+        ges_err_t want;
+        unsigned requests;
+    } t[] = {
+        {1, 1, 0, GES_OK, 2},          /* healed: signed again with the gateway's time */
+        {1, 1, 1, GES_ERR_SERVICE, 2}, /* still refused: once only */
+        {0, 1, 0, GES_ERR_SERVICE, 1}, /* no Date: nothing to heal with */
+        {1, 0, 0, GES_ERR_SERVICE, 1}, /* another 401 */
+    };
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        ges_client_config_t cfg;
+        skew_date = t[i].date;
+        skew_msg = t[i].msg;
+        skew_always = t[i].always;
+        ka_reset(script_skew, &srv_main);
+        tw_client_config(&cfg, "localhost", &wire, io, 512);
+        cfg.token = NULL;
+        cfg.ak = "AK";
+        cfg.sk = "SK";
+        CHECK_EQ(ges_client_init(&cl, &cfg), GES_OK);
+        CHECK_EQ(poll_job("A"), t[i].want);
+        CHECK_EQ(ka.requests, t[i].requests);
+        CHECK_EQ(ka.conns, 1); /* the 401 kept the connection */
+        CHECK_EQ(cl.has_time_base, t[i].requests == 2);
+        if (t[i].requests == 2) CHECK_EQ(cl.time_base, INT64_C(1988150400)); /* 2033-01-01 */
+        if (t[i].want == GES_ERR_SERVICE) CHECK_EQ(st.http_status, 401);
+        ges_client_free(&cl);
+    }
+    skew_date = skew_msg = 1;
+    skew_always = 0;
+}
+
 int main(void)
 {
     if (tw_up() != 0 ||
@@ -955,6 +1042,8 @@ int main(void)
     RUN(test_idle_check_error_or_partial_record);
     RUN(test_fin_without_close_notify);
     RUN(test_retry_after_date_with_date);
+    RUN(test_no_time_left_to_reconnect);
+    RUN(test_clock_skew_retried_once);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_other);
     mbedtls_x509_crt_free(&scrt_other);
