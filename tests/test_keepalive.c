@@ -110,8 +110,6 @@ static struct {
     uint32_t left[HOOK_MAX], at[HOOK_MAX];
     int cancel_in;         /* >= 0: cancel in this phase ... */
     unsigned cancel_after; /* ... at the call after this many in it */
-    int jump_in;           /* >= 0: in this phase, once, the clock jumps ... */
-    uint32_t jump_ms;      /* ... this far (a hook that took its time) */
     unsigned in_phase;
     uint32_t cancelled_at; /* the wire's clock when it cancelled */
 } hk;
@@ -120,7 +118,6 @@ static void hook_reset(void)
 {
     memset(&hk, 0, sizeof hk);
     hk.cancel_in = -1;
-    hk.jump_in = -1;
 }
 
 static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
@@ -133,10 +130,6 @@ static void on_progress(void *ctx, ges_phase_t phase, uint32_t left)
         hk.n++;
     } else {
         hk.over++;
-    }
-    if (hk.jump_in == (int)phase) {
-        hk.jump_in = -1;
-        ka.now += hk.jump_ms;
     }
     if (hk.cancel_in == (int)phase && hk.in_phase++ == hk.cancel_after) {
         hk.cancel_in = -1;
@@ -932,21 +925,30 @@ static void test_retry_after_date_with_date(void)
 }
 
 /* A kept connection the server closed as the request went out (the close
- * raced the idle check), and the poll's time spent meanwhile (the hook
- * took it): the GET is not sent again, no connect is begun with no time
- * left; GES_ERR_TIMEOUT, and the next poll connects. */
+ * raced the idle check), and a close that blocks for the poll's whole
+ * timeout: no connect is begun with no time left; GES_ERR_TIMEOUT, and the
+ * next poll connects. */
+static uint32_t x_close_ms; /* the next close takes this long */
+static void x_close(void *ctx, ges_sock_t s)
+{
+    w_close(ctx, s);
+    ka.now += x_close_ms;
+    x_close_ms = 0;
+}
+
 static void test_no_time_left_to_reconnect(void)
 {
     ka_reset(script_idle_close, &srv_main);
     ka.later_racing = 1; /* the close comes when the client sends */
-    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    xport = wire;
+    xport.net_close = x_close;
+    CHECK_EQ(client_up_x(), GES_OK);
     CHECK_EQ(poll_job("A"), GES_OK);
     CHECK(cl.connected);
-    hk.jump_in = GES_PHASE_RECEIVING;
-    hk.jump_ms = 5000; /* the poll's whole timeout */
+    x_close_ms = 5000;
     CHECK_EQ(poll_job("B"), GES_ERR_TIMEOUT);
-    CHECK_EQ(hk.jump_in, -1); /* the jump happened */
-    CHECK_EQ(ka.conns, 1);    /* no new connection */
+    CHECK_EQ(x_close_ms, 0); /* the slow close happened */
+    CHECK_EQ(ka.conns, 1);   /* no new connection */
     CHECK(!cl.connected);
     CHECK_EQ(poll_job("B"), GES_OK);
     CHECK_STR(st.job_id, "B");
@@ -954,10 +956,63 @@ static void test_no_time_left_to_reconnect(void)
     ges_client_free(&cl);
 }
 
+/* What the second request on a kept connection meets, and whether it is
+ * sent again on a new connection: a port error sending it or receiving
+ * before any answer byte (yes: the connection was dead), an answer with a
+ * status line and then a broken header (no: it was the server's answer),
+ * a 408 that keeps the connection (no: the server did not close on us). */
+static int second_kind;
+
+static void script_second(unsigned n, const char *job)
+{
+    static const char bad_header[] = "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n";
+    static const char keep_408[] = "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n";
+    if (n != 2) {
+        answer_plain(job);
+    } else if (second_kind == 2) {
+        srv_record(bad_header, sizeof bad_header - 1);
+    } else if (second_kind == 3) {
+        srv_record(keep_408, sizeof keep_408 - 1);
+    } else {
+        answer_plain(job);
+    }
+}
+
+static void test_second_request_retried_or_not(void)
+{
+    static const struct {
+        ges_err_t want;
+        int http;
+        unsigned requests, conns;
+    } t[] = {
+        {GES_OK, 200, 2, 2},          /* 0: send fails: sent again */
+        {GES_OK, 200, 3, 2},          /* 1: receive fails: sent again */
+        {GES_ERR_HTTP, 200, 2, 1},    /* 2: a broken answer: not */
+        {GES_ERR_SERVICE, 408, 2, 1}, /* 3: a 408 keeping the connection: not */
+    };
+    int k;
+    for (k = 0; k < 4; k++) {
+        second_kind = k;
+        ka_reset(script_second, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        CHECK_EQ(poll_job("A"), GES_OK);
+        CHECK(cl.connected);
+        if (k == 0) ka.fail_send_at = ka.sends + 1;
+        if (k == 1) ka.fail_recv_at = ka.recvs + 2; /* after the idle check's */
+        CHECK_EQ(poll_job("B"), t[k].want);
+        CHECK_EQ(st.http_status, t[k].http);
+        if (t[k].want == GES_OK) CHECK_STR(st.job_id, "B");
+        CHECK_EQ(ka.requests, t[k].requests);
+        CHECK_EQ(ka.conns, t[k].conns);
+        ka.fail_send_at = ka.fail_recv_at = 0;
+        ges_client_free(&cl);
+    }
+}
+
 /* AK/SK and the gateway's 401 "signature expired" (our clock is off): the
  * client takes the time from the answer's Date and signs again, once, on
  * the kept connection. Not for another 401, nor without a Date. */
-static int skew_date = 1, skew_msg = 1, skew_always;
+static int skew_date = 1, skew_msg = 1, skew_always, skew_503;
 
 static void script_skew(unsigned n, const char *job)
 {
@@ -971,7 +1026,8 @@ static void script_skew(unsigned n, const char *job)
                        "authentication information: %s\"}",
                  skew_msg ? "calc ak sk signature fail:signature expired"
                           : "verify aksk signature fail");
-    len = sprintf(a, "HTTP/1.1 401 Unauthorized\r\n%sContent-Length: %d\r\n\r\n%s",
+    len = sprintf(a, "HTTP/1.1 %s\r\n%sContent-Length: %d\r\n\r\n%s",
+                  skew_503 ? "503 Service Unavailable" : "401 Unauthorized",
                   skew_date ? "Date: Sat, 01 Jan 2033 00:00:00 GMT\r\n" : "", bn, body);
     srv_record(a, (size_t)len);
 }
@@ -979,14 +1035,15 @@ static void script_skew(unsigned n, const char *job)
 static void test_clock_skew_retried_once(void)
 {
     static const struct {
-        int date, msg, always;
+        int date, msg, always, s503;
         ges_err_t want;
         unsigned requests;
     } t[] = {
-        {1, 1, 0, GES_OK, 2},          /* healed: signed again with the gateway's time */
-        {1, 1, 1, GES_ERR_SERVICE, 2}, /* still refused: once only */
-        {0, 1, 0, GES_ERR_SERVICE, 1}, /* no Date: nothing to heal with */
-        {1, 0, 0, GES_ERR_SERVICE, 1}, /* another 401 */
+        {1, 1, 0, 0, GES_OK, 2},          /* healed: signed again with the gateway's time */
+        {1, 1, 1, 0, GES_ERR_SERVICE, 2}, /* still refused: once only */
+        {0, 1, 0, 0, GES_ERR_SERVICE, 1}, /* no Date: nothing to heal with */
+        {1, 0, 0, 0, GES_ERR_SERVICE, 1}, /* another 401 */
+        {1, 1, 0, 1, GES_ERR_SERVICE, 1}, /* the words in a 503 */
     };
     size_t i;
     for (i = 0; i < sizeof t / sizeof t[0]; i++) {
@@ -994,6 +1051,7 @@ static void test_clock_skew_retried_once(void)
         skew_date = t[i].date;
         skew_msg = t[i].msg;
         skew_always = t[i].always;
+        skew_503 = t[i].s503;
         ka_reset(script_skew, &srv_main);
         tw_client_config(&cfg, "localhost", &wire, io, 512);
         cfg.token = NULL;
@@ -1005,11 +1063,31 @@ static void test_clock_skew_retried_once(void)
         CHECK_EQ(ka.conns, 1); /* the 401 kept the connection */
         CHECK_EQ(cl.has_time_base, t[i].requests == 2);
         if (t[i].requests == 2) CHECK_EQ(cl.time_base, INT64_C(1988150400)); /* 2033-01-01 */
-        if (t[i].want == GES_ERR_SERVICE) CHECK_EQ(st.http_status, 401);
+        if (t[i].want == GES_ERR_SERVICE) CHECK_EQ(st.http_status, t[i].s503 ? 503 : 401);
         ges_client_free(&cl);
     }
     skew_date = skew_msg = 1;
-    skew_always = 0;
+    skew_always = skew_503 = 0;
+}
+
+/* AK/SK with a UTC time no X-Sdk-Date can carry (before 1970: a negative
+ * time floor, no wall clock): the request cannot be signed, the call ends
+ * with GES_ERR_INVALID_ARG and nothing is sent. */
+static void test_aksk_time_out_of_range(void)
+{
+    ges_client_config_t cfg;
+    ka_reset(script_one, &srv_main);
+    tw_client_config(&cfg, "localhost", &wire, io, 512);
+    cfg.token = NULL;
+    cfg.ak = "AK";
+    cfg.sk = "SK";
+    cfg.time_floor = -1;
+    CHECK_EQ(ges_client_init(&cl, &cfg), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ka.requests, 0);
+    CHECK_EQ(ka.handshakes, 1);
+    CHECK(!cl.connected);
+    ges_client_free(&cl);
 }
 
 int main(void)
@@ -1043,7 +1121,9 @@ int main(void)
     RUN(test_fin_without_close_notify);
     RUN(test_retry_after_date_with_date);
     RUN(test_no_time_left_to_reconnect);
+    RUN(test_second_request_retried_or_not);
     RUN(test_clock_skew_retried_once);
+    RUN(test_aksk_time_out_of_range);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_other);
     mbedtls_x509_crt_free(&scrt_other);
