@@ -37,7 +37,14 @@
  *     longer wait; ges_client_cancel() from the hook, in each phase, ends
  *     the call with GES_ERR_CANCELLED within one slice, closed, and the
  *     client polls fine afterwards; a cancel between calls ends the next
- *     one before anything is sent.
+ *     one before anything is sent;
+ *   - section 5's rarer paths (issue 16, coverage): entropy failing at init,
+ *     certificate dates by the port's wall clock, a connect that times out
+ *     or fails after its tick asked to stop, the idle check meeting a port
+ *     error or part of a record, a FIN without close_notify, Retry-After as
+ *     a date next to Date, no time left to reconnect, which failures of the
+ *     second request on a kept connection send it again, AK/SK clock skew
+ *     healed once, an unsignable UTC time.
  *
  * The wire, the server and the main certificate are in tests/tls_wire.h
  * (shared with tests/faults/test_faults.c); the certificate below and
