@@ -1908,6 +1908,37 @@ static void test_body_limit_chunk_framing_flood(void)
     CHECK(big.h.body < GES_BODY_MAX / 40); /* refused long before the body bound */
 }
 
+/* The framing budget runs out on the CR or LF after a chunk's data as it
+ * does on a size line: the counter is set to where a flood like the one
+ * above would have brought it, so the last byte of the budget and the one
+ * past it fall on the CRLF (at_lf 0: the CR is past it; 1: the CR is the
+ * last one, the LF past it). */
+static void test_body_limit_framing_at_crlf(void)
+{
+    unsigned at_lf;
+    for (at_lf = 0; at_lf < 2; at_lf++) {
+        big_start();
+        big_feed_s("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n");
+        CHECK_EQ(big.err, GES_OK);
+        big.h.framing = GES_BODY_MAX - 3 - at_lf;
+        big_feed_s("1\r\n "); /* 3 bytes of framing, 1 of body */
+        CHECK_EQ(big.err, GES_OK);
+        CHECK_EQ(big.h.st, H_CHUNK_CR);
+        CHECK_EQ(big.h.framing, GES_BODY_MAX - at_lf);
+        big_feed_s("\r");
+        CHECK_EQ(big.err, at_lf ? GES_OK : GES_ERR_HTTP_BODY_TOO_LARGE);
+        if (at_lf) {
+            CHECK_EQ(big.h.st, H_CHUNK_LF);
+            big_feed_s("\n");
+            CHECK_EQ(big.err, GES_ERR_HTTP_BODY_TOO_LARGE);
+        }
+        CHECK(!big.over);
+        CHECK_EQ(big.h.framing, GES_BODY_MAX + 1);
+        CHECK_EQ(big.h.body, 2);
+        CHECK_EQ(big.st.present, 0); /* reset after the error */
+    }
+}
+
 static void test_body_limit_length_and_close(void)
 {
     char t[128];
@@ -2250,7 +2281,7 @@ static void test_client_api_refusals(void)
         CHECK_EQ(ges_client_init(&c, &ok), GES_ERR_INVALID_ARG);
     }
     port = full;
-    for (i = 0; i < 12; i++) { /* each other field wrong */
+    for (i = 0; i < 14; i++) { /* each other field wrong */
         cfg = ok;
         if (i == 0) cfg.platform = NULL;
         if (i == 1) cfg.ca_pem = NULL;
@@ -2274,6 +2305,8 @@ static void test_client_api_refusals(void)
             cfg.project_id_header = "p q";
         }
         if (i == 11) cfg.host = NULL;
+        if (i == 12) cfg.ak = "AK"; /* a token and half of AK/SK */
+        if (i == 13) cfg.sk = "SK";
         CHECK_EQ(ges_client_init(&c, &cfg), GES_ERR_INVALID_ARG);
     }
     cfg = ok; /* the longest values still pass */
@@ -2310,6 +2343,9 @@ static void test_client_api_refusals(void)
     ges_wait_config_init(&wc);
     wc.deadline_ms = 0x80000000u;
     CHECK_EQ(ges_job_wait(&c, "p", "g", "j", &wc, &out), GES_ERR_INVALID_ARG);
+    c.initialised = 0; /* never initialised, or freed */
+    CHECK_EQ(ges_job_get_status(&c, "p", "g", "j", &out), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ges_job_wait(&c, "p", "g", "j", NULL, &out), GES_ERR_INVALID_ARG);
     CHECK_EQ(no_io_calls, 0);
     memset(&c, 0, sizeof c);
 }
@@ -2554,6 +2590,7 @@ int main(void)
     RUN(test_body_limit_chunk_size);
     RUN(test_body_limit_chunked);
     RUN(test_body_limit_chunk_framing_flood);
+    RUN(test_body_limit_framing_at_crlf);
     RUN(test_body_limit_length_and_close);
     RUN(test_feed_edges);
     RUN(test_parse_response);

@@ -37,7 +37,14 @@
  *     longer wait; ges_client_cancel() from the hook, in each phase, ends
  *     the call with GES_ERR_CANCELLED within one slice, closed, and the
  *     client polls fine afterwards; a cancel between calls ends the next
- *     one before anything is sent.
+ *     one before anything is sent;
+ *   - section 5's rarer paths (issue 16, coverage): entropy failing at init,
+ *     certificate dates by the port's wall clock, a connect that times out
+ *     or fails after its tick asked to stop, the idle check meeting a port
+ *     error or part of a record, a FIN without close_notify, Retry-After as
+ *     a date next to Date, no time left to reconnect, which failures of the
+ *     second request on a kept connection send it again, AK/SK clock skew
+ *     healed once, an unsignable UTC time.
  *
  * The wire, the server and the main certificate are in tests/tls_wire.h
  * (shared with tests/faults/test_faults.c); the certificate below and
@@ -721,6 +728,375 @@ static void test_cancel_between_calls(void)
     ges_client_free(&cl);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Section 5's rarer paths                                                   */
+/* ------------------------------------------------------------------------- */
+/* The wire with one thing changed by the test. */
+static ges_port_t xport;
+static int64_t x_wall;       /* what wall_clock answers */
+static int x_connect_result; /* what x_connect / x_connect_tick return */
+static int x_entropy(void *ctx, unsigned char *b, size_t n)
+{
+    (void)ctx;
+    (void)b;
+    (void)n;
+    return -1; /* the source failed */
+}
+static int64_t x_wall_clock(void *ctx)
+{
+    (void)ctx;
+    return x_wall;
+}
+static int x_connect(void *ctx, const char *host, uint16_t port, uint32_t t, ges_sock_t *s)
+{
+    (void)ctx;
+    (void)host;
+    (void)port;
+    (void)s;
+    ka.now += t; /* as a connect that never got an answer */
+    return x_connect_result;
+}
+/* A port that hears its tick ask it to stop, yet answers something else
+ * (as a connect failing at that moment would). */
+static int x_connect_tick(void *ctx, const char *host, uint16_t port, uint32_t t, ges_sock_t *s,
+                          ges_tick_fn tick, void *arg)
+{
+    (void)ctx;
+    (void)host;
+    (void)port;
+    (void)t;
+    (void)s;
+    CHECK(tick(arg, GES_PHASE_RESOLVING) != 0); /* the hook cancelled */
+    return x_connect_result;
+}
+
+static ges_err_t client_up_x(void)
+{
+    ges_client_config_t cfg;
+    tw_client_config(&cfg, "localhost", &xport, io, 512);
+    cfg.on_progress = on_progress;
+    cfg.progress_ctx = &hk;
+    hook_reset();
+    return ges_client_init(&cl, &cfg);
+}
+
+/* A failing entropy source: the client's random generator cannot be
+ * seeded, ges_client_init says GES_ERR_TLS with mbedTLS's code. */
+static void test_entropy_failure_at_init(void)
+{
+    xport = wire;
+    xport.entropy = x_entropy;
+    CHECK_EQ(client_up_x(), GES_ERR_TLS);
+    CHECK_EQ(ges_client_tls_error(&cl), MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED);
+    ges_client_free(&cl);
+}
+
+/* The certificate's dates by the port's wall clock: before its start
+ * (2026-12-03) it is not yet valid, after its end (2126) expired, in
+ * between accepted. */
+static void test_certificate_dates_by_wall_clock(void)
+{
+    static const struct {
+        int64_t now;
+        ges_err_t want;
+        uint32_t flag;
+    } t[] = {
+        {INT64_C(1700000000), GES_ERR_TLS_CERT, MBEDTLS_X509_BADCERT_FUTURE},  /* 2023 */
+        {INT64_C(5000000000), GES_ERR_TLS_CERT, MBEDTLS_X509_BADCERT_EXPIRED}, /* 2128 */
+        {INT64_C(1830000000), GES_OK, 0},                                      /* 2027 */
+    };
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        ka_reset(script_one, &srv_main);
+        xport = wire;
+        xport.wall_clock = x_wall_clock;
+        x_wall = t[i].now;
+        CHECK_EQ(client_up_x(), GES_OK);
+        CHECK_EQ(poll_job("A"), t[i].want);
+        CHECK_EQ(ges_client_cert_flags(&cl) & (MBEDTLS_X509_BADCERT_FUTURE |
+                                               MBEDTLS_X509_BADCERT_EXPIRED),
+                 t[i].flag);
+        ges_client_free(&cl);
+    }
+}
+
+/* A connect that times out is GES_ERR_TIMEOUT; one that fails after the
+ * tick asked it to stop is still the cancel (GES_ERR_CANCELLED, the
+ * cancel answered: the next call runs). */
+static void test_connect_timeout_and_cancel(void)
+{
+    ka_reset(script_one, &srv_main);
+    xport = wire;
+    xport.net_connect = x_connect;
+    x_connect_result = GES_PORT_TIMEOUT;
+    CHECK_EQ(client_up_x(), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_ERR_TIMEOUT);
+    x_connect_result = GES_PORT_ERROR;
+    CHECK_EQ(poll_job("A"), GES_ERR_NET_CONNECT);
+    ges_client_free(&cl);
+
+    xport.net_connect_tick = x_connect_tick;
+    CHECK_EQ(client_up_x(), GES_OK);
+    hk.cancel_in = GES_PHASE_RESOLVING;
+    CHECK_EQ(poll_job("A"), GES_ERR_CANCELLED);
+    CHECK(!cl.cancel);
+    CHECK_EQ(ka.conns, 0);
+    ges_client_free(&cl);
+}
+
+/* The idle check before a kept connection carries the next request: a
+ * port error, or part of a record, means "not idle": the client connects
+ * anew and the poll gets its own answer. */
+static void test_idle_check_error_or_partial_record(void)
+{
+    int k;
+    for (k = 0; k < 2; k++) {
+        ka_reset(script_one, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        CHECK_EQ(poll_job("A"), GES_OK);
+        CHECK(cl.connected);
+        if (k == 0) {
+            ka.fail_recv_at = ka.recvs + 1; /* the idle check's receive */
+        } else {
+            static const unsigned char part[] = {0x17, 0x03, 0x03}; /* a record's start */
+            q_put(&s2c, part, sizeof part);
+        }
+        CHECK_EQ(poll_job("B"), GES_OK);
+        CHECK_STR(st.job_id, "B");
+        CHECK_EQ(ka.conns, 2);
+        CHECK_EQ(ka.requests, 2); /* B was sent once, on the new connection */
+        ka.fail_recv_at = 0;
+        ges_client_free(&cl);
+    }
+}
+
+/* The server ends a close-delimited answer with a FIN and no close_notify
+ * (mbedtls_ssl_read answers 0), after an empty record or not: the answer
+ * is complete and the connection not kept. A Content-Length answer cut the
+ * same way is GES_ERR_NET_CLOSED. */
+static int fin_empty, fin_cut;
+
+static void script_fin(unsigned n, const char *job)
+{
+    char a[300];
+    int len;
+    (void)n;
+    if (fin_cut) {
+        len = sprintf(a, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"jobId\":\"%s\"", job);
+    } else {
+        len = sprintf(a, "HTTP/1.1 200 OK\r\n\r\n{\"jobId\":\"%s\",\"status\":\"success\"}", job);
+    }
+    srv_record(a, (size_t)len);
+    if (fin_empty) (void)mbedtls_ssl_write(ka.ssl, (const unsigned char *)a, 0);
+    ka.fin = 1; /* FIN, no close_notify */
+}
+
+static void test_fin_without_close_notify(void)
+{
+    int k;
+    for (k = 0; k < 3; k++) {
+        fin_empty = k == 1;
+        fin_cut = k == 2;
+        ka_reset(script_fin, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        CHECK_EQ(poll_job("A"), fin_cut ? GES_ERR_NET_CLOSED : GES_OK);
+        CHECK_STR(st.job_id, fin_cut ? "" : "A");
+        CHECK(!cl.connected);
+        ges_client_free(&cl);
+    }
+    fin_empty = fin_cut = 0;
+}
+
+/* Retry-After as a date next to a Date header: the distance between the
+ * two, whatever our own clock says. */
+static void script_retry_date_and_date(unsigned n, const char *job)
+{
+    static const char a[] = "HTTP/1.1 503 Service Unavailable\r\n"
+                            "Date: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+                            "Retry-After: Sat, 01 Jan 2000 00:01:30 GMT\r\n"
+                            "Content-Length: 2\r\n\r\n{}";
+    (void)n;
+    (void)job;
+    srv_record(a, sizeof a - 1);
+}
+
+static void test_retry_after_date_with_date(void)
+{
+    ka_reset(script_retry_date_and_date, &srv_main);
+    CHECK_EQ(client_up("localhost", 512), GES_OK);
+    cl.cfg.time_floor = 2000000000; /* 2033: not what is measured from */
+    CHECK_EQ(poll_job("A"), GES_ERR_SERVICE);
+    CHECK_EQ(st.http_status, 503);
+    CHECK_EQ(cl.retry_after_s, 90);
+    ges_client_free(&cl);
+}
+
+/* A kept connection the server closed as the request went out (the close
+ * raced the idle check), and a close that blocks for the poll's whole
+ * timeout: no connect is begun with no time left; GES_ERR_TIMEOUT, and the
+ * next poll connects. */
+static uint32_t x_close_ms; /* the next close takes this long */
+static void x_close(void *ctx, ges_sock_t s)
+{
+    w_close(ctx, s);
+    ka.now += x_close_ms;
+    x_close_ms = 0;
+}
+
+static void test_no_time_left_to_reconnect(void)
+{
+    ka_reset(script_idle_close, &srv_main);
+    ka.later_racing = 1; /* the close comes when the client sends */
+    xport = wire;
+    xport.net_close = x_close;
+    CHECK_EQ(client_up_x(), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_OK);
+    CHECK(cl.connected);
+    x_close_ms = 5000;
+    CHECK_EQ(poll_job("B"), GES_ERR_TIMEOUT);
+    CHECK_EQ(x_close_ms, 0); /* the slow close happened */
+    CHECK_EQ(ka.conns, 1);   /* no new connection */
+    CHECK(!cl.connected);
+    CHECK_EQ(poll_job("B"), GES_OK);
+    CHECK_STR(st.job_id, "B");
+    CHECK_EQ(ka.conns, 2);
+    ges_client_free(&cl);
+}
+
+/* What the second request on a kept connection meets, and whether it is
+ * sent again on a new connection: a port error sending it or receiving
+ * before any answer byte (yes: the connection was dead), an answer with a
+ * status line and then a broken header (no: it was the server's answer),
+ * a 408 that keeps the connection (no: the server did not close on us). */
+static int second_kind;
+
+static void script_second(unsigned n, const char *job)
+{
+    static const char bad_header[] = "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n";
+    static const char keep_408[] = "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n";
+    if (n != 2) {
+        answer_plain(job);
+    } else if (second_kind == 2) {
+        srv_record(bad_header, sizeof bad_header - 1);
+    } else if (second_kind == 3) {
+        srv_record(keep_408, sizeof keep_408 - 1);
+    } else {
+        answer_plain(job);
+    }
+}
+
+static void test_second_request_retried_or_not(void)
+{
+    static const struct {
+        ges_err_t want;
+        int http;
+        unsigned requests, conns;
+    } t[] = {
+        {GES_OK, 200, 2, 2},          /* 0: send fails: sent again */
+        {GES_OK, 200, 3, 2},          /* 1: receive fails: sent again */
+        {GES_ERR_HTTP, 200, 2, 1},    /* 2: a broken answer: not */
+        {GES_ERR_SERVICE, 408, 2, 1}, /* 3: a 408 keeping the connection: not */
+    };
+    int k;
+    for (k = 0; k < 4; k++) {
+        second_kind = k;
+        ka_reset(script_second, &srv_main);
+        CHECK_EQ(client_up("localhost", 512), GES_OK);
+        CHECK_EQ(poll_job("A"), GES_OK);
+        CHECK(cl.connected);
+        if (k == 0) ka.fail_send_at = ka.sends + 1;
+        if (k == 1) ka.fail_recv_at = ka.recvs + 2; /* after the idle check's */
+        CHECK_EQ(poll_job("B"), t[k].want);
+        CHECK_EQ(st.http_status, t[k].http);
+        if (t[k].want == GES_OK) CHECK_STR(st.job_id, "B");
+        CHECK_EQ(ka.requests, t[k].requests);
+        CHECK_EQ(ka.conns, t[k].conns);
+        ka.fail_send_at = ka.fail_recv_at = 0;
+        ges_client_free(&cl);
+    }
+}
+
+/* AK/SK and the gateway's 401 "signature expired" (our clock is off): the
+ * client takes the time from the answer's Date and signs again, once, on
+ * the kept connection. Not for another 401, nor without a Date. */
+static int skew_date = 1, skew_msg = 1, skew_always, skew_503;
+
+static void script_skew(unsigned n, const char *job)
+{
+    char a[600], body[200];
+    int bn, len;
+    if (n > 1 && !skew_always) {
+        answer_plain(job);
+        return;
+    }
+    bn = sprintf(body, "{\"error_code\":\"APIG.0301\",\"error_msg\":\"Incorrect IAM "
+                       "authentication information: %s\"}",
+                 skew_msg ? "calc ak sk signature fail:signature expired"
+                          : "verify aksk signature fail");
+    len = sprintf(a, "HTTP/1.1 %s\r\n%sContent-Length: %d\r\n\r\n%s",
+                  skew_503 ? "503 Service Unavailable" : "401 Unauthorized",
+                  skew_date ? "Date: Sat, 01 Jan 2033 00:00:00 GMT\r\n" : "", bn, body);
+    srv_record(a, (size_t)len);
+}
+
+static void test_clock_skew_retried_once(void)
+{
+    static const struct {
+        int date, msg, always, s503;
+        ges_err_t want;
+        unsigned requests;
+    } t[] = {
+        {1, 1, 0, 0, GES_OK, 2},          /* healed: signed again with the gateway's time */
+        {1, 1, 1, 0, GES_ERR_SERVICE, 2}, /* still refused: once only */
+        {0, 1, 0, 0, GES_ERR_SERVICE, 1}, /* no Date: nothing to heal with */
+        {1, 0, 0, 0, GES_ERR_SERVICE, 1}, /* another 401 */
+        {1, 1, 0, 1, GES_ERR_SERVICE, 1}, /* the words in a 503 */
+    };
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        ges_client_config_t cfg;
+        skew_date = t[i].date;
+        skew_msg = t[i].msg;
+        skew_always = t[i].always;
+        skew_503 = t[i].s503;
+        ka_reset(script_skew, &srv_main);
+        tw_client_config(&cfg, "localhost", &wire, io, 512);
+        cfg.token = NULL;
+        cfg.ak = "AK";
+        cfg.sk = "SK";
+        CHECK_EQ(ges_client_init(&cl, &cfg), GES_OK);
+        CHECK_EQ(poll_job("A"), t[i].want);
+        CHECK_EQ(ka.requests, t[i].requests);
+        CHECK_EQ(ka.conns, 1); /* the 401 kept the connection */
+        CHECK_EQ(cl.has_time_base, t[i].requests == 2);
+        if (t[i].requests == 2) CHECK_EQ(cl.time_base, INT64_C(1988150400)); /* 2033-01-01 */
+        if (t[i].want == GES_ERR_SERVICE) CHECK_EQ(st.http_status, t[i].s503 ? 503 : 401);
+        ges_client_free(&cl);
+    }
+    skew_date = skew_msg = 1;
+    skew_always = skew_503 = 0;
+}
+
+/* AK/SK with a UTC time no X-Sdk-Date can carry (before 1970: a negative
+ * time floor, no wall clock): the request cannot be signed, the call ends
+ * with GES_ERR_INVALID_ARG and nothing is sent. */
+static void test_aksk_time_out_of_range(void)
+{
+    ges_client_config_t cfg;
+    ka_reset(script_one, &srv_main);
+    tw_client_config(&cfg, "localhost", &wire, io, 512);
+    cfg.token = NULL;
+    cfg.ak = "AK";
+    cfg.sk = "SK";
+    cfg.time_floor = -1;
+    CHECK_EQ(ges_client_init(&cl, &cfg), GES_OK);
+    CHECK_EQ(poll_job("A"), GES_ERR_INVALID_ARG);
+    CHECK_EQ(ka.requests, 0);
+    CHECK_EQ(ka.handshakes, 1);
+    CHECK(!cl.connected);
+    ges_client_free(&cl);
+}
+
 int main(void)
 {
     if (tw_up() != 0 ||
@@ -745,6 +1121,16 @@ int main(void)
     RUN(test_retry_after_date_without_date);
     RUN(test_frozen_clock_silent_server_ends);
     RUN(test_stray_bytes_racing_the_idle_check);
+    RUN(test_entropy_failure_at_init);
+    RUN(test_certificate_dates_by_wall_clock);
+    RUN(test_connect_timeout_and_cancel);
+    RUN(test_idle_check_error_or_partial_record);
+    RUN(test_fin_without_close_notify);
+    RUN(test_retry_after_date_with_date);
+    RUN(test_no_time_left_to_reconnect);
+    RUN(test_second_request_retried_or_not);
+    RUN(test_clock_skew_retried_once);
+    RUN(test_aksk_time_out_of_range);
     mbedtls_ssl_free(&srv_other);
     mbedtls_ssl_config_free(&sconf_other);
     mbedtls_x509_crt_free(&scrt_other);

@@ -572,7 +572,8 @@ static void test_init_checks(void)
         {"proxy.test", 3128, "u\x7f", "p", GES_ERR_INVALID_ARG},
         {"proxy.test", 3128, longcred, "p", GES_ERR_INVALID_ARG},
         {"proxy.test", 3128, "u", longcred, GES_ERR_INVALID_ARG},
-        {NULL, 3128, "u", "p", GES_ERR_INVALID_ARG}, /* credentials, no proxy */
+        {NULL, 3128, "u", "p", GES_ERR_INVALID_ARG},  /* credentials, no proxy */
+        {NULL, 3128, NULL, "p", GES_ERR_INVALID_ARG}, /* a password alone, no proxy */
     };
     ges_client_config_t cfg;
     size_t i;
@@ -600,6 +601,7 @@ static void test_init_checks(void)
     CHECK_EQ(cfg.proxy_port, 1080);
     CHECK(cfg.proxy_host == NULL);
     CHECK(strstr(ges_strerror(GES_ERR_PROXY), "proxy") != NULL);
+    CHECK_EQ(ges_client_proxy_status(NULL), 0);
 }
 
 #else /* !GES_PROXY */

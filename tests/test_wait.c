@@ -17,6 +17,7 @@ static uint32_t sleeps[MAX_EVENTS];
 static int nsleeps;
 static uint32_t entropy_word; /* what entropy() returns, little-endian */
 static int entropy_lcg;       /* 1: a new pseudo-random word every call */
+static int entropy_fail;      /* 1: entropy() fails */
 
 static uint32_t fake_now_ms(void *ctx)
 {
@@ -50,6 +51,7 @@ static int fake_entropy(void *ctx, unsigned char *b, size_t n)
 {
     size_t i;
     (void)ctx;
+    if (entropy_fail) return -1;
     if (entropy_lcg) entropy_word = entropy_word * 1664525u + 1013904223u;
     for (i = 0; i < n; i++) b[i] = (unsigned char)(entropy_word >> (8 * (i % 4)));
     return 0;
@@ -246,6 +248,45 @@ static void test_jitter_bounds(void)
     entropy_word = 0;
     CHECK_EQ(run(s, 1, &wc), GES_ERR_TIMEOUT);
     CHECK_EQ(sleeps[0], 1000);
+}
+
+/* jitter_percent above 100 cuts at most the whole interval (a sleep of 0..1
+ * ms, never a wrapped one), and a failing entropy source means no jitter. */
+static void test_jitter_limits(void)
+{
+    static const step_t s[] = {OK("running"), OK("success")};
+    ges_wait_config_t wc = defaults();
+    wc.jitter_percent = 250;
+    entropy_word = 0xFFFFFFFFu;
+    CHECK_EQ(run(s, 2, &wc), GES_OK);
+    CHECK_EQ(nsleeps, 1);
+    CHECK_EQ(sleeps[0], 1); /* 1000 less 999: 100%, not 250% */
+    wc.jitter_percent = 20;
+    entropy_fail = 1;
+    CHECK_EQ(run(s, 2, &wc), GES_OK);
+    entropy_fail = 0;
+    CHECK_EQ(nsleeps, 1);
+    CHECK_EQ(sleeps[0], 1000); /* all-ones entropy would have cut 200 */
+    entropy_word = 0;
+}
+
+/* interval_ms or max_interval_ms 0 is taken as 1 ms (ges__wait), not as
+ * no sleep (a busy loop) or no cap. */
+static void test_zero_intervals(void)
+{
+    static const step_t s[] = {OK("running"), OK("running"), OK("success")};
+    ges_wait_config_t wc = defaults();
+    wc.interval_ms = 0;
+    CHECK_EQ(run(s, 3, &wc), GES_OK);
+    CHECK_EQ(nsleeps, 2);
+    CHECK_EQ(sleeps[0], 1);
+    CHECK_EQ(sleeps[1], 2); /* backoff from 1 ms */
+    wc = defaults();
+    wc.max_interval_ms = 0;
+    CHECK_EQ(run(s, 3, &wc), GES_OK);
+    CHECK_EQ(nsleeps, 2);
+    CHECK_EQ(sleeps[0], 1); /* the interval capped at 1 ms */
+    CHECK_EQ(sleeps[1], 1);
 }
 
 static void test_deadline_never_overshot(void)
@@ -599,6 +640,8 @@ int main(void)
     RUN(test_first_interval_above_cap);
     RUN(test_fixed_interval);
     RUN(test_jitter_bounds);
+    RUN(test_jitter_limits);
+    RUN(test_zero_intervals);
     RUN(test_deadline_never_overshot);
     RUN(test_poll_deadline_is_min_of_timeout_and_wait);
     RUN(test_retries);
