@@ -1414,7 +1414,7 @@ static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
 
 /* Append one byte of the member being captured (one byte is kept for the
  * '}' that closes the piece). */
-static ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
+static inline ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
 {
     if (p->used + 1 < p->work_len) {
         p->work[p->used++] = (char)c;
@@ -1900,6 +1900,9 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
             i += k;
             if (i == len) break;
             /* data[i] is the closing quote */
+        }
+        if (p->state < GES__S_STR && ges__is_ws((unsigned char)data[i])) {
+            continue; /* what ges__byte does with it, without the call */
         }
         do {
             e = ges__byte(p, (unsigned char)data[i]);
