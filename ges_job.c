@@ -1226,8 +1226,9 @@ static ges_err_t ges__value_num(ges_parser_t *p, const ges__field_t *f,
 /* member, what happens to each value:                                       */
 /*   - members we do not keep are validated and skipped, never buffered;     */
 /*   - members we keep at the top level, in "error" and in each file entry   */
-/*     are copied into the work buffer as one piece `{"k":v,"k2":v2}` per    */
-/*     object (several members per piece, up to the token budget) and handed */
+/*     are copied into the work buffer as one piece `{"":v,"":v2}` per       */
+/*     object (the framer looked each key up: jsmn gets "" in its place;     */
+/*     several members per piece, up to the token budget) and handed         */
 /*     to jsmn when the object ends, when the buffer is full or before the   */
 /*     framer descends; so each file entry reaches jsmn on its own;          */
 /*   - a member that alone does not fit the buffer is stored "direct": the   */
@@ -1489,6 +1490,14 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     int is_null = (c == 'n');
     int is_str = (c == '"'), is_num = (c == '-' || ges__is_digit(c));
 
+    if (is_str && p->capturing && ges__fields[p->field].kind == GES__K_STR) {
+        /* The common case, a kept string being captured: capturing means a
+         * member level and a scalar field (ges__key_done), so the checks
+         * below would all pass; straight to the scalar's start. */
+        f = &ges__fields[p->field];
+        kind = GES__K_STR;
+        goto scalar;
+    }
     if (!(c == '{' || c == '[' || is_str || is_num || c == 't' ||
           c == 'f' || is_null)) {
         return GES_ERR_JSON_SYNTAX;
@@ -1598,6 +1607,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     }
 
     /* A scalar. Kept members at member levels are captured or direct. */
+scalar:
     if (ges__kind_scalar(kind) && ges__member_level(p->level) && !p->capturing) {
         p->direct = 1;
     }
@@ -1720,7 +1730,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
         j += m;
     }
     *k = j;
-    if (p->capturing) {
+    if (p->capturing && !p->is_key) {    /* a key is captured as "" (ges__byte) */
         if (j < p->work_len - p->used) { /* ges__cap would take them all */
             memcpy(p->work + p->used, s, j);
             p->used += j;
@@ -1751,14 +1761,17 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
     case GES__S_END:
         return ges__is_ws(c) ? GES_OK : GES_ERR_JSON_TRAILING;
     case GES__S_STR:
-        if (p->capturing) {
-            e = ges__cap(p, c);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
-        }
         /* c is always '"' here (ges_parser_feed gives ges__byte the byte
          * where ges__str_seg stopped): a closing quote, or one after a
          * backslash or inside a UTF-8 character; c != '"' is not taken. */
-        if (c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0) {
+        r = c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0;
+        if (p->capturing && (r || !p->is_key)) {
+            /* A key goes to the piece as "": its field is known
+             * (piece_field), so jsmn need not read its name. */
+            e = ges__cap(p, c);
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
+        }
+        if (r) {
             r = GES__STR_END; /* what ges__sdec_byte says, without the call */
         } else {
             r = ges__sdec_byte(&p->str, c);

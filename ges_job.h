@@ -794,9 +794,11 @@ typedef struct {
  * Invariants between feeds (ges_job.c section 3e has the state x input
  * table; "member level" is the top level, "error" or a file entry):
  *  - work[0, used) is empty (used == 0) or a piece: '{', then `members`
- *    complete members `"k":v` separated by ',', then, while capturing, the
- *    member being read from member_start. used < work_len whenever
- *    work_len > 0: one byte is kept for the '}' that closes the piece.
+ *    complete members `"":v` separated by ',' (a key is captured as its
+ *    two quotes only: the framer decodes and looks it up itself), then,
+ *    while capturing, the member being read from member_start. used <
+ *    work_len whenever work_len > 0: one byte is kept for the '}' that
+ *    closes the piece.
  *  - members <= (GES_JSON_MAX_TOKENS - 1) / 2, and piece_field[0, members)
  *    holds the field (ges__fields index) of each complete member.
  *  - capturing and direct are never both 1; both are 0 outside a member at
