@@ -285,6 +285,7 @@ static void ges__sdec_emit_cp(ges__sdec_t *d, uint32_t cp)
 {
     uint8_t b[4];
     size_t n;
+    if (d->dst == NULL || d->trunc) return; /* what ges__sdec_emit would do */
     if (cp < 0x80) {
         b[0] = (uint8_t)cp;
         n = 1;
@@ -309,10 +310,10 @@ static void ges__sdec_emit_cp(ges__sdec_t *d, uint32_t cp)
 
 static int ges__hexval(unsigned char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = (unsigned char)ges__lower(c);
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
+    unsigned v = (unsigned)c - '0';
+    if (v < 10) return (int)v;
+    v = ((unsigned)c | 0x20u) - 'a'; /* 'A'..'F' and 'a'..'f' only */
+    return v < 6 ? (int)v + 10 : -1;
 }
 
 /* Escape states. */
@@ -494,10 +495,13 @@ static int ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n, size_t *k)
     int r = GES__STR_MORE;
     while (i < n) {
         if (d->esc == GES__E_NONE && d->need == 0) {
-            size_t m = ges__plain_run(s + i, n - i);
-            ges__sdec_copy(d, s + i, m);
-            i += m;
-            if (i == n) break;
+            size_t m;
+            if ((unsigned char)(s[i] - 0x20) < 0x60 && s[i] != '"' && s[i] != '\\') {
+                m = ges__plain_run(s + i, n - i); /* a plain run starts here */
+                ges__sdec_copy(d, s + i, m);
+                i += m;
+                if (i == n) break;
+            }
             if (s[i] == '"') {
                 r = GES__STR_END;
                 break;
