@@ -1726,7 +1726,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
     if (p->str.esc == GES__E_NONE && p->str.need == 0) {
         /* most strings are one plain run: no call for them */
         j = ges__plain_run(s, n);
-        ges__sdec_copy(&p->str, s, j);
+        if (p->str.dst != NULL) ges__sdec_copy(&p->str, s, j);
     }
     if (j < n && s[j] != '"') {
         size_t m;
