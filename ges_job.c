@@ -1230,11 +1230,12 @@ static ges_err_t ges__value_num(ges_parser_t *p, const ges__field_t *f,
 /* member, what happens to each value:                                       */
 /*   - members we do not keep are validated and skipped, never buffered;     */
 /*   - members we keep at the top level, in "error" and in each file entry   */
-/*     are copied into the work buffer as one piece `{"":v,"":v2}` per       */
-/*     object (the framer looked each key up: jsmn gets "" in its place;     */
-/*     several members per piece, up to the token budget) and handed         */
-/*     to jsmn when the object ends, when the buffer is full or before the   */
-/*     framer descends; so each file entry reaches jsmn on its own;          */
+/*     have their values copied into the work buffer as one piece `[v,v2]`   */
+/*     per object (the framer looked each key up and keeps its field in      */
+/*     piece_field, so jsmn gets no keys; several members per piece, up to   */
+/*     the token budget) and handed to jsmn when the object ends, when the   */
+/*     buffer is full or before the framer descends; so each file entry      */
+/*     reaches jsmn on its own;                                              */
 /*   - a member that alone does not fit the buffer is stored "direct": the   */
 /*     scanner decodes its value into the field as it arrives (with the same */
 /*     decoder), so its size never matters and the field is cut at its own  */
@@ -1311,8 +1312,8 @@ static const ges__field_t *ges__cur_field(const ges_parser_t *p)
     return p->field == GES__NO_FIELD ? NULL : &ges__fields[p->field];
 }
 
-/* Hand work[0..end) (a '{' and `members` complete members) to jsmn and store
- * each member. Tokens live on this function's stack only. */
+/* Hand work[0..end) (a '[' and the values of `members` complete members) to
+ * jsmn and store each member. Tokens live on this function's stack only. */
 static ges_err_t ges__piece(ges_parser_t *p, size_t end)
 {
     jsmntok_t tok[GES_JSON_MAX_TOKENS];
@@ -1321,23 +1322,23 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
     unsigned members = p->members;
     p->members = 0;
     if (members == 0) return GES_OK;
-    GES_ASSERT(end < p->work_len && p->work[0] == '{');
-    p->work[end] = '}';
+    GES_ASSERT(end < p->work_len && p->work[0] == '[');
+    p->work[end] = ']';
     jsmn_init(&jp);
     r = jsmn_parse(&jp, p->work, end + 1, tok, GES_JSON_MAX_TOKENS);
     /* The scanner validated these bytes and the budget fits; anything else
      * would be a bug, reported rather than trusted (not reached by any test:
      * it cannot be, short of a bug). */
-    if (r != (int)(1 + 2 * members) || tok[0].type != JSMN_OBJECT) {
+    if (r != (int)(1 + members) || tok[0].type != JSMN_ARRAY) {
         return r == JSMN_ERROR_NOMEM ? GES_ERR_JSON_TOKENS : GES_ERR_JSON_SYNTAX;
     }
-    for (i = 1; i < r; i += 2) {
-        /* tok[i] is the key; the framer recorded which field it names */
-        const jsmntok_t *v = &tok[i + 1];
+    for (i = 1; i < r; i++) {
+        /* tok[i] is a value; the framer recorded which field its key names */
+        const jsmntok_t *v = &tok[i];
         ges__sdec_t d;
         const char *s;
         size_t j, n;
-        const ges__field_t *f = &ges__fields[p->piece_field[i / 2]];
+        const ges__field_t *f = &ges__fields[p->piece_field[i - 1]];
         ges_err_t e = GES_OK;
 
         s = p->work + v->start;
@@ -1399,7 +1400,7 @@ static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
     if (p->members > 0) {
         /* Hand the complete members to jsmn; keep the partial one. */
         /* The partial member starts with its ',' separator, which the
-         * '}' closing the complete ones overwrites. */
+         * ']' closing the complete ones overwrites. */
         size_t from = p->member_start + 1, tail;
         ges_err_t e = ges__piece(p, p->member_start);
         if (e != GES_OK) return e; /* not taken: see ges__piece */
@@ -1418,7 +1419,7 @@ static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
 }
 
 /* Append one byte of the member being captured (one byte is kept for the
- * '}' that closes the piece). */
+ * ']' that closes the piece). */
 static inline ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
 {
     if (p->used + 1 < p->work_len) {
@@ -1446,7 +1447,7 @@ static ges_err_t ges__member_begin(ges_parser_t *p)
         ges_err_t e = ges__flush(p);
         if (e != GES_OK) return e; /* not taken: see ges__piece */
     }
-    if (p->used == 0) p->work[p->used++] = '{';
+    if (p->used == 0) p->work[p->used++] = '[';
     p->member_start = p->used;
     if (p->members > 0) p->work[p->used++] = ',';
     p->capturing = 1;
@@ -1462,9 +1463,9 @@ static void ges__key_done(ges_parser_t *p)
     f = ges__cur_field(p);
     if (!ges__member_level(p->level)) return;
     if (f == NULL || f->kind == GES__K_DETAIL || f->kind == GES__K_ERROR) {
-        /* not stored from this piece: forget the key bytes */
+        /* not stored from this piece: forget its separator */
         if (p->capturing) p->used = p->member_start;
-        /* members is always 0 when only the '{' is there (used == 1):
+        /* members is always 0 when only the '[' is there (used == 1):
          * complete members sit after it; so members == 0 is not false */
         if (p->used == 1 && p->members == 0) p->used = 0;
         p->capturing = 0;
@@ -1734,7 +1735,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
         j += m;
     }
     *k = j;
-    if (p->capturing && !p->is_key) {    /* a key is captured as "" (ges__byte) */
+    if (p->capturing && !p->is_key) {    /* a key is not captured (ges__byte) */
         if (j < p->work_len - p->used) { /* ges__cap would take them all */
             memcpy(p->work + p->used, s, j);
             p->used += j;
@@ -1769,9 +1770,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
          * where ges__str_seg stopped): a closing quote, or one after a
          * backslash or inside a UTF-8 character; c != '"' is not taken. */
         r = c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0;
-        if (p->capturing && (r || !p->is_key)) {
-            /* A key goes to the piece as "": its field is known
-             * (piece_field), so jsmn need not read its name. */
+        if (p->capturing && !p->is_key) { /* a key is not captured */
             e = ges__cap(p, c);
             if (e != GES_OK) return e; /* not taken: see ges__piece */
         }
@@ -1828,10 +1827,6 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         if (ges__member_level(p->level)) {
             e = ges__member_begin(p);
             if (e != GES_OK) return e; /* not taken: see ges__piece */
-            if (p->capturing) {
-                e = ges__cap(p, c);
-                if (e != GES_OK) return e; /* not taken: see ges__piece */
-            }
         }
         p->is_key = 1;
         p->state = GES__S_STR;
@@ -1841,7 +1836,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
     case GES__S_COLON:
         if (c != ':') return GES_ERR_JSON_SYNTAX;
         p->state = GES__S_VALUE;
-        return p->capturing ? ges__cap(p, c) : GES_OK;
+        return GES_OK;
     case GES__S_AFTER:
         if (c == ',') {
             int in_object = (int)((p->stack >> (p->depth - 1)) & 1u);
