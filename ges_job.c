@@ -1454,12 +1454,13 @@ static ges_err_t ges__member_begin(ges_parser_t *p)
     return GES_OK;
 }
 
-/* The key is complete: decide the member's fate. */
-static void ges__key_done(ges_parser_t *p)
+/* The key, decoded (len 0 for one cut to fit p->key: it matches no row),
+ * is complete: decide the member's fate. */
+static void ges__key_done(ges_parser_t *p, const char *key, size_t len)
 {
     const ges__field_t *f;
-    p->field = p->str.trunc ? GES__NO_FIELD
-                            : ges__lookup(p->level, p->key, p->str.len);
+    p->field = ges__lookup(p->level, key, len);
+    p->state = GES__S_COLON;
     f = ges__cur_field(p);
     if (!ges__member_level(p->level)) return;
     if (f == NULL || f->kind == GES__K_DETAIL || f->kind == GES__K_ERROR) {
@@ -1719,7 +1720,8 @@ static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
  * for all of them, else byte by byte as ges__cap decides (when the member
  * goes direct there, the rest is decoded again into its field, as
  * ges__go_direct did with the bytes before). *k gets the bytes consumed;
- * at an error, those before the bad one. */
+ * at an error, those before the bad one. A key that is here whole and
+ * plain ends here: s[*k] is its closing quote, and the state COLON. */
 static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *k)
 {
     size_t j = 0;
@@ -1727,6 +1729,14 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
     if (p->str.esc == GES__E_NONE && p->str.need == 0) {
         /* most strings are one plain run: no call for them */
         j = ges__plain_run(s, n);
+        if (p->is_key && p->str.len == 0 && j < n && s[j] == '"') {
+            /* A whole plain key: looked up where it is, not copied (one
+             * too long for p->key matches no row, as its cut copy would
+             * not), and its closing quote taken here too. */
+            ges__key_done(p, s, j);
+            *k = j;
+            return GES_OK;
+        }
         if (p->str.dst != NULL) ges__sdec_copy(&p->str, s, j);
     }
     if (j < n && s[j] != '"') {
@@ -1782,8 +1792,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         }
         if (r == GES__STR_END) {
             if (p->is_key) {
-                ges__key_done(p);
-                p->state = GES__S_COLON;
+                ges__key_done(p, p->key, p->str.trunc ? 0 : p->str.len);
                 return GES_OK;
             }
             return ges__value_end(p, 1);
@@ -1911,7 +1920,8 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
             }
             i += k;
             if (i == len) break;
-            /* data[i] is the closing quote */
+            /* data[i] is the closing quote; a plain key's is taken */
+            if (p->state != GES__S_STR) continue;
         }
         if (p->state < GES__S_STR && ges__is_ws((unsigned char)data[i])) {
             continue; /* what ges__byte does with it, without the call */
