@@ -1755,7 +1755,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
                 ges_err_t e = ges__cap(p, (unsigned char)s[t]);
                 if (e != GES_OK) return e; /* not taken: see ges__piece */
                 if (!p->capturing) {
-                    if (!p->is_key) (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
+                    (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
                     break;
                 }
             }
@@ -1922,8 +1922,7 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
             if (i == len) break;
             /* data[i] is the closing quote; a plain key's is taken */
             if (p->state != GES__S_STR) continue;
-        }
-        if (p->state < GES__S_STR && ges__is_ws((unsigned char)data[i])) {
+        } else if (ges__is_ws((unsigned char)data[i]) && p->state < GES__S_STR) {
             continue; /* what ges__byte does with it, without the call */
         }
         do {
