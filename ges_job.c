@@ -348,7 +348,7 @@ enum {
 #else
 #define GES__LE 0
 #endif
-static size_t ges__plain_run(const char *s, size_t n)
+static inline size_t ges__plain_run(const char *s, size_t n)
 {
     size_t k = 0;
     while (n - k >= sizeof(size_t)) {
