@@ -380,7 +380,7 @@ static inline size_t ges__plain_run(const char *s, size_t n)
  * the same result as decoding them, and cut where the decoder would cut,
  * before the first character that does not fit (a plain run's bytes are
  * all characters, so its cut is at the room left). */
-static void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
+static inline void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
 {
     size_t room;
     if (d->dst == NULL || d->trunc) return;
@@ -1113,8 +1113,8 @@ static void ges__where(ges_parser_t *p, ges__where_t *w)
 
 /* A member's value starts: forget any earlier value (duplicates: the last
  * one wins) and mark it present. For strings, aim `d` at the field. */
-static void ges__value_reset(ges_parser_t *p, const ges__field_t *f,
-                             ges__sdec_t *d)
+static inline void ges__value_reset(ges_parser_t *p, const ges__field_t *f,
+                                    ges__sdec_t *d)
 {
     ges__where_t w;
     uint32_t bit = 1u << f->idx;
