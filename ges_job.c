@@ -1839,8 +1839,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         }
         p->is_key = 1;
         p->state = GES__S_STR;
-        if (p->level == GES__L_SKIP) ges__sdec_init(&p->str, NULL, 0);
-        else ges__sdec_init(&p->str, p->key, sizeof p->key - 1);
+        ges__sdec_init(&p->str, p->key, sizeof p->key - 1); /* (unused in a skip) */
         return GES_OK;
     case GES__S_COLON:
         if (c != ':') return GES_ERR_JSON_SYNTAX;
