@@ -1677,7 +1677,7 @@ static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
 }
 
 /* A container closes: c is '}' or ']'. */
-static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
+static inline ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
 {
     ges_err_t e = GES_OK;
     int is_object = (int)((p->stack >> (p->depth - 1)) & 1u);
