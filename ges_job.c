@@ -1256,9 +1256,10 @@ enum {
     GES__S_END        /* after the document: only white space */
 };
 /*
- * State x input (ges__byte; the invariants of the state are written at
- * ges_parser_t in ges_job.h). ws = space, tab, LF, CR. "value" = '"', '{',
- * '[', '-', a digit, 't', 'f', 'n'. SYN = GES_ERR_JSON_SYNTAX, INC =
+ * State x input (ges__byte; ges__struct_byte for the states above the line
+ * but ws; the invariants of the state are written at ges_parser_t in
+ * ges_job.h). ws = space, tab, LF, CR. "value" = '"', '{', '[', '-', a
+ * digit, 't', 'f', 'n'. SYN = GES_ERR_JSON_SYNTAX, INC =
  * GES_ERR_JSON_INCOMPLETE. In the states above the line, a '}' or ']' that
  * does not match the open container is INC, whatever the table says.
  *
@@ -1768,6 +1769,49 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
  * loop in the caller, not recursion, keeps the stack bound static. */
 #define GES__AGAIN ((ges_err_t)1)
 
+/* A byte between tokens (the states above the table's line), not white
+ * space. */
+static ges_err_t ges__struct_byte(ges_parser_t *p, unsigned char c)
+{
+    ges_err_t e;
+    if ((c == '}' || c == ']') && p->depth > 0 &&
+        (int)((p->stack >> (p->depth - 1)) & 1u) != (c == '}')) {
+        return GES_ERR_JSON_INCOMPLETE; /* closes the wrong kind: unbalanced */
+    }
+    switch (p->state) {
+    case GES__S_OBJ_FIRST:
+    case GES__S_OBJ_KEY:
+        if (c == '}' && p->state == GES__S_OBJ_FIRST) return ges__pop(p, c);
+        if (c != '"') return GES_ERR_JSON_SYNTAX;
+        p->field = GES__NO_FIELD;
+        if (ges__member_level(p->level)) {
+            e = ges__member_begin(p);
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
+        }
+        p->is_key = 1;
+        p->state = GES__S_STR;
+        ges__sdec_init(&p->str, p->key, sizeof p->key - 1); /* (unused in a skip) */
+        return GES_OK;
+    case GES__S_COLON:
+        if (c != ':') return GES_ERR_JSON_SYNTAX;
+        p->state = GES__S_VALUE;
+        return GES_OK;
+    case GES__S_AFTER:
+        if (c == ',') {
+            int in_object = (int)((p->stack >> (p->depth - 1)) & 1u);
+            p->state = in_object ? GES__S_OBJ_KEY : GES__S_VALUE;
+            return GES_OK;
+        }
+        if (c == '}' || c == ']') return ges__pop(p, c);
+        return GES_ERR_JSON_SYNTAX;
+    case GES__S_ARR_FIRST:
+        if (c == ']') return ges__pop(p, c);
+        return ges__value_begin(p, c);
+    default: /* GES__S_VALUE */
+        return ges__value_begin(p, c);
+    }
+}
+
 static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
 {
     int r;
@@ -1823,42 +1867,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         break;
     }
     if (ges__is_ws(c)) return GES_OK; /* jsmn needs none of it */
-    if ((c == '}' || c == ']') && p->depth > 0 &&
-        (int)((p->stack >> (p->depth - 1)) & 1u) != (c == '}')) {
-        return GES_ERR_JSON_INCOMPLETE; /* closes the wrong kind: unbalanced */
-    }
-    switch (p->state) {
-    case GES__S_OBJ_FIRST:
-    case GES__S_OBJ_KEY:
-        if (c == '}' && p->state == GES__S_OBJ_FIRST) return ges__pop(p, c);
-        if (c != '"') return GES_ERR_JSON_SYNTAX;
-        p->field = GES__NO_FIELD;
-        if (ges__member_level(p->level)) {
-            e = ges__member_begin(p);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
-        }
-        p->is_key = 1;
-        p->state = GES__S_STR;
-        ges__sdec_init(&p->str, p->key, sizeof p->key - 1); /* (unused in a skip) */
-        return GES_OK;
-    case GES__S_COLON:
-        if (c != ':') return GES_ERR_JSON_SYNTAX;
-        p->state = GES__S_VALUE;
-        return GES_OK;
-    case GES__S_AFTER:
-        if (c == ',') {
-            int in_object = (int)((p->stack >> (p->depth - 1)) & 1u);
-            p->state = in_object ? GES__S_OBJ_KEY : GES__S_VALUE;
-            return GES_OK;
-        }
-        if (c == '}' || c == ']') return ges__pop(p, c);
-        return GES_ERR_JSON_SYNTAX;
-    case GES__S_ARR_FIRST:
-        if (c == ']') return ges__pop(p, c);
-        return ges__value_begin(p, c);
-    default: /* GES__S_VALUE */
-        return ges__value_begin(p, c);
-    }
+    return ges__struct_byte(p, c);
 }
 
 /* see ges_job.h */
@@ -1921,12 +1930,15 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
             if (i == len) break;
             /* data[i] is the closing quote; a plain key's is taken */
             if (p->state != GES__S_STR) continue;
-        } else if (ges__is_ws((unsigned char)data[i]) && p->state < GES__S_STR) {
-            continue; /* what ges__byte does with it, without the call */
         }
-        do {
-            e = ges__byte(p, (unsigned char)data[i]);
-        } while (e == GES__AGAIN);
+        if (p->state < GES__S_STR) { /* ges__byte's work, without its dispatch */
+            if (ges__is_ws((unsigned char)data[i])) continue;
+            e = ges__struct_byte(p, (unsigned char)data[i]);
+        } else {
+            do {
+                e = ges__byte(p, (unsigned char)data[i]);
+            } while (e == GES__AGAIN);
+        }
         if (e != GES_OK) {
             p->offset += i;
             return ges__parser_fail(p, e);
