@@ -289,6 +289,7 @@ static void ges__sdec_emit_cp(ges__sdec_t *d, uint32_t cp)
 {
     uint8_t b[4];
     size_t n;
+    if (d->dst == NULL || d->trunc) return; /* what ges__sdec_emit would do */
     if (cp < 0x80) {
         b[0] = (uint8_t)cp;
         n = 1;
@@ -313,10 +314,10 @@ static void ges__sdec_emit_cp(ges__sdec_t *d, uint32_t cp)
 
 static int ges__hexval(unsigned char c)
 {
-    if (c >= '0' && c <= '9') return c - '0';
-    c = (unsigned char)ges__lower(c);
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
+    unsigned v = (unsigned)c - '0';
+    if (v < 10) return (int)v;
+    v = ((unsigned)c | 0x20u) - 'a'; /* 'A'..'F' and 'a'..'f' only */
+    return v < 6 ? (int)v + 10 : -1;
 }
 
 /* Escape states. */
@@ -351,7 +352,7 @@ enum {
 #else
 #define GES__LE 0
 #endif
-static size_t ges__plain_run(const char *s, size_t n)
+static inline size_t ges__plain_run(const char *s, size_t n)
 {
     size_t k = 0;
     while (n - k >= sizeof(size_t)) {
@@ -383,7 +384,7 @@ static size_t ges__plain_run(const char *s, size_t n)
  * the same result as decoding them, and cut where the decoder would cut,
  * before the first character that does not fit (a plain run's bytes are
  * all characters, so its cut is at the room left). */
-static void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
+static inline void ges__sdec_copy(ges__sdec_t *d, const char *s, size_t n)
 {
     size_t room;
     if (d->dst == NULL || d->trunc) return;
@@ -498,10 +499,13 @@ static int ges__sdec_feed(ges__sdec_t *d, const char *s, size_t n, size_t *k)
     int r = GES__STR_MORE;
     while (i < n) {
         if (d->esc == GES__E_NONE && d->need == 0) {
-            size_t m = ges__plain_run(s + i, n - i);
-            ges__sdec_copy(d, s + i, m);
-            i += m;
-            if (i == n) break;
+            size_t m;
+            if ((unsigned char)(s[i] - 0x20) < 0x60 && s[i] != '"' && s[i] != '\\') {
+                m = ges__plain_run(s + i, n - i); /* a plain run starts here */
+                ges__sdec_copy(d, s + i, m);
+                i += m;
+                if (i == n) break;
+            }
             if (s[i] == '"') {
                 r = GES__STR_END;
                 break;
@@ -1084,8 +1088,8 @@ static void ges__where(ges_parser_t *p, ges__where_t *w)
 
 /* A member's value starts: forget any earlier value (duplicates: the last
  * one wins) and mark it present. For strings, aim `d` at the field. */
-static void ges__value_reset(ges_parser_t *p, const ges__field_t *f,
-                             ges__sdec_t *d)
+static inline void ges__value_reset(ges_parser_t *p, const ges__field_t *f,
+                                    ges__sdec_t *d)
 {
     ges__where_t w;
     uint32_t bit = 1u << f->idx;
@@ -1201,10 +1205,12 @@ static ges_err_t ges__value_num(ges_parser_t *p, const ges__field_t *f,
 /* member, what happens to each value:                                       */
 /*   - members we do not keep are validated and skipped, never buffered;     */
 /*   - members we keep at the top level, in "error" and in each file entry   */
-/*     are copied into the work buffer as one piece `{"k":v,"k2":v2}` per    */
-/*     object (several members per piece, up to the token budget) and handed */
-/*     to jsmn when the object ends, when the buffer is full or before the   */
-/*     framer descends; so each file entry reaches jsmn on its own;          */
+/*     have their values copied into the work buffer as one piece `[v,v2]`   */
+/*     per object (the framer looked each key up and keeps its field in      */
+/*     piece_field, so jsmn gets no keys; several members per piece, up to   */
+/*     the token budget) and handed to jsmn when the object ends, when the   */
+/*     buffer is full or before the framer descends; so each file entry      */
+/*     reaches jsmn on its own;                                              */
 /*   - a member that alone does not fit the buffer is stored "direct": the   */
 /*     scanner decodes its value into the field as it arrives (with the same */
 /*     decoder), so its size never matters and the field is cut at its own  */
@@ -1225,9 +1231,10 @@ enum {
     GES__S_END        /* after the document: only white space */
 };
 /*
- * State x input (ges__byte; the invariants of the state are written at
- * ges_parser_t in ges_job.h). ws = space, tab, LF, CR. "value" = '"', '{',
- * '[', '-', a digit, 't', 'f', 'n'. SYN = GES_ERR_JSON_SYNTAX, INC =
+ * State x input (ges__byte; ges__struct_byte for the states above the line
+ * but ws; the invariants of the state are written at ges_parser_t in
+ * ges_job.h). ws = space, tab, LF, CR. "value" = '"', '{', '[', '-', a
+ * digit, 't', 'f', 'n'. SYN = GES_ERR_JSON_SYNTAX, INC =
  * GES_ERR_JSON_INCOMPLETE. In the states above the line, a '}' or ']' that
  * does not match the open container is INC, whatever the table says.
  *
@@ -1281,8 +1288,8 @@ static const ges__field_t *ges__cur_field(const ges_parser_t *p)
     return p->field == GES__NO_FIELD ? NULL : &ges__fields[p->field];
 }
 
-/* Hand work[0..end) (a '{' and `members` complete members) to jsmn and store
- * each member. Tokens live on this function's stack only. */
+/* Hand work[0..end) (a '[' and the values of `members` complete members) to
+ * jsmn and store each member. Tokens live on this function's stack only. */
 static ges_err_t ges__piece(ges_parser_t *p, size_t end)
 {
     jsmntok_t tok[GES_JSON_MAX_TOKENS];
@@ -1291,23 +1298,23 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
     unsigned members = p->members;
     p->members = 0;
     if (members == 0) return GES_OK;
-    GES_ASSERT(end < p->work_len && p->work[0] == '{');
-    p->work[end] = '}';
+    GES_ASSERT(end < p->work_len && p->work[0] == '[');
+    p->work[end] = ']';
     jsmn_init(&jp);
     r = jsmn_parse(&jp, p->work, end + 1, tok, GES_JSON_MAX_TOKENS);
     /* The scanner validated these bytes and the budget fits; anything else
      * would be a bug, reported rather than trusted (not reached by any test:
      * it cannot be, short of a bug). */
-    if (r != (int)(1 + 2 * members) || tok[0].type != JSMN_OBJECT) {
+    if (r != (int)(1 + members) || tok[0].type != JSMN_ARRAY) {
         return r == JSMN_ERROR_NOMEM ? GES_ERR_JSON_TOKENS : GES_ERR_JSON_SYNTAX;
     }
-    for (i = 1; i < r; i += 2) {
-        /* tok[i] is the key; the framer recorded which field it names */
-        const jsmntok_t *v = &tok[i + 1];
+    for (i = 1; i < r; i++) {
+        /* tok[i] is a value; the framer recorded which field its key names */
+        const jsmntok_t *v = &tok[i];
         ges__sdec_t d;
         const char *s;
         size_t j, n;
-        const ges__field_t *f = &ges__fields[p->piece_field[i / 2]];
+        const ges__field_t *f = &ges__fields[p->piece_field[i - 1]];
         ges_err_t e = GES_OK;
 
         s = p->work + v->start;
@@ -1369,7 +1376,7 @@ static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
     if (p->members > 0) {
         /* Hand the complete members to jsmn; keep the partial one. */
         /* The partial member starts with its ',' separator, which the
-         * '}' closing the complete ones overwrites. */
+         * ']' closing the complete ones overwrites. */
         size_t from = p->member_start + 1, tail;
         ges_err_t e = ges__piece(p, p->member_start);
         if (e != GES_OK) return e; /* not taken: see ges__piece */
@@ -1388,8 +1395,8 @@ static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
 }
 
 /* Append one byte of the member being captured (one byte is kept for the
- * '}' that closes the piece). */
-static ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
+ * ']' that closes the piece). */
+static inline ges_err_t ges__cap(ges_parser_t *p, unsigned char c)
 {
     if (p->used + 1 < p->work_len) {
         p->work[p->used++] = (char)c;
@@ -1416,25 +1423,26 @@ static ges_err_t ges__member_begin(ges_parser_t *p)
         ges_err_t e = ges__flush(p);
         if (e != GES_OK) return e; /* not taken: see ges__piece */
     }
-    if (p->used == 0) p->work[p->used++] = '{';
+    if (p->used == 0) p->work[p->used++] = '[';
     p->member_start = p->used;
     if (p->members > 0) p->work[p->used++] = ',';
     p->capturing = 1;
     return GES_OK;
 }
 
-/* The key is complete: decide the member's fate. */
-static void ges__key_done(ges_parser_t *p)
+/* The key, decoded (len 0 for one cut to fit p->key: it matches no row),
+ * is complete: decide the member's fate. */
+static void ges__key_done(ges_parser_t *p, const char *key, size_t len)
 {
     const ges__field_t *f;
-    p->field = p->str.trunc ? GES__NO_FIELD
-                            : ges__lookup(p->level, p->key, p->str.len);
+    p->field = ges__lookup(p->level, key, len);
+    p->state = GES__S_COLON;
     f = ges__cur_field(p);
     if (!ges__member_level(p->level)) return;
     if (f == NULL || f->kind == GES__K_DETAIL || f->kind == GES__K_ERROR) {
-        /* not stored from this piece: forget the key bytes */
+        /* not stored from this piece: forget its separator */
         if (p->capturing) p->used = p->member_start;
-        /* members is always 0 when only the '{' is there (used == 1):
+        /* members is always 0 when only the '[' is there (used == 1):
          * complete members sit after it; so members == 0 is not false */
         if (p->used == 1 && p->members == 0) p->used = 0;
         p->capturing = 0;
@@ -1464,6 +1472,14 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     int is_null = (c == 'n');
     int is_str = (c == '"'), is_num = (c == '-' || ges__is_digit(c));
 
+    if (is_str && p->capturing && ges__fields[p->field].kind == GES__K_STR) {
+        /* The common case, a kept string being captured: capturing means a
+         * member level and a scalar field (ges__key_done), so the checks
+         * below would all pass; straight to the scalar's start. */
+        f = &ges__fields[p->field];
+        kind = GES__K_STR;
+        goto scalar;
+    }
     if (!(c == '{' || c == '[' || is_str || is_num || c == 't' ||
           c == 'f' || is_null)) {
         return GES_ERR_JSON_SYNTAX;
@@ -1573,6 +1589,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     }
 
     /* A scalar. Kept members at member levels are captured or direct. */
+scalar:
     if (ges__kind_scalar(kind) && ges__member_level(p->level) && !p->capturing) {
         p->direct = 1;
     }
@@ -1636,7 +1653,7 @@ static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
 }
 
 /* A container closes: c is '}' or ']'. */
-static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
+static inline ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
 {
     ges_err_t e = GES_OK;
     int is_object = (int)((p->stack >> (p->depth - 1)) & 1u);
@@ -1679,7 +1696,8 @@ static ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
  * for all of them, else byte by byte as ges__cap decides (when the member
  * goes direct there, the rest is decoded again into its field, as
  * ges__go_direct did with the bytes before). *k gets the bytes consumed;
- * at an error, those before the bad one. */
+ * at an error, those before the bad one. A key that is here whole and
+ * plain ends here: s[*k] is its closing quote, and the state COLON. */
 static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *k)
 {
     size_t j = 0;
@@ -1687,7 +1705,15 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
     if (p->str.esc == GES__E_NONE && p->str.need == 0) {
         /* most strings are one plain run: no call for them */
         j = ges__plain_run(s, n);
-        ges__sdec_copy(&p->str, s, j);
+        if (p->is_key && p->str.len == 0 && j < n && s[j] == '"') {
+            /* A whole plain key: looked up where it is, not copied (one
+             * too long for p->key matches no row, as its cut copy would
+             * not), and its closing quote taken here too. */
+            ges__key_done(p, s, j);
+            *k = j;
+            return GES_OK;
+        }
+        if (p->str.dst != NULL) ges__sdec_copy(&p->str, s, j);
     }
     if (j < n && s[j] != '"') {
         size_t m;
@@ -1695,7 +1721,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
         j += m;
     }
     *k = j;
-    if (p->capturing) {
+    if (p->capturing && !p->is_key) {    /* a key is not captured (ges__byte) */
         if (j < p->work_len - p->used) { /* ges__cap would take them all */
             memcpy(p->work + p->used, s, j);
             p->used += j;
@@ -1705,7 +1731,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
                 ges_err_t e = ges__cap(p, (unsigned char)s[t]);
                 if (e != GES_OK) return e; /* not taken: see ges__piece */
                 if (!p->capturing) {
-                    if (!p->is_key) (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
+                    (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
                     break;
                 }
             }
@@ -1718,6 +1744,49 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
  * loop in the caller, not recursion, keeps the stack bound static. */
 #define GES__AGAIN ((ges_err_t)1)
 
+/* A byte between tokens (the states above the table's line), not white
+ * space. */
+static ges_err_t ges__struct_byte(ges_parser_t *p, unsigned char c)
+{
+    ges_err_t e;
+    if ((c == '}' || c == ']') && p->depth > 0 &&
+        (int)((p->stack >> (p->depth - 1)) & 1u) != (c == '}')) {
+        return GES_ERR_JSON_INCOMPLETE; /* closes the wrong kind: unbalanced */
+    }
+    switch (p->state) {
+    case GES__S_OBJ_FIRST:
+    case GES__S_OBJ_KEY:
+        if (c == '}' && p->state == GES__S_OBJ_FIRST) return ges__pop(p, c);
+        if (c != '"') return GES_ERR_JSON_SYNTAX;
+        p->field = GES__NO_FIELD;
+        if (ges__member_level(p->level)) {
+            e = ges__member_begin(p);
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
+        }
+        p->is_key = 1;
+        p->state = GES__S_STR;
+        ges__sdec_init(&p->str, p->key, sizeof p->key - 1); /* (unused in a skip) */
+        return GES_OK;
+    case GES__S_COLON:
+        if (c != ':') return GES_ERR_JSON_SYNTAX;
+        p->state = GES__S_VALUE;
+        return GES_OK;
+    case GES__S_AFTER:
+        if (c == ',') {
+            int in_object = (int)((p->stack >> (p->depth - 1)) & 1u);
+            p->state = in_object ? GES__S_OBJ_KEY : GES__S_VALUE;
+            return GES_OK;
+        }
+        if (c == '}' || c == ']') return ges__pop(p, c);
+        return GES_ERR_JSON_SYNTAX;
+    case GES__S_ARR_FIRST:
+        if (c == ']') return ges__pop(p, c);
+        return ges__value_begin(p, c);
+    default: /* GES__S_VALUE */
+        return ges__value_begin(p, c);
+    }
+}
+
 static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
 {
     int r;
@@ -1726,14 +1795,15 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
     case GES__S_END:
         return ges__is_ws(c) ? GES_OK : GES_ERR_JSON_TRAILING;
     case GES__S_STR:
-        if (p->capturing) {
-            e = ges__cap(p, c);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
-        }
         /* c is always '"' here (ges_parser_feed gives ges__byte the byte
          * where ges__str_seg stopped): a closing quote, or one after a
          * backslash or inside a UTF-8 character; c != '"' is not taken. */
-        if (c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0) {
+        r = c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0;
+        if (p->capturing && !p->is_key) { /* a key is not captured */
+            e = ges__cap(p, c);
+            if (e != GES_OK) return e; /* not taken: see ges__piece */
+        }
+        if (r) {
             r = GES__STR_END; /* what ges__sdec_byte says, without the call */
         } else {
             r = ges__sdec_byte(&p->str, c);
@@ -1741,8 +1811,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         }
         if (r == GES__STR_END) {
             if (p->is_key) {
-                ges__key_done(p);
-                p->state = GES__S_COLON;
+                ges__key_done(p, p->key, p->str.trunc ? 0 : p->str.len);
                 return GES_OK;
             }
             return ges__value_end(p, 1);
@@ -1773,47 +1842,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         break;
     }
     if (ges__is_ws(c)) return GES_OK; /* jsmn needs none of it */
-    if ((c == '}' || c == ']') && p->depth > 0 &&
-        (int)((p->stack >> (p->depth - 1)) & 1u) != (c == '}')) {
-        return GES_ERR_JSON_INCOMPLETE; /* closes the wrong kind: unbalanced */
-    }
-    switch (p->state) {
-    case GES__S_OBJ_FIRST:
-    case GES__S_OBJ_KEY:
-        if (c == '}' && p->state == GES__S_OBJ_FIRST) return ges__pop(p, c);
-        if (c != '"') return GES_ERR_JSON_SYNTAX;
-        p->field = GES__NO_FIELD;
-        if (ges__member_level(p->level)) {
-            e = ges__member_begin(p);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
-            if (p->capturing) {
-                e = ges__cap(p, c);
-                if (e != GES_OK) return e; /* not taken: see ges__piece */
-            }
-        }
-        p->is_key = 1;
-        p->state = GES__S_STR;
-        if (p->level == GES__L_SKIP) ges__sdec_init(&p->str, NULL, 0);
-        else ges__sdec_init(&p->str, p->key, sizeof p->key - 1);
-        return GES_OK;
-    case GES__S_COLON:
-        if (c != ':') return GES_ERR_JSON_SYNTAX;
-        p->state = GES__S_VALUE;
-        return p->capturing ? ges__cap(p, c) : GES_OK;
-    case GES__S_AFTER:
-        if (c == ',') {
-            int in_object = (int)((p->stack >> (p->depth - 1)) & 1u);
-            p->state = in_object ? GES__S_OBJ_KEY : GES__S_VALUE;
-            return GES_OK;
-        }
-        if (c == '}' || c == ']') return ges__pop(p, c);
-        return GES_ERR_JSON_SYNTAX;
-    case GES__S_ARR_FIRST:
-        if (c == ']') return ges__pop(p, c);
-        return ges__value_begin(p, c);
-    default: /* GES__S_VALUE */
-        return ges__value_begin(p, c);
-    }
+    return ges__struct_byte(p, c);
 }
 
 /* see ges_job.h */
@@ -1874,11 +1903,17 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
             }
             i += k;
             if (i == len) break;
-            /* data[i] is the closing quote */
+            /* data[i] is the closing quote; a plain key's is taken */
+            if (p->state != GES__S_STR) continue;
         }
-        do {
-            e = ges__byte(p, (unsigned char)data[i]);
-        } while (e == GES__AGAIN);
+        if (p->state < GES__S_STR) { /* ges__byte's work, without its dispatch */
+            if (ges__is_ws((unsigned char)data[i])) continue;
+            e = ges__struct_byte(p, (unsigned char)data[i]);
+        } else {
+            do {
+                e = ges__byte(p, (unsigned char)data[i]);
+            } while (e == GES__AGAIN);
+        }
         if (e != GES_OK) {
             p->offset += i;
             return ges__parser_fail(p, e);

@@ -802,21 +802,22 @@ typedef struct {
  *
  * Invariants between feeds (ges_job.c section 3e has the state x input
  * table; "member level" is the top level, "error" or a file entry):
- *  - work[0, used) is empty (used == 0) or a piece: '{', then `members`
- *    complete members `"k":v` separated by ',', then, while capturing, the
- *    member being read from member_start. used < work_len whenever
- *    work_len > 0: one byte is kept for the '}' that closes the piece.
+ *  - work[0, used) is empty (used == 0) or a piece: '[', then the values
+ *    of `members` complete members separated by ',' (keys are not copied:
+ *    the framer decodes and looks them up itself), then, while capturing,
+ *    the member being read from member_start. used < work_len whenever
+ *    work_len > 0: one byte is kept for the ']' that closes the piece.
  *  - members <= (GES_JSON_MAX_TOKENS - 1) / 2, and piece_field[0, members)
  *    holds the field (ges__fields index) of each complete member.
  *  - capturing and direct are never both 1; both are 0 outside a member at
  *    a member level, and from its key's end on unless we keep the member
  *    (either starts with the key, before the key is known). capturing: the
- *    member's bytes are being copied to work (member_start is where it
- *    starts: its ',' when members > 0, else its '"' at 1). direct: its value
+ *    member's value bytes are being copied to work (member_start is where
+ *    the member starts: its ',' when members > 0, else 1). direct: its value
  *    is decoded straight into its field by the scanner (work_len < 8, or
  *    the member outgrew the buffer); nothing of it is in work.
  *  - value_start is 0 until the captured member's value begins, then its
- *    offset in work (never 0 then: work[0] is the '{').
+ *    offset in work (never 0 then: work[0] is the '[').
  *  - level is GES__L_SKIP exactly while inside a container nobody keeps
  *    (the outermost such one: containers inside it change neither field):
  *    skip_depth is `depth` directly inside it (its close brings depth to
