@@ -2572,7 +2572,9 @@ static unsigned ges__ip4_parse(const char *s, uint8_t *out)
 
 static unsigned ges__ip_parse(const char *s, uint8_t out[16])
 {
-    size_t ng = 0, gap = 8, k; /* groups written; where "::" stands */
+    /* groups written; where "::" stands (SIZE_MAX: nowhere; 8 is a place:
+     * after eight groups, where it is refused below) */
+    size_t ng = 0, gap = SIZE_MAX, k;
     if (strchr(s, ':') == NULL) return ges__ip4_parse(s, out);
     if (s[0] == ':' && s[1] != ':') return 0;
     if (s[0] == ':') { /* leading "::" */
@@ -2600,14 +2602,14 @@ static unsigned ges__ip_parse(const char *s, uint8_t out[16])
         if (*s == '\0') break;
         if (*s++ != ':') return 0;
         if (*s == ':') {
-            if (gap != 8) return 0; /* a second "::" */
+            if (gap != SIZE_MAX) return 0; /* a second "::" */
             gap = ng;
             s++;
         } else if (*s == '\0') {
             return 0; /* a trailing single ':' */
         }
     }
-    if (gap == 8) return ng == 8 ? 16 : 0;
+    if (gap == SIZE_MAX) return ng == 8 ? 16 : 0;
     if (ng > 7) return 0; /* "::" stands for at least one group */
     /* move the groups after the gap to the end, zero the gap */
     for (k = ng; k > gap; k--) {
