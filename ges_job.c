@@ -1230,6 +1230,11 @@ enum {
     GES__S_LIT,       /* inside true / false / null */
     GES__S_END        /* after the document: only white space */
 };
+/* The states between tokens (above the table's line), which ges__struct_byte
+ * takes: a set of bits, so no test depends on the order above. */
+#define GES__S_BETWEEN                                                            \
+    ((1u << GES__S_VALUE) | (1u << GES__S_ARR_FIRST) | (1u << GES__S_OBJ_FIRST) | \
+     (1u << GES__S_OBJ_KEY) | (1u << GES__S_COLON) | (1u << GES__S_AFTER))
 /*
  * State x input (ges__byte; ges__struct_byte for the states above the line
  * but ws; the invariants of the state are written at ges_parser_t in
@@ -1906,7 +1911,7 @@ ges_err_t ges_parser_feed(ges_parser_t *p, const char *data, size_t len)
             /* data[i] is the closing quote; a plain key's is taken */
             if (p->state != GES__S_STR) continue;
         }
-        if (p->state < GES__S_STR) { /* ges__byte's work, without its dispatch */
+        if ((GES__S_BETWEEN >> p->state) & 1u) { /* ges__byte's work, without its dispatch */
             if (ges__is_ws((unsigned char)data[i])) continue;
             e = ges__struct_byte(p, (unsigned char)data[i]);
         } else {
