@@ -28,7 +28,8 @@
  *      body of exactly GES_BODY_MAX bytes accepted, oversized
  *      Content-Length and chunk sizes refused up front;
  *   4. the string decoder's word-at-a-time plain-run scan against its
- *      byte definition (every byte value at every position).
+ *      byte definition (every byte value at every position), and that byte
+ *      definition (ges__sdec_byte) against the decoder's loop.
  * The process's peak RSS is printed at the end, for information.
  *
  * The generator allocates nothing: it is a struct whose state produces the
@@ -1391,6 +1392,41 @@ static void test_plain_run_exhaustive(void)
     CHECK_EQ(bad, 0);
 }
 
+/* ges__sdec_byte is the decoder's byte definition, whole: its callers take
+ * the closing quote and plain bytes themselves (ges__sdec_feed, ges__byte),
+ * so only a direct call takes its '"' and plain-byte branches. A string fed
+ * through it a byte at a time decodes as ges__sdec_feed decodes it. */
+static void test_sdec_byte_definition(void)
+{
+    static const char enc[] = "ab\\\"c\\u00e9\xc3\xa9z\\n\xf0\x9f\x98\x80.\"";
+    char one[32], all[32];
+    ges__sdec_t d1, d2;
+    size_t i, k = 0;
+    int r = GES__STR_MORE;
+    ges__sdec_init(&d1, one, sizeof one);
+    for (i = 0; i < sizeof enc - 1; i++) {
+        r = ges__sdec_byte(&d1, (unsigned char)enc[i]);
+        if (r != GES__STR_MORE) break;
+    }
+    CHECK_EQ(r, GES__STR_END);
+    CHECK_EQ(i, sizeof enc - 2); /* at the closing quote */
+    ges__sdec_init(&d2, all, sizeof all);
+    CHECK_EQ(ges__sdec_feed(&d2, enc, sizeof enc - 1, &k), GES__STR_END);
+    CHECK_EQ(k, sizeof enc - 2);
+    CHECK_EQ(d1.len, d2.len);
+    CHECK_EQ(d1.len, 15); /* ab"c, two e-acutes, z, LF, a 4-byte emoji, . */
+    CHECK(d1.len == d2.len && memcmp(one, all, d1.len) == 0);
+    CHECK(memcmp(one, "ab\"c\xc3\xa9\xc3\xa9z\n\xf0\x9f\x98\x80.", 15) == 0);
+    CHECK(!d1.trunc);
+    /* a plain byte into a full destination: cut, not written */
+    ges__sdec_init(&d1, one, 2);
+    CHECK_EQ(ges__sdec_byte(&d1, 'x'), GES__STR_MORE);
+    CHECK_EQ(ges__sdec_byte(&d1, 'y'), GES__STR_MORE);
+    CHECK_EQ(ges__sdec_byte(&d1, 'z'), GES__STR_MORE);
+    CHECK_EQ(d1.len, 2);
+    CHECK(d1.trunc && one[0] == 'x' && one[1] == 'y');
+}
+
 int main(void)
 {
     struct rusage ru;
@@ -1406,6 +1442,7 @@ int main(void)
     RUN(test_body_max_exact);
     RUN(test_number_exponent_saturates);
     RUN(test_plain_run_exhaustive);
+    RUN(test_sdec_byte_definition);
 #ifndef GES_TEST_NO_RUSAGE /* bare-metal newlib (tests/firmware): no ru_maxrss */
     if (getrusage(RUSAGE_SELF, &ru) == 0) {
         printf("peak RSS: %ld KiB (information)\n", (long)ru.ru_maxrss);
