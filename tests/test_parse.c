@@ -776,6 +776,19 @@ static void test_error_shapes(void)
     PARSE_OK("{\"error\":{}}");
     CHECK_EQ(st.present, 0);
 
+    /* "error" of another shape (a number, string, array, literal): not
+     * ours, skipped, the members around it kept */
+    PARSE_OK("{\"error\":-1.5e3,\"jobId\":\"J\",\"error\":7}");
+    CHECK_STR(st.job_id, "J");
+    CHECK_EQ(st.present, GES_F_JOB_ID);
+    CHECK_STR(st.error_code, "");
+    PARSE_OK("{\"error\":\"GES.0001\",\"error\":[{\"code\":\"C\"}],\"error\":true,"
+             "\"error\":null,\"status\":\"running\"}");
+    CHECK_EQ(st.present, GES_F_STATUS);
+    CHECK_EQ(st.null, 0);
+    CHECK_EQ(st.job_state, GES_JOB_RUNNING);
+    CHECK_STR(st.error_code, "");
+
     /* code/message at the top level are not an error shape: unknown */
     PARSE_OK("{\"code\":\"X\",\"message\":\"Y\"}");
     CHECK_EQ(st.present, 0);
