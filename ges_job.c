@@ -541,7 +541,7 @@ static int ges__sdec_byte(ges__sdec_t *d, unsigned char c)
         /* The byte definition of the decoder. Its callers take a closing
          * quote and plain bytes (0x20..0x7F) themselves (ges__sdec_feed's
          * plain run, ges__byte's test), so here c is never '"' nor, below,
-         * a plain byte: those two branches are not taken, on purpose. */
+         * a plain byte: only test_stream's direct calls take those two. */
         if (c == '"') return GES__STR_END;
         if (c == '\\') {
             d->esc = GES__E_BACKSLASH;
@@ -778,7 +778,7 @@ static int ges__big_op(uint32_t *w, int *nw, uint32_t f, int mul)
     }
     /* The quotient keeps >= 64 bits (ges__num_to_f64 shifts the dividend),
      * so *nw never reaches 0; the test keeps the loop safe alone. */
-    while (*nw > 0 && w[*nw - 1] == 0) (*nw)--;
+    while (*nw > 0 && w[*nw - 1] == 0) (*nw)--; /* GCOVR_EXCL_BR_LINE: *nw > 0 always, see above */
     return r != 0;
 }
 
@@ -1310,8 +1310,8 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
     /* The scanner validated these bytes and the budget fits; anything else
      * would be a bug, reported rather than trusted (not reached by any test:
      * it cannot be, short of a bug). */
-    if (r != (int)(1 + members) || tok[0].type != JSMN_ARRAY) {
-        return r == JSMN_ERROR_NOMEM ? GES_ERR_JSON_TOKENS : GES_ERR_JSON_SYNTAX;
+    if (r != (int)(1 + members) || tok[0].type != JSMN_ARRAY) {                   /* GCOVR_EXCL_BR_LINE: true only by a bug, see above */
+        return r == JSMN_ERROR_NOMEM ? GES_ERR_JSON_TOKENS : GES_ERR_JSON_SYNTAX; /* GCOVR_EXCL_BR_LINE: not reached, see above */
     }
     for (i = 1; i < r; i++) {
         /* tok[i] is a value; the framer recorded which field its key names */
@@ -1342,7 +1342,7 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
          * jsmn check above. Nor, then, are the error returns after
          * ges__flush, ges__cap and ges__member_begin (marked "see
          * ges__piece"); they keep any future error on its way out. */
-        if (e != GES_OK) return e;
+        if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: never taken, see above */
     }
     return GES_OK;
 }
@@ -1364,7 +1364,7 @@ static void ges__go_direct(ges_parser_t *p)
     const ges__field_t *f = ges__cur_field(p);
     p->capturing = 0;
     p->direct = 1;
-    if (p->value_start != 0 && p->state == GES__S_STR && !p->is_key && f != NULL) {
+    if (p->value_start != 0 && p->state == GES__S_STR && !p->is_key && f != NULL) { /* GCOVR_EXCL_BR_LINE: only the state test can be false: ges__cap (our only caller) runs for a value of a kept field, after ges__value_begin set value_start >= 1 and is_key 0 */
         ges__value_reset(p, f, &p->str);
         size_t k;
         (void)ges__sdec_feed(&p->str, p->work + p->value_start + 1,
@@ -1384,10 +1384,10 @@ static ges_err_t ges__cap_full(ges_parser_t *p, unsigned char c)
          * ']' closing the complete ones overwrites. */
         size_t from = p->member_start + 1, tail;
         ges_err_t e = ges__piece(p, p->member_start);
-        if (e != GES_OK) return e; /* not taken: see ges__piece */
+        if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
         tail = p->used - from;
         memmove(p->work + 1, p->work + from, tail);
-        if (p->value_start) p->value_start = p->value_start - from + 1;
+        if (p->value_start) p->value_start = p->value_start - from + 1; /* GCOVR_EXCL_BR_LINE: always true: ges__cap runs only after ges__value_begin set value_start >= 1 */
         p->member_start = 1;
         p->used = 1 + tail;
     }
@@ -1426,7 +1426,7 @@ static ges_err_t ges__member_begin(ges_parser_t *p)
     if (p->members >= (GES_JSON_MAX_TOKENS - 1) / 2 ||
         (p->members > 0 && p->used + 3 > p->work_len)) {
         ges_err_t e = ges__flush(p);
-        if (e != GES_OK) return e; /* not taken: see ges__piece */
+        if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
     }
     if (p->used == 0) p->work[p->used++] = '[';
     p->member_start = p->used;
@@ -1449,7 +1449,7 @@ static void ges__key_done(ges_parser_t *p, const char *key, size_t len)
         if (p->capturing) p->used = p->member_start;
         /* members is always 0 when only the '[' is there (used == 1):
          * complete members sit after it; so members == 0 is not false */
-        if (p->used == 1 && p->members == 0) p->used = 0;
+        if (p->used == 1 && p->members == 0) p->used = 0; /* GCOVR_EXCL_BR_LINE: members == 0 always when used == 1, see above */
         p->capturing = 0;
         p->direct = 0;
     }
@@ -1511,7 +1511,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
             ges_job_fileset_t *fs = &p->out->sets[p->set];
             /* never at UINT32_MAX: each entry takes 2+ bytes of a body of
              * at most GES_BODY_MAX < 2^31 bytes */
-            if (fs->count < UINT32_MAX) fs->count++;
+            if (fs->count < UINT32_MAX) fs->count++; /* GCOVR_EXCL_BR_LINE: never at UINT32_MAX, see above */
 #if GES_PATHS_MAX > 0
             if (p->entry < GES_PATHS_MAX) {
                 fs->kept = p->entry + 1;
@@ -1545,7 +1545,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     case GES__K_SET:
         if (ges__member_level(p->level)) {
             e = ges__flush(p);         /* the buffer is the next level's now */
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
+            if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
         }
         if (kind == GES__K_DETAIL) {
             /* a repeated jobDetail replaces everything before it (the
@@ -1577,7 +1577,7 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
     case GES__K_ERROR:
         if (c == '{') {
             e = ges__flush(p);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
+            if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
             inner = GES__L_ERROR;
         } /* "error" of another shape: not ours, skipped */
         break;
@@ -1595,19 +1595,19 @@ static ges_err_t ges__value_begin(ges_parser_t *p, unsigned char c)
 
     /* A scalar. Kept members at member levels are captured or direct. */
 scalar:
-    if (ges__kind_scalar(kind) && ges__member_level(p->level) && !p->capturing) {
+    if (ges__kind_scalar(kind) && ges__member_level(p->level) && !p->capturing) { /* GCOVR_EXCL_BR_LINE: a scalar kind is only in the rows of member levels (TOP, ERROR, ENTRY) */
         p->direct = 1;
     }
     if (!ges__kind_scalar(kind)) p->capturing = 0; /* not ours: nothing to buffer */
     if (p->capturing) {
         p->value_start = p->used;
         e = ges__cap(p, c);
-        if (e != GES_OK) return e; /* not taken: see ges__piece */
+        if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
     }
     if (is_str) {
         p->state = GES__S_STR;
         p->is_key = 0;
-        if (p->direct && kind == GES__K_STR) ges__value_reset(p, f, &p->str);
+        if (p->direct && kind == GES__K_STR) ges__value_reset(p, f, &p->str); /* GCOVR_EXCL_BR_LINE: direct on a string value means a string field: any other kind was a type error, direct cleared */
         else ges__sdec_init(&p->str, NULL, 0);
     } else if (is_num) {
         memset(&p->num, 0, sizeof p->num);
@@ -1639,8 +1639,8 @@ static ges_err_t ges__value_end(ges_parser_t *p, int scalar)
             if (e != GES_OK) return e;
         }
         if (p->capturing) {
-            p->piece_field[p->members++] = p->field; /* jsmn need not look it up again */
-        } else if (p->direct && f != NULL && ges__kind_scalar(f->kind)) {
+            p->piece_field[p->members++] = p->field;                      /* jsmn need not look it up again */
+        } else if (p->direct && f != NULL && ges__kind_scalar(f->kind)) { /* GCOVR_EXCL_BR_LINE: direct only on a known scalar field: ges__key_done clears it for an unknown, jobDetail or error key */
             if (p->state == GES__S_STR) {
                 ges__value_str_done(p, f, &p->str);
             } else if (p->state == GES__S_NUM) {
@@ -1690,7 +1690,7 @@ static inline ges_err_t ges__pop(ges_parser_t *p, unsigned char c)
         break;
     }
     p->field = GES__NO_FIELD;
-    if (e != GES_OK) return e; /* not taken: see ges__piece */
+    if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
     return ges__value_end(p, 0);
 }
 
@@ -1734,7 +1734,7 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
             size_t t;
             for (t = 0; t < j; t++) {
                 ges_err_t e = ges__cap(p, (unsigned char)s[t]);
-                if (e != GES_OK) return e; /* not taken: see ges__piece */
+                if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
                 if (!p->capturing) {
                     (void)ges__sdec_feed(&p->str, s + t, j - t, &t);
                     break;
@@ -1766,7 +1766,7 @@ static ges_err_t ges__struct_byte(ges_parser_t *p, unsigned char c)
         p->field = GES__NO_FIELD;
         if (ges__member_level(p->level)) {
             e = ges__member_begin(p);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
+            if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
         }
         p->is_key = 1;
         p->state = GES__S_STR;
@@ -1803,10 +1803,10 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         /* c is always '"' here (ges_parser_feed gives ges__byte the byte
          * where ges__str_seg stopped): a closing quote, or one after a
          * backslash or inside a UTF-8 character; c != '"' is not taken. */
-        r = c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0;
-        if (p->capturing && !p->is_key) { /* a key is not captured */
+        r = c == '"' && p->str.esc == GES__E_NONE && p->str.need == 0; /* GCOVR_EXCL_BR_LINE: c == '"' always, see above */
+        if (p->capturing && !p->is_key) {                              /* a key is not captured */
             e = ges__cap(p, c);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
+            if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
         }
         if (r) {
             r = GES__STR_END; /* what ges__sdec_byte says, without the call */
@@ -1839,7 +1839,7 @@ static ges_err_t ges__byte(ges_parser_t *p, unsigned char c)
         }
         if (p->capturing) {
             e = ges__cap(p, c);
-            if (e != GES_OK) return e; /* not taken: see ges__piece */
+            if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
         }
         if (ges__lits[p->lit][++p->lit_pos] == '\0') return ges__value_end(p, 1);
         return GES_OK;
