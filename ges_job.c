@@ -1093,16 +1093,18 @@ static inline void ges__value_reset(ges_parser_t *p, const ges__field_t *f,
 {
     ges__where_t w;
     uint32_t bit = 1u << f->idx;
+    uint8_t kind = f->kind; /* read before the writes below (clang's analyzer
+                             * would otherwise let them change *f) */
     ges__where(p, &w);
     *w.present |= bit;
     *w.null &= ~bit;
     *w.trunc &= ~bit;
-    if (f->kind == GES__K_STR) {
+    if (kind == GES__K_STR) {
         char *s = w.base + f->off;
         if (w.len[f->idx] != 0) memset(s, 0, (size_t)f->cap + 1);
         w.len[f->idx] = 0;
         if (d) ges__sdec_init(d, s, f->cap);
-    } else if (f->kind == GES__K_F64) {
+    } else if (kind == GES__K_F64) {
         *(double *)(void *)(w.base + f->off) = 0.0; /* a later null leaves 0 */
     } else {
         *(int64_t *)(void *)(w.base + f->off) = 0;
@@ -1324,13 +1326,14 @@ static ges_err_t ges__piece(ges_parser_t *p, size_t end)
 
         s = p->work + v->start;
         n = (size_t)(v->end - v->start);
-        if (v->type == JSMN_STRING) {
+        /* the framer let only null or a value of the field's type in */
+        if (v->type != JSMN_STRING && s[0] == 'n') {
+            ges__value_null(p, f);
+        } else if (f->kind == GES__K_STR) {
             ges__value_reset(p, f, &d);
             if (memchr(s, '\\', n) == NULL) ges__sdec_copy(&d, s, n); /* validated */
             else (void)ges__sdec_feed(&d, s, n, &j);
             ges__value_str_done(p, f, &d);
-        } else if (s[0] == 'n') {
-            ges__value_null(p, f);
         } else {
             ges__num_t num;
             memset(&num, 0, sizeof num);
@@ -1753,7 +1756,6 @@ static ges_err_t ges__str_seg(ges_parser_t *p, const char *s, size_t n, size_t *
  * space. */
 static ges_err_t ges__struct_byte(ges_parser_t *p, unsigned char c)
 {
-    ges_err_t e;
     if ((c == '}' || c == ']') && p->depth > 0 &&
         (int)((p->stack >> (p->depth - 1)) & 1u) != (c == '}')) {
         return GES_ERR_JSON_INCOMPLETE; /* closes the wrong kind: unbalanced */
@@ -1765,7 +1767,7 @@ static ges_err_t ges__struct_byte(ges_parser_t *p, unsigned char c)
         if (c != '"') return GES_ERR_JSON_SYNTAX;
         p->field = GES__NO_FIELD;
         if (ges__member_level(p->level)) {
-            e = ges__member_begin(p);
+            ges_err_t e = ges__member_begin(p);
             if (e != GES_OK) return e; /* GCOVR_EXCL_BR_LINE: not taken: see ges__piece */
         }
         p->is_key = 1;
