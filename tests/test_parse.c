@@ -1926,6 +1926,21 @@ static char *prop_digits(char *q, int n, int lead)
     return q;
 }
 
+/* newlib's strtod (the C library of the firmware build, make
+ * test-firmware) is not correctly rounded on every subnormal: for
+ * -1235595738006314815e-326 it gives -1.2355957380063151e-308, one ulp off
+ * the exact value's rounding, -1.2355957380063146e-308 (glibc's, Python's
+ * and ours). There a subnormal reference is trusted to 1 ulp only. */
+static int ref_loose(double want)
+{
+#ifdef __NEWLIB__
+    return want != 0.0 && fabs(want) < DBL_MIN;
+#else
+    (void)want;
+    return 0;
+#endif
+}
+
 static void test_job_progress_random(void)
 {
     static const char pre[] = "{\"jobProgress\":";
@@ -1981,8 +1996,8 @@ static void test_job_progress_random(void)
         if (isinf(want)) { /* overflow; with a digit dropped, 1 ulp below is right too */
             over++;
             if (e == GES_ERR_JSON_NUMBER || (lost && e == GES_OK && fabs(got) == DBL_MAX)) continue;
-        } else if (e == GES_OK && (lost ? within_ulp(got, want)
-                                        : memcmp(&got, &want, sizeof got) == 0)) {
+        } else if (e == GES_OK && (lost || ref_loose(want) ? within_ulp(got, want)
+                                                           : memcmp(&got, &want, sizeof got) == 0)) {
             exact += !lost;
             sub += !lost && want != 0.0 && fabs(want) < DBL_MIN;
             continue;
@@ -2848,8 +2863,11 @@ static void test_strerror(void)
         GES_ERR_CANCELLED,
         GES_ERR_STATE,
     };
-    static const int unknown[] = {-999, -72, -60, -41, -3, 1, 100, INT_MIN, INT_MAX};
-    const char *fallback = ges_strerror((ges_err_t)-999);
+    /* values every ABI's ges_err_t holds: on arm-none-eabi enums are as
+     * small as their values (AAPCS), one byte here, so INT_MIN would arrive
+     * as 0 (GES_OK) and INT_MAX as -1 */
+    static const int unknown[] = {-128, -72, -60, -41, -3, 1, 100, 127};
+    const char *fallback = ges_strerror((ges_err_t)-100);
     size_t i, j;
     CHECK(fallback != NULL && fallback[0] != '\0');
     CHECK(strcmp(fallback, GES_ERROR_TEXTS ? "unknown error" : "E?") == 0);
